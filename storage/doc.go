@@ -1,0 +1,56 @@
+// Package storage is the seam between the integration SDK and its database.
+//
+// [Store] is the interface every backend implements: [github.com/intimeos/integrations/storage/sqlite]
+// (the embedded default, pure Go) and [github.com/intimeos/integrations/storage/postgres]
+// (production and several hosts). Both pass one contract suite,
+// [github.com/intimeos/integrations/storage/storagetest.Exercise].
+//
+// # Tables
+//
+// The documented tables of UC-ADMIN-007 §18:
+//
+//   - integrations: one configured provider connection ([Integration]).
+//   - oauth_tokens: an OAuth connection's token set ([OAuthToken]).
+//   - webhooks: outbound subscriptions ([Webhook]).
+//   - webhook_deliveries: one row per delivery attempt ([Delivery]); a
+//     pending row with next_retry_at is a job of the delivery queue.
+//   - webhook_dlq: deliveries that failed every retry ([DLQEntry]).
+//
+// and what the features need besides:
+//
+//   - integration_logs: the per-integration log the admin filters ([LogEntry]).
+//   - integration_metrics: counters per integration, metric and time bucket ([MetricBucket]).
+//   - integration_alerts: de-duplicated alert conditions ([Alert]).
+//   - oauth_states: pending, single-use authorization requests ([OAuthState]).
+//   - api_tokens: hashed credentials for the host's API ([APIToken]).
+//
+// Documented columns keep their names and types. Additions (organization_id
+// on child tables so every query is tenant-scoped without a join, a version
+// for compare-and-swap token refreshes, an event ID shared by every attempt
+// of one delivery, secret-rotation columns, ...) are listed in each
+// backend's second migration. The spec's foreign keys to organizations and
+// user_profiles are dropped: those tables belong to the host; the UUID
+// columns stay. webhooks.secret is TEXT rather than VARCHAR(64), because it
+// holds ciphertext.
+//
+// # Tenancy
+//
+// Every method takes an organization ID, and a row of another organization
+// is [ErrNotFound], exactly as if it did not exist. The exceptions are the
+// few lookups that happen before the organization is known (an OAuth
+// callback's state, an API token's hash) and the maintenance calls of
+// [Maintenance].
+//
+// # Secrets at rest
+//
+// A backend is built with a [Sealer] and seals integration configs, OAuth
+// tokens, PKCE verifiers and webhook secrets on every write, and opens them
+// on every read. Callers see plaintext; the database holds only
+// ciphertext. After adding a key, [Maintenance.SecretsReseal] moves every
+// value to it, and the old key can be retired.
+//
+// # Lists
+//
+// Lists are newest first and paged by keyset ([Cursor], [Page]), so a page
+// deep into a long delivery history costs the same as the first.
+package storage
