@@ -1,0 +1,66 @@
+package postgres
+
+import (
+	"context"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/intimeos/integrations/storage"
+	"github.com/intimeos/integrations/storage/internal/query"
+)
+
+const dlqCols = `id, organization_id, webhook_id, delivery_id, reason, added_at`
+
+func scanDLQ(row pgx.Row) (*storage.DLQEntry, error) {
+	var e storage.DLQEntry
+	if err := row.Scan(&e.ID, &e.OrganizationID, &e.WebhookID, &e.DeliveryID, &e.Reason, &e.AddedAt); err != nil {
+		return nil, mapErr(err)
+	}
+	e.AddedAt = e.AddedAt.UTC()
+	return &e, nil
+}
+
+// DLQAdd implements [storage.DLQStore]. The delivery must belong to the
+// organization and to the webhook.
+func (s *Store) DLQAdd(ctx context.Context, p *storage.DLQAddParams) (*storage.DLQEntry, error) {
+	return scanDLQ(s.pool.QueryRow(ctx, `INSERT INTO webhook_dlq (id, organization_id, webhook_id, delivery_id, reason, added_at)
+		SELECT $1, d.organization_id, d.webhook_id, d.id, $5, $6 FROM webhook_deliveries d
+		WHERE d.organization_id = $2 AND d.webhook_id = $3 AND d.id = $4 RETURNING `+dlqCols,
+		newID(), p.OrganizationID, p.WebhookID, p.DeliveryID, p.Reason, s.Now()))
+}
+
+// DLQGet implements [storage.DLQStore].
+func (s *Store) DLQGet(ctx context.Context, orgID, id uuid.UUID) (*storage.DLQEntry, error) {
+	return scanDLQ(s.pool.QueryRow(ctx, `SELECT `+dlqCols+` FROM webhook_dlq WHERE organization_id = $1 AND id = $2`, orgID, id))
+}
+
+// DLQList implements [storage.DLQStore].
+func (s *Store) DLQList(ctx context.Context, p *storage.DLQListParams) (*storage.Page[*storage.DLQEntry], error) {
+	q := query.New(query.Dollar)
+	q.Where("organization_id = ?", p.OrganizationID)
+	if p.WebhookID != uuid.Nil {
+		q.Where("webhook_id = ?", p.WebhookID)
+	}
+	return list(ctx, s, q, p.Cursor, p.Limit, "webhook_dlq", dlqCols, "added_at", scanDLQ,
+		func(e *storage.DLQEntry) storage.Cursor { return storage.Cursor{Time: e.AddedAt, ID: e.ID} })
+}
+
+// DLQDelete implements [storage.DLQStore].
+func (s *Store) DLQDelete(ctx context.Context, orgID, id uuid.UUID) error {
+	return execOne(ctx, s, `DELETE FROM webhook_dlq WHERE organization_id = $1 AND id = $2`, orgID, id)
+}
+
+// DLQClear implements [storage.DLQStore].
+func (s *Store) DLQClear(ctx context.Context, orgID, webhookID uuid.UUID) (int, error) {
+	q := query.New(query.Dollar)
+	q.Where("organization_id = ?", orgID)
+	if webhookID != uuid.Nil {
+		q.Where("webhook_id = ?", webhookID)
+	}
+	tag, err := s.pool.Exec(ctx, `DELETE FROM webhook_dlq`+q.SQL(), q.Args()...)
+	if err != nil {
+		return 0, mapErr(err)
+	}
+	return int(tag.RowsAffected()), nil
+}

@@ -1,0 +1,75 @@
+package postgres
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/intimeos/integrations/storage"
+	"github.com/intimeos/integrations/storage/internal/query"
+)
+
+const logCols = `id, organization_id, integration_id, level, message, details, logged_at`
+
+func scanLog(row pgx.Row) (*storage.LogEntry, error) {
+	var (
+		e     storage.LogEntry
+		level string
+	)
+	if err := row.Scan(&e.ID, &e.OrganizationID, &e.IntegrationID, &level, &e.Message, &e.Details, &e.Time); err != nil {
+		return nil, mapErr(err)
+	}
+	e.Level, e.Time = storage.LogLevel(level), e.Time.UTC()
+	return &e, nil
+}
+
+// LogInsert implements [storage.LogStore] with one batch round trip.
+func (s *Store) LogInsert(ctx context.Context, ps []*storage.LogInsertParams) error {
+	now := s.Now()
+	batch := &pgx.Batch{}
+	for _, p := range ps {
+		at := p.Time
+		if at.IsZero() {
+			at = now
+		}
+		batch.Queue(`INSERT INTO integration_logs (id, organization_id, integration_id, level, message, details, logged_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7)`, newID(), p.OrganizationID, p.IntegrationID, string(p.Level), p.Message,
+			nullJSON(p.Details), at.UTC().Truncate(time.Microsecond))
+	}
+	return s.inTx(ctx, func(tx pgx.Tx) error { return mapErr(tx.SendBatch(ctx, batch).Close()) })
+}
+
+// LogList implements [storage.LogStore].
+func (s *Store) LogList(ctx context.Context, p *storage.LogListParams) (*storage.Page[*storage.LogEntry], error) {
+	q := query.New(query.Dollar)
+	q.Where("organization_id = ?", p.OrganizationID)
+	if p.IntegrationID != uuid.Nil {
+		q.Where("integration_id = ?", p.IntegrationID)
+	}
+	query.In(q, "level", strs(p.Levels))
+	timeRange(q, "logged_at", p.Time)
+	if p.Search != "" {
+		q.Where(`message ILIKE ? ESCAPE '\'`, "%"+likeEscape(p.Search)+"%")
+	}
+	return list(ctx, s, q, p.Cursor, p.Limit, "integration_logs", logCols, "logged_at", scanLog,
+		func(e *storage.LogEntry) storage.Cursor { return storage.Cursor{Time: e.Time, ID: e.ID} })
+}
+
+// LogDeleteBefore implements [storage.LogStore].
+func (s *Store) LogDeleteBefore(ctx context.Context, before time.Time, limit int) (int, error) {
+	tag, err := s.pool.Exec(ctx, `DELETE FROM integration_logs WHERE id IN
+		(SELECT id FROM integration_logs WHERE logged_at < $1 ORDER BY logged_at LIMIT $2)`,
+		before.UTC(), storage.PageLimit(limit))
+	if err != nil {
+		return 0, mapErr(err)
+	}
+	return int(tag.RowsAffected()), nil
+}
+
+// likeEscape escapes LIKE wildcards so a search is a plain substring match.
+func likeEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}

@@ -1,0 +1,155 @@
+package postgres
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/intimeos/integrations/storage"
+)
+
+const tokenCols = `id, organization_id, integration_id, user_id, access_token, refresh_token,
+	COALESCE(token_type, 'Bearer'), expires_at, COALESCE(scope, ''), version, created_at, updated_at`
+
+func (s *Store) scanToken(row pgx.Row) (*storage.OAuthToken, error) {
+	var (
+		t               storage.OAuthToken
+		access, refresh *string
+	)
+	err := row.Scan(&t.ID, &t.OrganizationID, &t.IntegrationID, &t.UserID, &access, &refresh,
+		&t.TokenType, &t.ExpiresAt, &t.Scope, &t.Version, &t.CreatedAt, &t.UpdatedAt)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	t.ExpiresAt, t.CreatedAt, t.UpdatedAt = utc(t.ExpiresAt), t.CreatedAt.UTC(), t.UpdatedAt.UTC()
+	if t.AccessToken, err = s.openText(access); err != nil {
+		return nil, err
+	}
+	if t.RefreshToken, err = s.openText(refresh); err != nil {
+		return nil, err
+	}
+	return &t, nil
+}
+
+// sealTokens seals an access and a refresh token.
+func (s *Store) sealTokens(access, refresh string) (a, r *string, err error) {
+	if a, err = s.sealText(access); err != nil {
+		return nil, nil, err
+	}
+	if a == nil {
+		empty := ""
+		a = &empty // access_token is NOT NULL; an empty token stays empty
+	}
+	r, err = s.sealText(refresh)
+	return a, r, err
+}
+
+// OAuthTokenCreate implements [storage.OAuthStore]. The integration must
+// belong to the organization.
+func (s *Store) OAuthTokenCreate(ctx context.Context, p *storage.OAuthTokenCreateParams) (*storage.OAuthToken, error) {
+	access, refresh, err := s.sealTokens(p.AccessToken, p.RefreshToken)
+	if err != nil {
+		return nil, err
+	}
+	tokenType := p.TokenType
+	if tokenType == "" {
+		tokenType = "Bearer"
+	}
+	return s.scanToken(s.pool.QueryRow(ctx, `INSERT INTO oauth_tokens
+		(id, organization_id, integration_id, user_id, access_token, refresh_token, token_type, expires_at, scope, created_at, updated_at)
+		SELECT $1, i.organization_id, i.id, $4, $5, $6, $7, $8, $9, $10, $10
+		FROM integrations i WHERE i.organization_id = $2 AND i.id = $3
+		RETURNING `+tokenCols,
+		newID(), p.OrganizationID, p.IntegrationID, p.UserID, access, refresh, tokenType, micro(p.ExpiresAt), p.Scope, s.Now()))
+}
+
+// OAuthTokenGet implements [storage.OAuthStore].
+func (s *Store) OAuthTokenGet(ctx context.Context, orgID, id uuid.UUID) (*storage.OAuthToken, error) {
+	return s.scanToken(s.pool.QueryRow(ctx,
+		`SELECT `+tokenCols+` FROM oauth_tokens WHERE organization_id = $1 AND id = $2`, orgID, id))
+}
+
+// OAuthTokenGetByIntegration implements [storage.OAuthStore].
+func (s *Store) OAuthTokenGetByIntegration(ctx context.Context, orgID, integrationID uuid.UUID) (*storage.OAuthToken, error) {
+	return s.scanToken(s.pool.QueryRow(ctx, `SELECT `+tokenCols+` FROM oauth_tokens
+		WHERE organization_id = $1 AND integration_id = $2 ORDER BY created_at DESC, id DESC LIMIT 1`, orgID, integrationID))
+}
+
+// OAuthTokenUpdate implements [storage.OAuthStore] as a compare-and-swap on
+// the version.
+func (s *Store) OAuthTokenUpdate(ctx context.Context, p *storage.OAuthTokenUpdateParams) (*storage.OAuthToken, error) {
+	access, refresh, err := s.sealTokens(p.AccessToken, p.RefreshToken)
+	if err != nil {
+		return nil, err
+	}
+	tokenType := p.TokenType
+	if tokenType == "" {
+		tokenType = "Bearer"
+	}
+	t, err := s.scanToken(s.pool.QueryRow(ctx, `UPDATE oauth_tokens SET
+		access_token = $4, refresh_token = $5, token_type = $6, expires_at = $7, scope = $8,
+		version = version + 1, updated_at = $9
+		WHERE organization_id = $1 AND id = $2 AND version = $3 RETURNING `+tokenCols,
+		p.OrganizationID, p.ID, p.ExpectVersion, access, refresh, tokenType, micro(p.ExpiresAt), p.Scope, s.Now()))
+	if err == storage.ErrNotFound {
+		if _, gerr := s.OAuthTokenGet(ctx, p.OrganizationID, p.ID); gerr == nil {
+			return nil, storage.ErrConflict
+		}
+	}
+	return t, err
+}
+
+// OAuthTokenDelete implements [storage.OAuthStore].
+func (s *Store) OAuthTokenDelete(ctx context.Context, orgID, id uuid.UUID) error {
+	return execOne(ctx, s, `DELETE FROM oauth_tokens WHERE organization_id = $1 AND id = $2`, orgID, id)
+}
+
+// OAuthStateCreate implements [storage.OAuthStore].
+func (s *Store) OAuthStateCreate(ctx context.Context, st *storage.OAuthState) error {
+	verifier, err := s.sealText(st.CodeVerifier)
+	if err != nil {
+		return err
+	}
+	if verifier == nil {
+		empty := ""
+		verifier = &empty
+	}
+	_, err = s.pool.Exec(ctx, `INSERT INTO oauth_states
+		(state_hash, organization_id, integration_id, user_id, provider, code_verifier, redirect_uri, expires_at, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+		st.StateHash, st.OrganizationID, st.IntegrationID, st.UserID, st.Provider, *verifier, st.RedirectURI,
+		st.ExpiresAt.UTC().Truncate(time.Microsecond), s.Now())
+	return mapErr(err)
+}
+
+// OAuthStateConsume implements [storage.OAuthStore]: DELETE ... RETURNING
+// makes it single-use even under concurrent callbacks.
+func (s *Store) OAuthStateConsume(ctx context.Context, stateHash string) (*storage.OAuthState, error) {
+	var (
+		st       storage.OAuthState
+		verifier string
+	)
+	err := s.pool.QueryRow(ctx, `DELETE FROM oauth_states WHERE state_hash = $1 RETURNING
+		state_hash, organization_id, integration_id, user_id, provider, code_verifier, redirect_uri, expires_at, created_at`,
+		stateHash).Scan(&st.StateHash, &st.OrganizationID, &st.IntegrationID, &st.UserID, &st.Provider, &verifier,
+		&st.RedirectURI, &st.ExpiresAt, &st.CreatedAt)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	st.ExpiresAt, st.CreatedAt = st.ExpiresAt.UTC(), st.CreatedAt.UTC()
+	if st.CodeVerifier, err = s.openText(&verifier); err != nil {
+		return nil, err
+	}
+	return &st, nil
+}
+
+// OAuthStateDeleteExpired implements [storage.OAuthStore].
+func (s *Store) OAuthStateDeleteExpired(ctx context.Context, now time.Time) (int, error) {
+	tag, err := s.pool.Exec(ctx, `DELETE FROM oauth_states WHERE expires_at < $1`, now.UTC())
+	if err != nil {
+		return 0, mapErr(err)
+	}
+	return int(tag.RowsAffected()), nil
+}

@@ -1,0 +1,121 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/intimeos/integrations/storage"
+)
+
+// Config configures a Store.
+type Config struct {
+	// Sealer encrypts secret columns at rest. Required: a Store refuses to
+	// start without one rather than write secrets in the clear.
+	Sealer storage.Sealer
+	// Clock returns the current time. Nil means time.Now.
+	Clock func() time.Time
+	// Logger receives migration progress. Nil discards.
+	Logger *slog.Logger
+}
+
+// Store is the PostgreSQL implementation of [storage.Store].
+type Store struct {
+	pool   *pgxpool.Pool
+	sealer storage.Sealer
+	clock  func() time.Time
+	logger *slog.Logger
+}
+
+var _ storage.Store = (*Store)(nil)
+
+// New returns a Store on the caller's pool. The pool stays the caller's to
+// close. Call [Store.Migrate] before first use.
+func New(pool *pgxpool.Pool, cfg *Config) (*Store, error) {
+	if pool == nil {
+		return nil, errors.New("postgres: pool is nil")
+	}
+	if cfg == nil || cfg.Sealer == nil {
+		return nil, errors.New("postgres: Config.Sealer is required: secrets are never stored in the clear")
+	}
+	s := &Store{pool: pool, sealer: cfg.Sealer, clock: cfg.Clock, logger: cfg.Logger}
+	if s.clock == nil {
+		s.clock = time.Now
+	}
+	if s.logger == nil {
+		s.logger = slog.New(slog.DiscardHandler)
+	}
+	return s, nil
+}
+
+// Open connects to dsn, creates a pool and returns a migrated Store on it,
+// with a function that closes the pool.
+func Open(ctx context.Context, dsn string, cfg *Config) (*Store, func(), error) {
+	pool, err := pgxpool.New(ctx, dsn)
+	if err != nil {
+		return nil, nil, fmt.Errorf("postgres: open: %w", err)
+	}
+	s, err := New(pool, cfg)
+	if err == nil {
+		err = s.Migrate(ctx)
+	}
+	if err != nil {
+		pool.Close()
+		return nil, nil, err
+	}
+	return s, pool.Close, nil
+}
+
+// Pool returns the pool the Store runs on.
+func (s *Store) Pool() *pgxpool.Pool { return s.pool }
+
+// Now returns the Store's clock in UTC, truncated to microseconds (the
+// precision of TIMESTAMPTZ).
+func (s *Store) Now() time.Time { return s.clock().UTC().Truncate(time.Microsecond) }
+
+func newID() uuid.UUID { return uuid.Must(uuid.NewV7()) }
+
+// mapErr turns driver errors into the storage sentinels.
+func mapErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, pgx.ErrNoRows) {
+		return storage.ErrNotFound
+	}
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.Code == "23505" {
+		return fmt.Errorf("%w: %s", storage.ErrConflict, pgErr.ConstraintName)
+	}
+	return fmt.Errorf("postgres: %w", err)
+}
+
+// inTx runs fn in a transaction, committing when it returns nil.
+func (s *Store) inTx(ctx context.Context, fn func(pgx.Tx) error) error {
+	return pgx.BeginFunc(ctx, s.pool, fn)
+}
+
+// utc normalises optional times read from the database.
+func utc(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
+
+// micro truncates an optional time to the database's precision.
+func micro(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC().Truncate(time.Microsecond)
+	return &u
+}
