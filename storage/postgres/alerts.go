@@ -39,7 +39,7 @@ func (s *Store) AlertRaise(ctx context.Context, p *storage.AlertRaiseParams) (*s
 	if p.IntegrationID != uuid.Nil {
 		integration = &p.IntegrationID
 	}
-	return scanAlert(s.pool.QueryRow(ctx, `INSERT INTO integration_alerts AS a
+	return scanAlert(s.db.QueryRow(ctx, `INSERT INTO integration_alerts AS a
 		(id, organization_id, integration_id, dedup_key, severity, title, message, impact, status, count, first_seen_at, last_seen_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'open', 1, $9, $9)
 		ON CONFLICT (organization_id, dedup_key) WHERE status = 'open' DO UPDATE SET
@@ -51,7 +51,7 @@ func (s *Store) AlertRaise(ctx context.Context, p *storage.AlertRaiseParams) (*s
 
 // AlertGet implements [storage.AlertStore].
 func (s *Store) AlertGet(ctx context.Context, orgID, id uuid.UUID) (*storage.Alert, error) {
-	return scanAlert(s.pool.QueryRow(ctx, `SELECT `+alertCols+` FROM integration_alerts WHERE organization_id = $1 AND id = $2`, orgID, id))
+	return scanAlert(s.db.QueryRow(ctx, `SELECT `+alertCols+` FROM integration_alerts WHERE organization_id = $1 AND id = $2`, orgID, id))
 }
 
 // AlertList implements [storage.AlertStore].
@@ -68,7 +68,7 @@ func (s *Store) AlertList(ctx context.Context, p *storage.AlertListParams) (*sto
 
 // AlertResolve implements [storage.AlertStore].
 func (s *Store) AlertResolve(ctx context.Context, orgID, id uuid.UUID) (*storage.Alert, error) {
-	return scanAlert(s.pool.QueryRow(ctx, `UPDATE integration_alerts SET
+	return scanAlert(s.db.QueryRow(ctx, `UPDATE integration_alerts SET
 		status = 'resolved', resolved_at = COALESCE(resolved_at, $3)
 		WHERE organization_id = $1 AND id = $2 RETURNING `+alertCols, orgID, id, s.Now()))
 }

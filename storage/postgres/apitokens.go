@@ -28,7 +28,7 @@ func (s *Store) APITokenCreate(ctx context.Context, p *storage.APITokenCreatePar
 	if scopes == nil {
 		scopes = []string{}
 	}
-	return scanAPIToken(s.pool.QueryRow(ctx, `INSERT INTO api_tokens
+	return scanAPIToken(s.db.QueryRow(ctx, `INSERT INTO api_tokens
 		(id, organization_id, name, prefix, token_hash, scopes, created_at, expires_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING `+apiTokenCols,
 		newID(), p.OrganizationID, p.Name, p.Prefix, p.Hash, scopes, s.Now(), micro(p.ExpiresAt)))
@@ -42,7 +42,7 @@ func (s *Store) APITokenList(ctx context.Context, orgID uuid.UUID) ([]*storage.A
 
 // APITokenGetByHash implements [storage.APITokenStore].
 func (s *Store) APITokenGetByHash(ctx context.Context, hash string) (*storage.APIToken, error) {
-	return scanAPIToken(s.pool.QueryRow(ctx, `SELECT `+apiTokenCols+` FROM api_tokens WHERE token_hash = $1`, hash))
+	return scanAPIToken(s.db.QueryRow(ctx, `SELECT `+apiTokenCols+` FROM api_tokens WHERE token_hash = $1`, hash))
 }
 
 // APITokenTouch implements [storage.APITokenStore].
@@ -53,6 +53,6 @@ func (s *Store) APITokenTouch(ctx context.Context, orgID, id uuid.UUID, at time.
 
 // APITokenRevoke implements [storage.APITokenStore].
 func (s *Store) APITokenRevoke(ctx context.Context, orgID, id uuid.UUID) (*storage.APIToken, error) {
-	return scanAPIToken(s.pool.QueryRow(ctx, `UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, $3)
+	return scanAPIToken(s.db.QueryRow(ctx, `UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, $3)
 		WHERE organization_id = $1 AND id = $2 RETURNING `+apiTokenCols, orgID, id, s.Now()))
 }

@@ -107,7 +107,7 @@ func insertDelivery(ctx context.Context, tx pgx.Tx, p *storage.DeliveryInsertPar
 
 // DeliveryGet implements [storage.DeliveryStore].
 func (s *Store) DeliveryGet(ctx context.Context, orgID, id uuid.UUID) (*storage.Delivery, error) {
-	return scanDelivery(s.pool.QueryRow(ctx,
+	return scanDelivery(s.db.QueryRow(ctx,
 		`SELECT `+deliveryCols+` FROM webhook_deliveries WHERE organization_id = $1 AND id = $2`, orgID, id))
 }
 
@@ -145,7 +145,7 @@ func (s *Store) DeliveryUpdate(ctx context.Context, p *storage.DeliveryUpdatePar
 		st := string(*p.Status)
 		status = &st
 	}
-	return scanDelivery(s.pool.QueryRow(ctx, `UPDATE webhook_deliveries SET
+	return scanDelivery(s.db.QueryRow(ctx, `UPDATE webhook_deliveries SET
 		status = COALESCE($3, status), request_headers = COALESCE($4, request_headers),
 		response_status = COALESCE($5, response_status), response_body = COALESCE($6, response_body),
 		response_headers = COALESCE($7, response_headers), response_truncated = COALESCE($8, response_truncated),

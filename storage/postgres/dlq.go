@@ -24,7 +24,7 @@ func scanDLQ(row pgx.Row) (*storage.DLQEntry, error) {
 // DLQAdd implements [storage.DLQStore]. The delivery must belong to the
 // organization and to the webhook.
 func (s *Store) DLQAdd(ctx context.Context, p *storage.DLQAddParams) (*storage.DLQEntry, error) {
-	return scanDLQ(s.pool.QueryRow(ctx, `INSERT INTO webhook_dlq (id, organization_id, webhook_id, delivery_id, reason, added_at)
+	return scanDLQ(s.db.QueryRow(ctx, `INSERT INTO webhook_dlq (id, organization_id, webhook_id, delivery_id, reason, added_at)
 		SELECT $1, d.organization_id, d.webhook_id, d.id, $5, $6 FROM webhook_deliveries d
 		WHERE d.organization_id = $2 AND d.webhook_id = $3 AND d.id = $4 RETURNING `+dlqCols,
 		newID(), p.OrganizationID, p.WebhookID, p.DeliveryID, p.Reason, s.Now()))
@@ -32,7 +32,7 @@ func (s *Store) DLQAdd(ctx context.Context, p *storage.DLQAddParams) (*storage.D
 
 // DLQGet implements [storage.DLQStore].
 func (s *Store) DLQGet(ctx context.Context, orgID, id uuid.UUID) (*storage.DLQEntry, error) {
-	return scanDLQ(s.pool.QueryRow(ctx, `SELECT `+dlqCols+` FROM webhook_dlq WHERE organization_id = $1 AND id = $2`, orgID, id))
+	return scanDLQ(s.db.QueryRow(ctx, `SELECT `+dlqCols+` FROM webhook_dlq WHERE organization_id = $1 AND id = $2`, orgID, id))
 }
 
 // DLQList implements [storage.DLQStore].
@@ -58,7 +58,7 @@ func (s *Store) DLQClear(ctx context.Context, orgID, webhookID uuid.UUID) (int, 
 	if webhookID != uuid.Nil {
 		q.Where("webhook_id = ?", webhookID)
 	}
-	tag, err := s.pool.Exec(ctx, `DELETE FROM webhook_dlq`+q.SQL(), q.Args()...)
+	tag, err := s.db.Exec(ctx, `DELETE FROM webhook_dlq`+q.SQL(), q.Args()...)
 	if err != nil {
 		return 0, mapErr(err)
 	}

@@ -45,7 +45,7 @@ func (s *Store) IntegrationCreate(ctx context.Context, p *storage.IntegrationCre
 		status = storage.IntegrationInactive
 	}
 	now := s.Now()
-	return s.scanIntegration(s.pool.QueryRow(ctx, `INSERT INTO integrations
+	return s.scanIntegration(s.db.QueryRow(ctx, `INSERT INTO integrations
 		(id, organization_id, type, provider, name, config, status, retry_policy, next_check_at, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING `+integrationCols,
 		newID(), p.OrganizationID, p.Type, p.Provider, p.Name, config, string(status), nullJSON(p.RetryPolicy), micro(p.NextCheckAt), now))
@@ -53,7 +53,7 @@ func (s *Store) IntegrationCreate(ctx context.Context, p *storage.IntegrationCre
 
 // IntegrationGet implements [storage.IntegrationStore].
 func (s *Store) IntegrationGet(ctx context.Context, orgID, id uuid.UUID) (*storage.Integration, error) {
-	return s.scanIntegration(s.pool.QueryRow(ctx,
+	return s.scanIntegration(s.db.QueryRow(ctx,
 		`SELECT `+integrationCols+` FROM integrations WHERE organization_id = $1 AND id = $2`, orgID, id))
 }
 
@@ -83,7 +83,7 @@ func (s *Store) IntegrationUpdate(ctx context.Context, p *storage.IntegrationUpd
 		st := string(*p.Status)
 		status = &st
 	}
-	return s.scanIntegration(s.pool.QueryRow(ctx, `UPDATE integrations SET
+	return s.scanIntegration(s.db.QueryRow(ctx, `UPDATE integrations SET
 		name = COALESCE($3, name), provider = COALESCE($4, provider), config = COALESCE($5, config),
 		status = COALESCE($6, status), retry_policy = COALESCE($7, retry_policy),
 		last_health_check = COALESCE($8, last_health_check), last_sync = COALESCE($9, last_sync),

@@ -38,7 +38,7 @@ func list[T any](ctx context.Context, s *Store, q *query.Builder, cursor string,
 
 // queryAll runs sql and scans every row.
 func queryAll[T any](ctx context.Context, s *Store, sql string, args []any, scan func(pgx.Row) (T, error)) ([]T, error) {
-	rows, err := s.pool.Query(ctx, sql, args...)
+	rows, err := s.db.Query(ctx, sql, args...)
 	if err != nil {
 		return nil, mapErr(err)
 	}
@@ -57,7 +57,7 @@ func queryAll[T any](ctx context.Context, s *Store, sql string, args []any, scan
 // execOne runs a statement that must affect exactly one row; none is
 // [storage.ErrNotFound].
 func execOne(ctx context.Context, s *Store, sql string, args ...any) error {
-	tag, err := s.pool.Exec(ctx, sql, args...)
+	tag, err := s.db.Exec(ctx, sql, args...)
 	if err != nil {
 		return mapErr(err)
 	}

@@ -60,7 +60,7 @@ func (s *Store) LogList(ctx context.Context, p *storage.LogListParams) (*storage
 
 // LogDeleteBefore implements [storage.LogStore].
 func (s *Store) LogDeleteBefore(ctx context.Context, before time.Time, limit int) (int, error) {
-	tag, err := s.pool.Exec(ctx, `DELETE FROM integration_logs WHERE id IN
+	tag, err := s.db.Exec(ctx, `DELETE FROM integration_logs WHERE id IN
 		(SELECT id FROM integration_logs WHERE logged_at < $1 ORDER BY logged_at LIMIT $2)`,
 		before.UTC(), storage.PageLimit(limit))
 	if err != nil {

@@ -25,7 +25,7 @@ func scanMetric(row pgx.Row) (*storage.MetricBucket, error) {
 // MetricAdd implements [storage.MetricStore] as one upsert, atomic across
 // hosts.
 func (s *Store) MetricAdd(ctx context.Context, p *storage.MetricAddParams) (*storage.MetricBucket, error) {
-	return scanMetric(s.pool.QueryRow(ctx, `INSERT INTO integration_metrics AS m (`+metricCols+`)
+	return scanMetric(s.db.QueryRow(ctx, `INSERT INTO integration_metrics AS m (`+metricCols+`)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 		ON CONFLICT (organization_id, integration_id, metric, bucket_start) DO UPDATE SET
 		count = m.count + EXCLUDED.count, errors = m.errors + EXCLUDED.errors,

@@ -57,7 +57,7 @@ func (s *Store) OAuthTokenCreate(ctx context.Context, p *storage.OAuthTokenCreat
 	if tokenType == "" {
 		tokenType = "Bearer"
 	}
-	return s.scanToken(s.pool.QueryRow(ctx, `INSERT INTO oauth_tokens
+	return s.scanToken(s.db.QueryRow(ctx, `INSERT INTO oauth_tokens
 		(id, organization_id, integration_id, user_id, access_token, refresh_token, token_type, expires_at, scope, created_at, updated_at)
 		SELECT $1, i.organization_id, i.id, $4, $5, $6, $7, $8, $9, $10, $10
 		FROM integrations i WHERE i.organization_id = $2 AND i.id = $3
@@ -67,13 +67,13 @@ func (s *Store) OAuthTokenCreate(ctx context.Context, p *storage.OAuthTokenCreat
 
 // OAuthTokenGet implements [storage.OAuthStore].
 func (s *Store) OAuthTokenGet(ctx context.Context, orgID, id uuid.UUID) (*storage.OAuthToken, error) {
-	return s.scanToken(s.pool.QueryRow(ctx,
+	return s.scanToken(s.db.QueryRow(ctx,
 		`SELECT `+tokenCols+` FROM oauth_tokens WHERE organization_id = $1 AND id = $2`, orgID, id))
 }
 
 // OAuthTokenGetByIntegration implements [storage.OAuthStore].
 func (s *Store) OAuthTokenGetByIntegration(ctx context.Context, orgID, integrationID uuid.UUID) (*storage.OAuthToken, error) {
-	return s.scanToken(s.pool.QueryRow(ctx, `SELECT `+tokenCols+` FROM oauth_tokens
+	return s.scanToken(s.db.QueryRow(ctx, `SELECT `+tokenCols+` FROM oauth_tokens
 		WHERE organization_id = $1 AND integration_id = $2 ORDER BY created_at DESC, id DESC LIMIT 1`, orgID, integrationID))
 }
 
@@ -88,7 +88,7 @@ func (s *Store) OAuthTokenUpdate(ctx context.Context, p *storage.OAuthTokenUpdat
 	if tokenType == "" {
 		tokenType = "Bearer"
 	}
-	t, err := s.scanToken(s.pool.QueryRow(ctx, `UPDATE oauth_tokens SET
+	t, err := s.scanToken(s.db.QueryRow(ctx, `UPDATE oauth_tokens SET
 		access_token = $4, refresh_token = $5, token_type = $6, expires_at = $7, scope = $8,
 		version = version + 1, updated_at = $9
 		WHERE organization_id = $1 AND id = $2 AND version = $3 RETURNING `+tokenCols,
@@ -116,7 +116,7 @@ func (s *Store) OAuthStateCreate(ctx context.Context, st *storage.OAuthState) er
 		empty := ""
 		verifier = &empty
 	}
-	_, err = s.pool.Exec(ctx, `INSERT INTO oauth_states
+	_, err = s.db.Exec(ctx, `INSERT INTO oauth_states
 		(state_hash, organization_id, integration_id, user_id, provider, code_verifier, redirect_uri, expires_at, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
 		st.StateHash, st.OrganizationID, st.IntegrationID, st.UserID, st.Provider, *verifier, st.RedirectURI,
@@ -131,7 +131,7 @@ func (s *Store) OAuthStateConsume(ctx context.Context, stateHash string) (*stora
 		st       storage.OAuthState
 		verifier string
 	)
-	err := s.pool.QueryRow(ctx, `DELETE FROM oauth_states WHERE state_hash = $1 RETURNING
+	err := s.db.QueryRow(ctx, `DELETE FROM oauth_states WHERE state_hash = $1 RETURNING
 		state_hash, organization_id, integration_id, user_id, provider, code_verifier, redirect_uri, expires_at, created_at`,
 		stateHash).Scan(&st.StateHash, &st.OrganizationID, &st.IntegrationID, &st.UserID, &st.Provider, &verifier,
 		&st.RedirectURI, &st.ExpiresAt, &st.CreatedAt)
@@ -147,7 +147,7 @@ func (s *Store) OAuthStateConsume(ctx context.Context, stateHash string) (*stora
 
 // OAuthStateDeleteExpired implements [storage.OAuthStore].
 func (s *Store) OAuthStateDeleteExpired(ctx context.Context, now time.Time) (int, error) {
-	tag, err := s.pool.Exec(ctx, `DELETE FROM oauth_states WHERE expires_at < $1`, now.UTC())
+	tag, err := s.db.Exec(ctx, `DELETE FROM oauth_states WHERE expires_at < $1`, now.UTC())
 	if err != nil {
 		return 0, mapErr(err)
 	}

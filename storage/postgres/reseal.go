@@ -62,7 +62,7 @@ func (s *Store) resealColumn(ctx context.Context, c sealedColumn) (int, error) {
 func (s *Store) sealedBatch(ctx context.Context, c sealedColumn, after string) (keys, vals []string, err error) {
 	sql := fmt.Sprintf(`SELECT %[2]s::text, %[3]s::text FROM %[1]s WHERE %[3]s IS NOT NULL AND %[2]s::text > $1
 		ORDER BY %[2]s::text LIMIT %[4]d`, c.table, c.key, c.col, resealBatch)
-	rows, err := s.pool.Query(ctx, sql, after)
+	rows, err := s.db.Query(ctx, sql, after)
 	if err != nil {
 		return nil, nil, mapErr(err)
 	}
@@ -103,7 +103,7 @@ func (s *Store) resealOne(ctx context.Context, c sealedColumn, key, val string) 
 		cast = "jsonb"
 	}
 	sql := fmt.Sprintf(`UPDATE %[1]s SET %[3]s = $3::%[4]s WHERE %[2]s::text = $1 AND %[3]s::text = $2`, c.table, c.key, c.col, cast)
-	tag, err := s.pool.Exec(ctx, sql, key, val, newVal)
+	tag, err := s.db.Exec(ctx, sql, key, val, newVal)
 	if err != nil {
 		return false, mapErr(err)
 	}

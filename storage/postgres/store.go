@@ -28,7 +28,10 @@ type Config struct {
 
 // Store is the PostgreSQL implementation of [storage.Store].
 type Store struct {
-	pool   *pgxpool.Pool
+	pool *pgxpool.Pool
+	// db runs every statement: the pool, or the caller's transaction for a
+	// Store made by [Store.WithTx].
+	db     dbtx
 	sealer storage.Sealer
 	clock  func() time.Time
 	logger *slog.Logger
@@ -45,7 +48,7 @@ func New(pool *pgxpool.Pool, cfg *Config) (*Store, error) {
 	if cfg == nil || cfg.Sealer == nil {
 		return nil, errors.New("postgres: Config.Sealer is required: secrets are never stored in the clear")
 	}
-	s := &Store{pool: pool, sealer: cfg.Sealer, clock: cfg.Clock, logger: cfg.Logger}
+	s := &Store{pool: pool, db: pool, sealer: cfg.Sealer, clock: cfg.Clock, logger: cfg.Logger}
 	if s.clock == nil {
 		s.clock = time.Now
 	}
@@ -76,6 +79,25 @@ func Open(ctx context.Context, dsn string, cfg *Config) (*Store, func(), error) 
 // Pool returns the pool the Store runs on.
 func (s *Store) Pool() *pgxpool.Pool { return s.pool }
 
+// dbtx is what both *pgxpool.Pool and pgx.Tx offer.
+type dbtx interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+	Begin(ctx context.Context) (pgx.Tx, error)
+}
+
+// WithTx returns a Store whose every statement runs in the caller's
+// transaction: rows it writes commit or roll back with the caller's own
+// writes (a transactional outbox). Methods that need a transaction of their
+// own use a savepoint inside tx. The returned Store must not be used after
+// tx ends.
+func (s *Store) WithTx(tx pgx.Tx) *Store {
+	c := *s
+	c.db = tx
+	return &c
+}
+
 // Now returns the Store's clock in UTC, truncated to microseconds (the
 // precision of TIMESTAMPTZ).
 func (s *Store) Now() time.Time { return s.clock().UTC().Truncate(time.Microsecond) }
@@ -99,7 +121,7 @@ func mapErr(err error) error {
 
 // inTx runs fn in a transaction, committing when it returns nil.
 func (s *Store) inTx(ctx context.Context, fn func(pgx.Tx) error) error {
-	return pgx.BeginFunc(ctx, s.pool, fn)
+	return pgx.BeginFunc(ctx, s.db, fn)
 }
 
 // utc normalises optional times read from the database.

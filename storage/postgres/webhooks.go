@@ -49,7 +49,7 @@ func (s *Store) WebhookCreate(ctx context.Context, p *storage.WebhookCreateParam
 	if events == nil {
 		events = []string{}
 	}
-	return s.scanWebhook(s.pool.QueryRow(ctx, `INSERT INTO webhooks
+	return s.scanWebhook(s.db.QueryRow(ctx, `INSERT INTO webhooks
 		(id, organization_id, name, url, secret, events, status, retry_policy, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING `+webhookCols,
 		newID(), p.OrganizationID, p.Name, p.URL, secret, events, string(status), nullJSON(p.RetryPolicy), s.Now()))
@@ -57,7 +57,7 @@ func (s *Store) WebhookCreate(ctx context.Context, p *storage.WebhookCreateParam
 
 // WebhookGet implements [storage.WebhookStore].
 func (s *Store) WebhookGet(ctx context.Context, orgID, id uuid.UUID) (*storage.Webhook, error) {
-	return s.scanWebhook(s.pool.QueryRow(ctx,
+	return s.scanWebhook(s.db.QueryRow(ctx,
 		`SELECT `+webhookCols+` FROM webhooks WHERE organization_id = $1 AND id = $2`, orgID, id))
 }
 
@@ -88,7 +88,7 @@ func (s *Store) WebhookUpdate(ctx context.Context, p *storage.WebhookUpdateParam
 		st := string(*p.Status)
 		status = &st
 	}
-	return s.scanWebhook(s.pool.QueryRow(ctx, `UPDATE webhooks SET
+	return s.scanWebhook(s.db.QueryRow(ctx, `UPDATE webhooks SET
 		name = COALESCE($3, name), url = COALESCE($4, url), secret = COALESCE($5, secret),
 		previous_secret = CASE WHEN $6::text IS NULL THEN previous_secret ELSE NULLIF($6::text, '') END,
 		previous_secret_expires_at = CASE WHEN $6::text = '' THEN NULL ELSE COALESCE($7, previous_secret_expires_at) END,
