@@ -1,0 +1,53 @@
+package sqlite
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/intimeos/integrations/storage"
+)
+
+const apiTokenCols = `id, organization_id, name, prefix, token_hash, scopes, created_at, last_used_at, expires_at, revoked_at`
+
+func scanAPIToken(r row) (*storage.APIToken, error) {
+	var t storage.APIToken
+	err := r.Scan(&t.ID, &t.OrganizationID, &t.Name, &t.Prefix, &t.Hash, jsonValueCol[[]string]{&t.Scopes},
+		timeCol{&t.CreatedAt}, timePtrCol{&t.LastUsedAt}, timePtrCol{&t.ExpiresAt}, timePtrCol{&t.RevokedAt})
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	return &t, nil
+}
+
+// APITokenCreate implements [storage.APITokenStore].
+func (s *Store) APITokenCreate(ctx context.Context, p *storage.APITokenCreateParams) (*storage.APIToken, error) {
+	return writeRow(ctx, s, scanAPIToken, `INSERT INTO api_tokens
+		(id, organization_id, name, prefix, token_hash, scopes, created_at, expires_at)
+		VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING `+apiTokenCols,
+		newID(), p.OrganizationID, p.Name, p.Prefix, p.Hash, jsonArray(p.Scopes), ts(s.Now()), tsPtr(p.ExpiresAt))
+}
+
+// APITokenList implements [storage.APITokenStore], newest first.
+func (s *Store) APITokenList(ctx context.Context, orgID uuid.UUID) ([]*storage.APIToken, error) {
+	return queryAll(ctx, s, `SELECT `+apiTokenCols+` FROM api_tokens WHERE organization_id = ?1
+		ORDER BY created_at DESC, id DESC`, []any{orgID}, scanAPIToken)
+}
+
+// APITokenGetByHash implements [storage.APITokenStore].
+func (s *Store) APITokenGetByHash(ctx context.Context, hash string) (*storage.APIToken, error) {
+	return readRow(ctx, s, scanAPIToken, `SELECT `+apiTokenCols+` FROM api_tokens WHERE token_hash = ?1`, hash)
+}
+
+// APITokenTouch implements [storage.APITokenStore].
+func (s *Store) APITokenTouch(ctx context.Context, orgID, id uuid.UUID, at time.Time) error {
+	return execOne(ctx, s, `UPDATE api_tokens SET last_used_at = ?3 WHERE organization_id = ?1 AND id = ?2`,
+		orgID, id, ts(at))
+}
+
+// APITokenRevoke implements [storage.APITokenStore].
+func (s *Store) APITokenRevoke(ctx context.Context, orgID, id uuid.UUID) (*storage.APIToken, error) {
+	return writeRow(ctx, s, scanAPIToken, `UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, ?3)
+		WHERE organization_id = ?1 AND id = ?2 RETURNING `+apiTokenCols, orgID, id, ts(s.Now()))
+}

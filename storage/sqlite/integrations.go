@@ -1,0 +1,110 @@
+package sqlite
+
+import (
+	"context"
+
+	"github.com/google/uuid"
+
+	"github.com/intimeos/integrations/storage"
+	"github.com/intimeos/integrations/storage/internal/query"
+)
+
+const integrationCols = `id, organization_id, type, provider, name, config, status, retry_policy,
+	last_health_check, last_sync, next_check_at, COALESCE(error_message, ''), created_at, updated_at`
+
+func (s *Store) scanIntegration(r row) (*storage.Integration, error) {
+	var (
+		it     storage.Integration
+		config string
+		status string
+	)
+	err := r.Scan(&it.ID, &it.OrganizationID, &it.Type, &it.Provider, &it.Name, &config, &status, jsonCol{&it.RetryPolicy},
+		timePtrCol{&it.LastHealthCheck}, timePtrCol{&it.LastSync}, timePtrCol{&it.NextCheckAt}, &it.ErrorMessage,
+		timeCol{&it.CreatedAt}, timeCol{&it.UpdatedAt})
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	it.Status = storage.IntegrationStatus(status)
+	if it.Config, err = s.openJSON(config); err != nil {
+		return nil, err
+	}
+	return &it, nil
+}
+
+// IntegrationCreate implements [storage.IntegrationStore].
+func (s *Store) IntegrationCreate(ctx context.Context, p *storage.IntegrationCreateParams) (*storage.Integration, error) {
+	config, err := s.sealJSON(p.Config)
+	if err != nil {
+		return nil, err
+	}
+	status := p.Status
+	if status == "" {
+		status = storage.IntegrationInactive
+	}
+	return writeRow(ctx, s, s.scanIntegration, `INSERT INTO integrations
+		(id, organization_id, type, provider, name, config, status, retry_policy, next_check_at, created_at, updated_at)
+		VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10) RETURNING `+integrationCols,
+		newID(), p.OrganizationID, p.Type, p.Provider, p.Name, config, string(status), jsonText(p.RetryPolicy),
+		tsPtr(p.NextCheckAt), ts(s.Now()))
+}
+
+// IntegrationGet implements [storage.IntegrationStore].
+func (s *Store) IntegrationGet(ctx context.Context, orgID, id uuid.UUID) (*storage.Integration, error) {
+	return readRow(ctx, s, s.scanIntegration,
+		`SELECT `+integrationCols+` FROM integrations WHERE organization_id = ?1 AND id = ?2`, orgID, id)
+}
+
+// IntegrationList implements [storage.IntegrationStore].
+func (s *Store) IntegrationList(ctx context.Context, p *storage.IntegrationListParams) (*storage.Page[*storage.Integration], error) {
+	q := query.New(query.Question)
+	q.Where("organization_id = ?", p.OrganizationID)
+	if p.Type != "" {
+		q.Where("type = ?", p.Type)
+	}
+	query.In(q, "status", strs(p.Statuses))
+	return list(ctx, s, q, p.Cursor, p.Limit, "integrations", integrationCols, "created_at", s.scanIntegration,
+		func(it *storage.Integration) storage.Cursor { return storage.Cursor{Time: it.CreatedAt, ID: it.ID} })
+}
+
+// IntegrationUpdate implements [storage.IntegrationStore].
+func (s *Store) IntegrationUpdate(ctx context.Context, p *storage.IntegrationUpdateParams) (*storage.Integration, error) {
+	var config any
+	if p.Config != nil {
+		c, err := s.sealJSON(p.Config)
+		if err != nil {
+			return nil, err
+		}
+		config = c
+	}
+	return writeRow(ctx, s, s.scanIntegration, `UPDATE integrations SET
+		name = COALESCE(?3, name), provider = COALESCE(?4, provider), config = COALESCE(?5, config),
+		status = COALESCE(?6, status), retry_policy = COALESCE(?7, retry_policy),
+		last_health_check = COALESCE(?8, last_health_check), last_sync = COALESCE(?9, last_sync),
+		next_check_at = COALESCE(?10, next_check_at), error_message = COALESCE(?11, error_message), updated_at = ?12
+		WHERE organization_id = ?1 AND id = ?2 RETURNING `+integrationCols,
+		p.OrganizationID, p.ID, p.Name, p.Provider, config, strPtr(p.Status), jsonText(p.RetryPolicy),
+		tsPtr(p.LastHealthCheck), tsPtr(p.LastSync), tsPtr(p.NextCheckAt), p.ErrorMessage, ts(s.Now()))
+}
+
+// IntegrationDelete implements [storage.IntegrationStore]. The integration's
+// OAuth tokens go with it.
+func (s *Store) IntegrationDelete(ctx context.Context, orgID, id uuid.UUID) error {
+	return execOne(ctx, s, `DELETE FROM integrations WHERE organization_id = ?1 AND id = ?2`, orgID, id)
+}
+
+// strs converts a slice of string-like values for use as query arguments.
+func strs[T ~string](in []T) []string {
+	out := make([]string, len(in))
+	for i, v := range in {
+		out[i] = string(v)
+	}
+	return out
+}
+
+// strPtr converts an optional string-like value; nil is NULL.
+func strPtr[T ~string](v *T) any {
+	if v == nil {
+		return nil
+	}
+	return string(*v)
+}

@@ -1,0 +1,82 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/intimeos/integrations/storage"
+	"github.com/intimeos/integrations/storage/internal/query"
+)
+
+const logCols = `id, organization_id, integration_id, level, message, details, logged_at`
+
+func scanLog(r row) (*storage.LogEntry, error) {
+	var (
+		e     storage.LogEntry
+		level string
+	)
+	if err := r.Scan(&e.ID, &e.OrganizationID, &e.IntegrationID, &level, &e.Message, jsonCol{&e.Details}, timeCol{&e.Time}); err != nil {
+		return nil, mapErr(err)
+	}
+	e.Level = storage.LogLevel(level)
+	return &e, nil
+}
+
+// LogInsert implements [storage.LogStore] in one transaction with one
+// prepared statement.
+func (s *Store) LogInsert(ctx context.Context, ps []*storage.LogInsertParams) error {
+	now := s.Now()
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		stmt, err := tx.PrepareContext(ctx, `INSERT INTO integration_logs
+			(id, organization_id, integration_id, level, message, details, logged_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)`)
+		if err != nil {
+			return mapErr(err)
+		}
+		defer stmt.Close()
+		for _, p := range ps {
+			at := p.Time
+			if at.IsZero() {
+				at = now
+			}
+			if _, err := stmt.ExecContext(ctx, newID(), p.OrganizationID, p.IntegrationID, string(p.Level), p.Message,
+				jsonText(p.Details), ts(at)); err != nil {
+				return mapErr(err)
+			}
+		}
+		return nil
+	})
+}
+
+// LogList implements [storage.LogStore]. The search uses LIKE, which SQLite
+// compares ignoring case for ASCII letters only (PostgreSQL's ILIKE also
+// folds other letters).
+func (s *Store) LogList(ctx context.Context, p *storage.LogListParams) (*storage.Page[*storage.LogEntry], error) {
+	q := query.New(query.Question)
+	q.Where("organization_id = ?", p.OrganizationID)
+	if p.IntegrationID != uuid.Nil {
+		q.Where("integration_id = ?", p.IntegrationID)
+	}
+	query.In(q, "level", strs(p.Levels))
+	timeRange(q, "logged_at", p.Time)
+	if p.Search != "" {
+		q.Where(`message LIKE ? ESCAPE '\'`, "%"+likeEscape(p.Search)+"%")
+	}
+	return list(ctx, s, q, p.Cursor, p.Limit, "integration_logs", logCols, "logged_at", scanLog,
+		func(e *storage.LogEntry) storage.Cursor { return storage.Cursor{Time: e.Time, ID: e.ID} })
+}
+
+// LogDeleteBefore implements [storage.LogStore].
+func (s *Store) LogDeleteBefore(ctx context.Context, before time.Time, limit int) (int, error) {
+	return s.writeExec(ctx, `DELETE FROM integration_logs WHERE id IN
+		(SELECT id FROM integration_logs WHERE logged_at < ?1 ORDER BY logged_at LIMIT ?2)`,
+		ts(before), storage.PageLimit(limit))
+}
+
+// likeEscape escapes LIKE wildcards so a search is a plain substring match.
+func likeEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
