@@ -14,8 +14,10 @@ import (
 type Store interface {
 	IntegrationStore
 	OAuthStore
+	OAuthRefreshStore
 	WebhookStore
 	DeliveryStore
+	DeliveryQueue
 	DLQStore
 	LogStore
 	MetricStore

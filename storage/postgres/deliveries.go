@@ -60,7 +60,8 @@ func decodeHeader(b []byte) (http.Header, error) {
 }
 
 // DeliveryInsert implements [storage.DeliveryStore]. Each row's webhook must
-// belong to the row's organization.
+// belong to the row's organization. A batch with a pending row notifies
+// [DeliveriesChannel] when it commits (see [Store.ListenDeliveries]).
 func (s *Store) DeliveryInsert(ctx context.Context, ps []*storage.DeliveryInsertParams) ([]*storage.Delivery, error) {
 	out := make([]*storage.Delivery, 0, len(ps))
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
@@ -72,7 +73,7 @@ func (s *Store) DeliveryInsert(ctx context.Context, ps []*storage.DeliveryInsert
 			}
 			out = append(out, d)
 		}
-		return nil
+		return notifyDeliveries(ctx, tx, out)
 	})
 	if err != nil {
 		return nil, err

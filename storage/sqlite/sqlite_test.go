@@ -98,7 +98,7 @@ func TestMigrateConcurrent(t *testing.T) {
 	require.NoError(t, s.DB().QueryRowContext(ctx, `SELECT count(*) FROM intime_schema_migrations`).Scan(&applied))
 	require.NoError(t, s.DB().QueryRowContext(ctx,
 		`SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).Scan(&tables))
-	require.Equal(t, 2, applied, "each migration is applied once")
+	require.Equal(t, migrationFiles(t), applied, "each migration is applied once")
 	require.Equal(t, 11, tables, "10 tables plus the migrations table")
 }
 
@@ -188,4 +188,12 @@ func TestWithTx(t *testing.T) {
 	committed := insert(true)
 	_, err = s.DeliveryGet(ctx, org, committed)
 	require.NoError(t, err, "a committed transaction keeps its delivery")
+}
+
+// migrationFiles counts the embedded migration files.
+func migrationFiles(t *testing.T) int {
+	names, err := filepath.Glob("migrations/*.sql")
+	require.NoError(t, err)
+	require.NotEmpty(t, names)
+	return len(names)
 }

@@ -1,0 +1,301 @@
+package postgres_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/stretchr/testify/require"
+
+	"github.com/intimeos/integrations/storage"
+	"github.com/intimeos/integrations/storage/postgres"
+	"github.com/intimeos/integrations/storage/postgres/pgtest"
+)
+
+// queueNow is the claimers' clock in the queue tests: fixed, so leases
+// never expire while a test runs.
+var queueNow = time.Date(2031, time.May, 6, 7, 8, 9, 0, time.UTC)
+
+// seedQueue creates webhooks in two organizations on s and n due rows
+// spread over them.
+func seedQueue(t *testing.T, s *postgres.Store, webhooks, n int) {
+	t.Helper()
+	ctx := context.Background()
+	orgs := []uuid.UUID{uuid.New(), uuid.New()}
+	var ps []*storage.DeliveryInsertParams
+	for i := range webhooks {
+		org := orgs[i%len(orgs)]
+		wh, err := s.WebhookCreate(ctx, &storage.WebhookCreateParams{OrganizationID: org, Name: fmt.Sprintf("w%d", i),
+			URL: "https://example.com/h", Secret: "s", Events: []string{"job.created"}})
+		require.NoError(t, err)
+		for range n / webhooks {
+			ps = append(ps, &storage.DeliveryInsertParams{OrganizationID: org, WebhookID: wh.ID, EventType: "job.created",
+				Payload: json.RawMessage(`{"n":1}`)})
+		}
+	}
+	_, err := s.DeliveryInsert(ctx, ps)
+	require.NoError(t, err)
+}
+
+// TestDeliveryClaimConcurrent has 8 claimers, each on its own pool, drain
+// 2,000 due rows of one schema at once: every row must be leased exactly
+// once. With a per-webhook limit the claimers also finish what they claim,
+// so that the webhooks' caps free up.
+func TestDeliveryClaimConcurrent(t *testing.T) {
+	t.Parallel()
+	for _, perWebhook := range []int{0, 20} {
+		t.Run(fmt.Sprintf("PerWebhookLimit=%d", perWebhook), func(t *testing.T) {
+			t.Parallel()
+			const total, claimers = 2000, 8
+			ring, err := newRing()
+			require.NoError(t, err)
+			_, dsn := pgtest.Schema(t)
+			seedQueue(t, newStore(t, dsn, ring), 4, total)
+			stores := make([]*postgres.Store, claimers)
+			for i := range stores {
+				stores[i], err = postgres.New(pgtest.PoolOn(t, dsn), &postgres.Config{Sealer: ring})
+				require.NoError(t, err)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			var claimed atomic.Int64
+			got := make([][]uuid.UUID, claimers)
+			errs := make([]error, claimers)
+			var wg sync.WaitGroup
+			for i, s := range stores {
+				wg.Go(func() { got[i], errs[i] = drain(ctx, s, perWebhook, &claimed, total) })
+			}
+			wg.Wait()
+			seen := map[uuid.UUID]int{}
+			for i := range claimers {
+				require.NoError(t, errs[i], "claimer %d", i)
+				for _, id := range got[i] {
+					seen[id]++
+				}
+			}
+			require.Len(t, seen, total, "every row claimed")
+			for id, n := range seen {
+				require.Equal(t, 1, n, "row %s claimed %d times", id, n)
+			}
+		})
+	}
+}
+
+// drain claims until a claim comes back empty (no cap) or until total rows
+// were claimed by all claimers together (with a cap, a claim may come back
+// empty while other claimers hold a webhook's leases; it then pauses as a
+// worker would before polling again). With a cap it finishes each row it
+// claims.
+func drain(ctx context.Context, s *postgres.Store, perWebhook int, claimed *atomic.Int64, total int) ([]uuid.UUID, error) {
+	var ids []uuid.UUID
+	for claimed.Load() < int64(total) {
+		claimID := uuid.New()
+		ds, err := s.DeliveryClaim(ctx, &storage.DeliveryClaimParams{Now: queueNow, Limit: 25, LeaseFor: time.Minute,
+			ClaimID: claimID, PerWebhookLimit: perWebhook})
+		if err != nil {
+			return ids, err
+		}
+		if len(ds) == 0 && perWebhook == 0 {
+			return ids, nil
+		}
+		if len(ds) == 0 {
+			time.Sleep(time.Millisecond) // a worker's poll interval, shortened
+		}
+		claimed.Add(int64(len(ds)))
+		for _, d := range ds {
+			ids = append(ids, d.ID)
+			if perWebhook == 0 {
+				continue
+			}
+			if _, err := s.DeliveryFinish(ctx, &storage.DeliveryFinishParams{OrganizationID: d.OrganizationID, ID: d.ID,
+				ClaimID: claimID, Status: storage.DeliverySuccess, DeliveredAt: queueNow}); err != nil {
+				return ids, err
+			}
+		}
+	}
+	return ids, nil
+}
+
+// listener runs ListenDeliveries on s until the test ends and returns its
+// wake-ups, after the first one (listening has started).
+func listener(t *testing.T, s *postgres.Store) <-chan struct{} {
+	t.Helper()
+	wakes := make(chan struct{}, 16)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- s.ListenDeliveries(ctx, func() {
+			select {
+			case wakes <- struct{}{}:
+			default:
+			}
+		})
+	}()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			require.NoError(t, err, "ListenDeliveries returns nil when its context ends")
+		case <-time.After(10 * time.Second):
+			t.Error("ListenDeliveries did not return after its context ended")
+		}
+	})
+	requireWake(t, wakes, "listening started")
+	return wakes
+}
+
+func requireWake(t *testing.T, wakes <-chan struct{}, msg string) {
+	t.Helper()
+	select {
+	case <-wakes:
+	case <-time.After(10 * time.Second):
+		t.Fatalf("no wake-up: %s", msg)
+	}
+}
+
+// insertOn inserts one delivery through WithTx on conn, a connection of
+// s's pool, and commits or rolls back; it returns the connection's backend
+// PID.
+func insertOn(t *testing.T, s *postgres.Store, conn *pgxpool.Conn, org, webhook uuid.UUID, commit bool) uint32 {
+	t.Helper()
+	ctx := context.Background()
+	tx, err := conn.Begin(ctx)
+	require.NoError(t, err)
+	_, err = s.WithTx(tx).DeliveryInsert(ctx, []*storage.DeliveryInsertParams{{OrganizationID: org, WebhookID: webhook,
+		EventType: "job.created", Payload: json.RawMessage(`{"n":1}`)}})
+	require.NoError(t, err)
+	if commit {
+		require.NoError(t, tx.Commit(ctx))
+	} else {
+		require.NoError(t, tx.Rollback(ctx))
+	}
+	return conn.Conn().PgConn().PID()
+}
+
+// acquire takes a connection of s's pool until the test ends.
+func acquire(t *testing.T, s *postgres.Store) *pgxpool.Conn {
+	t.Helper()
+	conn, err := s.Pool().Acquire(context.Background())
+	require.NoError(t, err)
+	t.Cleanup(conn.Release)
+	return conn
+}
+
+// TestListenDeliveries checks that an insert committed through another pool
+// wakes the listener, and that a rolled-back WithTx insert sends nothing.
+// The negative half needs no sleep: PostgreSQL delivers notifications in
+// commit order, so a raw listener that sees the committed insert's
+// notification first has seen everything the rollback could have sent.
+func TestListenDeliveries(t *testing.T) {
+	t.Parallel()
+	ring, err := newRing()
+	require.NoError(t, err)
+	schema, dsn := pgtest.Schema(t)
+	writer := newStore(t, dsn, ring)
+	listening, err := postgres.New(pgtest.PoolOn(t, dsn), &postgres.Config{Sealer: ring})
+	require.NoError(t, err)
+	ctx := context.Background()
+	org := uuid.New()
+	wh, err := writer.WebhookCreate(ctx, &storage.WebhookCreateParams{OrganizationID: org, Name: "l", URL: "https://example.com/h",
+		Secret: "s", Events: []string{"job.created"}})
+	require.NoError(t, err)
+
+	raw, err := pgx.Connect(ctx, dsn)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = raw.Close(context.Background()) })
+	_, err = raw.Exec(ctx, "LISTEN "+postgres.DeliveriesChannel)
+	require.NoError(t, err)
+	wakes := listener(t, listening)
+
+	rolledBack := insertOn(t, writer, acquire(t, writer), org, wh.ID, false)
+	committed := insertOn(t, writer, acquire(t, writer), org, wh.ID, true)
+	require.NotEqual(t, rolledBack, committed)
+	for {
+		wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		n, err := raw.WaitForNotification(wctx)
+		cancel()
+		require.NoError(t, err)
+		require.NotEqual(t, rolledBack, n.PID, "a rolled-back insert must not notify")
+		if n.PID == committed {
+			require.Equal(t, schema, n.Payload, "the payload names the schema")
+			break
+		}
+	}
+	requireWake(t, wakes, "after a committed insert")
+}
+
+// TestListenDeliveriesReconnects kills the listening connection: the
+// listener reconnects, says so with a wake-up, and hears the next insert.
+func TestListenDeliveriesReconnects(t *testing.T) {
+	t.Parallel()
+	ring, err := newRing()
+	require.NoError(t, err)
+	_, dsn := pgtest.Schema(t)
+	writer := newStore(t, dsn, ring)
+	app := "intime_listen_" + uuid.NewString()[:8]
+	listening, err := postgres.New(pgtest.PoolOn(t, dsn+"&application_name="+app), &postgres.Config{Sealer: ring})
+	require.NoError(t, err)
+	ctx := context.Background()
+	org := uuid.New()
+	wh, err := writer.WebhookCreate(ctx, &storage.WebhookCreateParams{OrganizationID: org, Name: "r", URL: "https://example.com/h",
+		Secret: "s", Events: []string{"job.created"}})
+	require.NoError(t, err)
+	wakes := listener(t, listening)
+
+	var killed int
+	require.NoError(t, writer.Pool().QueryRow(ctx, `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+		WHERE application_name = $1`, app).Scan(&killed))
+	require.Equal(t, 1, killed, "the listener holds one connection")
+	requireWake(t, wakes, "listening resumed")
+	insertOn(t, writer, acquire(t, writer), org, wh.ID, true)
+	requireWake(t, wakes, "after a committed insert")
+}
+
+// BenchmarkDeliveryClaimFinish claims 100 due rows and finishes each one,
+// and reports rows/s (and the milliseconds one claim of 100 takes), without and with a per-webhook limit (which takes the
+// capped claim statement).
+func BenchmarkDeliveryClaimFinish(b *testing.B) {
+	for _, perWebhook := range []int{0, 100} {
+		b.Run(fmt.Sprintf("PerWebhookLimit=%d", perWebhook), func(b *testing.B) {
+			s, org, wh := benchWebhook(b)
+			benchClaimFinish(b, s, deliveryRows(org, wh, 100), perWebhook)
+		})
+	}
+}
+
+func benchClaimFinish(b *testing.B, s storage.Store, rows []*storage.DeliveryInsertParams, perWebhook int) {
+	ctx := context.Background()
+	status := 200
+	var claimDur time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		if _, err := s.DeliveryInsert(ctx, rows); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		claimID := uuid.New()
+		t0 := time.Now()
+		ds, err := s.DeliveryClaim(ctx, &storage.DeliveryClaimParams{Limit: len(rows), LeaseFor: time.Minute, ClaimID: claimID,
+			PerWebhookLimit: perWebhook})
+		claimDur += time.Since(t0)
+		if err != nil || len(ds) != len(rows) {
+			b.Fatalf("claimed %d rows: %v", len(ds), err)
+		}
+		for _, d := range ds {
+			if _, err := s.DeliveryFinish(ctx, &storage.DeliveryFinishParams{OrganizationID: d.OrganizationID, ID: d.ID,
+				ClaimID: claimID, Status: storage.DeliverySuccess, ResponseStatus: &status, DurationMS: 12}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportMetric(float64(len(rows)*b.N)/b.Elapsed().Seconds(), "rows/s")
+	b.ReportMetric(float64(claimDur.Microseconds())/1000/float64(b.N), "claim-ms")
+}

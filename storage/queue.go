@@ -1,0 +1,201 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// DeliveryQueue is the durable webhook delivery queue. It is not a job
+// library: a pending row of webhook_deliveries is the job, and next_retry_at
+// is when it is due (NULL means now).
+//
+// # Leases and fencing
+//
+// A worker calls [DeliveryQueue.DeliveryClaim] with a fresh ClaimID. Each
+// row it gets back is leased: the row's claim_id is set to ClaimID and its
+// locked_until to Now+LeaseFor, and no other claim returns it while the lease
+// lasts. The lease belongs to ClaimID, which the worker keeps beside the
+// returned rows (the [Delivery] record does not carry it).
+//
+// The worker makes the attempt and reports it with
+// [DeliveryQueue.DeliveryFinish], passing the same ClaimID. The ClaimID is a
+// fencing token: Finish succeeds only while the row is still leased under
+// it. If the worker stalled past its lease, the reaper
+// ([DeliveryQueue.DeliveryReapExpired]) or another claim may have taken the
+// row; Finish then fails with [ErrConflict] and changes nothing, so a late
+// worker never overwrites the result of the attempt that replaced it.
+// Delivery is therefore at-least-once: a receiver may see an event twice and
+// de-duplicates on [Delivery.EventID].
+//
+// The lease must be longer than the attempt's timeout, so that a healthy
+// worker always finishes in time. A worker that stops gracefully gives its
+// unstarted rows back with [DeliveryQueue.DeliveryRelease]; they are due
+// again at once.
+//
+// An expired lease does not block a claim: a claim takes rows whose
+// locked_until is NULL or not after Now. The reaper only clears expired
+// leases so that they stop counting against a webhook's limit of rows leased
+// at once (see [DeliveryClaimParams.PerWebhookLimit]) and so that stale
+// claim IDs are forgotten.
+//
+// # Backends
+//
+// On PostgreSQL a claim is one statement that locks its rows with FOR UPDATE
+// SKIP LOCKED, so any number of processes on any number of hosts may claim
+// at once and no two leases of one row overlap. On SQLite the single writer
+// serialises claims.
+type DeliveryQueue interface {
+	// DeliveryClaim leases up to Limit due rows across organizations: rows
+	// that are pending, whose next_retry_at is NULL or not after Now, whose
+	// lease is free (locked_until NULL or not after Now) and whose webhook
+	// is active. Rows come oldest due first: next_retry_at (NULL first),
+	// then created_at, then id. The returned rows carry their new lease,
+	// which belongs to p.ClaimID.
+	DeliveryClaim(ctx context.Context, p *DeliveryClaimParams) ([]*Delivery, error)
+	// DeliveryFinish records the result of a leased attempt and clears its
+	// lease, together with what follows from it (the next attempt, a
+	// dead-letter entry, disabling the webhook), in one transaction. A row
+	// no longer leased under p.ClaimID is [ErrConflict] and nothing
+	// changes; a row of another organization is [ErrNotFound]. It returns
+	// the finished row.
+	DeliveryFinish(ctx context.Context, p *DeliveryFinishParams) (*Delivery, error)
+	// DeliveryRelease clears the lease of the rows of ids still leased
+	// under claimID, which makes them claimable again at once, and returns
+	// how many it released. Rows leased under another claim are left alone.
+	DeliveryRelease(ctx context.Context, claimID uuid.UUID, ids []uuid.UUID) (int, error)
+	// DeliveryReapExpired clears the leases of pending rows whose
+	// locked_until is before now and returns how many. Their claim IDs stop
+	// being valid: a late DeliveryFinish with one is [ErrConflict].
+	DeliveryReapExpired(ctx context.Context, now time.Time) (int, error)
+	// DeliveryDeleteBefore deletes up to limit rows, across organizations,
+	// created before before that are not pending and that no dead-letter
+	// entry refers to, oldest first, and returns how many (retention; call
+	// it until it returns less than limit). A limit below 1 is an error.
+	DeliveryDeleteBefore(ctx context.Context, before time.Time, limit int) (int, error)
+	// DeliveryStats counts an organization's attempts delivered (by
+	// delivered_at) at or after since, for one webhook or, when webhookID is
+	// uuid.Nil, for all of them; a zero since counts every attempt. An
+	// unknown webhook, or one of another organization, gives zero counts
+	// rather than [ErrNotFound]: the answer is the same as for a webhook
+	// with no deliveries, so it reveals nothing.
+	DeliveryStats(ctx context.Context, orgID, webhookID uuid.UUID, since time.Time) (*DeliveryStats, error)
+}
+
+// DeliveryClaimParams say what [DeliveryQueue.DeliveryClaim] takes.
+type DeliveryClaimParams struct {
+	// Now is the claimer's clock: rows due at or before it are taken, and
+	// leases end at Now+LeaseFor. Zero means the store's clock.
+	Now time.Time
+	// Limit is the most rows to lease; zero or negative means
+	// [LimitDefault], and anything above [LimitMax] is clamped to it.
+	Limit int
+	// LeaseFor is how long the rows stay leased. It must be positive and
+	// longer than an attempt can take.
+	LeaseFor time.Duration
+	// ClaimID identifies this claim; the leases belong to it. Required: use
+	// a new ID for every claim.
+	ClaimID uuid.UUID
+	// PerWebhookLimit, when positive, caps how many rows of one webhook are
+	// leased at once, counting the rows already leased by earlier claims
+	// (whose leases have not expired): a webhook at its cap gets nothing
+	// from this claim, so one slow or busy receiver cannot take every
+	// worker. Zero means no cap. The cap is exact on SQLite and for one
+	// claimer. On PostgreSQL it is counted from each claim's snapshot, so
+	// two claims that overlap in time can together pass it when a row of
+	// the webhook became due, or was released, between their snapshots and
+	// sorts before the rows the earlier claim took; they never lease the
+	// same row. A capped claim that meets rows a concurrent claim is
+	// leasing may also return fewer than Limit rows although more are due.
+	PerWebhookLimit int
+}
+
+// Validate reports a missing claim ID or lease length.
+func (p *DeliveryClaimParams) Validate() error {
+	switch {
+	case p.ClaimID == uuid.Nil:
+		return errors.New("storage: DeliveryClaimParams.ClaimID is required")
+	case p.LeaseFor <= 0:
+		return errors.New("storage: DeliveryClaimParams.LeaseFor must be positive")
+	case p.PerWebhookLimit < 0:
+		return errors.New("storage: DeliveryClaimParams.PerWebhookLimit must not be negative")
+	}
+	return nil
+}
+
+// DeliveryRetry schedules the next attempt of a delivery.
+type DeliveryRetry struct {
+	// NextRetryAt is when the next attempt is due.
+	NextRetryAt time.Time
+}
+
+// DeliveryFinishParams are the result of one leased attempt, for
+// [DeliveryQueue.DeliveryFinish].
+type DeliveryFinishParams struct {
+	OrganizationID uuid.UUID
+	// ID is the attempt's row.
+	ID uuid.UUID
+	// ClaimID is the claim that leased the row (the fencing token).
+	ClaimID uuid.UUID
+	// Status is the attempt's final status: [DeliverySuccess],
+	// [DeliveryFailed] or [DeliveryDLQ] (required with DLQReason).
+	Status            DeliveryStatus
+	RequestHeaders    http.Header
+	ResponseHeaders   http.Header
+	ResponseStatus    *int
+	ResponseBody      string
+	ResponseTruncated bool
+	DurationMS        int
+	// DeliveredAt is when the attempt was made; zero means the store's
+	// clock.
+	DeliveredAt  time.Time
+	ErrorMessage string
+	// Next, when set, inserts the next attempt: a pending row with the same
+	// organization, webhook, event ID, event type and payload, the next
+	// attempt number, no idempotency key, due at Next.NextRetryAt. The
+	// finished row's NextRetryAt is set to the same time, for the history.
+	Next *DeliveryRetry
+	// DLQReason, when set, adds a dead-letter entry for the row with this
+	// reason. Status must then be [DeliveryDLQ].
+	DLQReason string
+	// DisableWebhook, when set, disables the row's webhook with this
+	// reason (for example after an HTTP 410 Gone).
+	DisableWebhook string
+}
+
+// Validate reports a missing key or a status that does not end an attempt.
+func (p *DeliveryFinishParams) Validate() error {
+	switch {
+	case p.ClaimID == uuid.Nil:
+		return errors.New("storage: DeliveryFinishParams.ClaimID is required")
+	case p.Status != DeliverySuccess && p.Status != DeliveryFailed && p.Status != DeliveryDLQ:
+		return errors.New("storage: DeliveryFinishParams.Status must be success, failed or dlq, not " + string(p.Status))
+	case p.DLQReason != "" && p.Status != DeliveryDLQ:
+		return errors.New("storage: DeliveryFinishParams.DLQReason needs Status dlq")
+	}
+	return nil
+}
+
+// DeliveryStats summarises a webhook's recent attempts (see
+// [DeliveryQueue.DeliveryStats]).
+type DeliveryStats struct {
+	// Total is Succeeded + Failed + DeadLettered: the attempts delivered
+	// since the given time.
+	Total int
+	// Succeeded counts attempts with status success.
+	Succeeded int
+	// Failed counts attempts with status failed (each may have been
+	// retried).
+	Failed int
+	// Pending counts the rows waiting in the queue now, whatever their
+	// time: a pending row has not been delivered yet.
+	Pending int
+	// DeadLettered counts attempts with status dlq.
+	DeadLettered int
+	// LastAttemptAt is the latest delivered_at among the counted
+	// attempts; nil when there are none.
+	LastAttemptAt *time.Time
+}

@@ -1,0 +1,281 @@
+package sqlite
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"database/sql"
+	"errors"
+	"slices"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/intimeos/integrations/storage"
+	"github.com/intimeos/integrations/storage/internal/query"
+)
+
+var _ storage.DeliveryQueue = (*Store)(nil)
+
+// dueAndFree is the condition on d of a claimable row; ?1 is the claim's
+// Now. SQLite sorts NULL first, so "ORDER BY next_retry_at" puts rows due
+// now first, as PostgreSQL's NULLS FIRST does.
+const dueAndFree = `d.status = 'pending'
+	AND (d.next_retry_at IS NULL OR d.next_retry_at <= ?1)
+	AND (d.locked_until IS NULL OR d.locked_until <= ?1)`
+
+// claimSQL leases the oldest due rows of active webhooks under ?3 until
+// ?4. The single writer runs it alone, so no other claim can see the rows
+// between the choice and the update.
+const claimSQL = `UPDATE webhook_deliveries SET claim_id = ?3, locked_until = ?4 WHERE id IN (
+	SELECT d.id FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
+	WHERE w.status = 'active' AND ` + dueAndFree + `
+	ORDER BY d.next_retry_at, d.created_at, d.id LIMIT ?2)
+	RETURNING ` + deliveryCols
+
+// claimCappedSQL is claimSQL with at most ?5 rows of one webhook leased at
+// once: each due row is ranked within its webhook, after the rows the
+// webhook already has leased.
+const claimCappedSQL = `WITH leases AS (
+	SELECT webhook_id, count(*) AS n FROM webhook_deliveries
+	WHERE status = 'pending' AND locked_until > ?1 GROUP BY webhook_id
+), ranked AS (
+	SELECT d.id, d.next_retry_at, d.created_at, COALESCE(l.n, 0) +
+		row_number() OVER (PARTITION BY d.webhook_id ORDER BY d.next_retry_at, d.created_at, d.id) AS nth
+	FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
+	LEFT JOIN leases l ON l.webhook_id = d.webhook_id
+	WHERE w.status = 'active' AND ` + dueAndFree + `
+)
+UPDATE webhook_deliveries SET claim_id = ?3, locked_until = ?4 WHERE id IN (
+	SELECT id FROM ranked WHERE nth <= ?5 ORDER BY next_retry_at, created_at, id LIMIT ?2)
+	RETURNING ` + deliveryCols
+
+// DeliveryClaim implements [storage.DeliveryQueue] in one statement.
+func (s *Store) DeliveryClaim(ctx context.Context, p *storage.DeliveryClaimParams) ([]*storage.Delivery, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	now := p.Now
+	if now.IsZero() {
+		now = s.Now()
+	}
+	args := []any{ts(now), storage.PageLimit(p.Limit), p.ClaimID, ts(now.Add(p.LeaseFor))}
+	text := claimSQL
+	if p.PerWebhookLimit > 0 {
+		text, args = claimCappedSQL, append(args, p.PerWebhookLimit)
+	}
+	ds, err := writeRows(ctx, s, scanDelivery, text, args...)
+	if err != nil {
+		return nil, err
+	}
+	slices.SortFunc(ds, claimOrder)
+	return ds, nil
+}
+
+// claimOrder compares deliveries in the order they are claimed:
+// next_retry_at (nil first), created_at, id.
+func claimOrder(a, b *storage.Delivery) int {
+	switch {
+	case a.NextRetryAt == nil && b.NextRetryAt != nil:
+		return -1
+	case a.NextRetryAt != nil && b.NextRetryAt == nil:
+		return 1
+	case a.NextRetryAt != nil:
+		if c := a.NextRetryAt.Compare(*b.NextRetryAt); c != 0 {
+			return c
+		}
+	}
+	return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), bytes.Compare(a.ID[:], b.ID[:]))
+}
+
+// writeRows runs a statement returning rows in a write transaction and
+// scans them all.
+func writeRows[T any](ctx context.Context, s *Store, scan func(row) (T, error), text string, args ...any) ([]T, error) {
+	st, err := s.prepare(ctx, s.w, text)
+	if err != nil {
+		return nil, err
+	}
+	var out []T
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		out = nil
+		rows, err := txQuery(ctx, tx, st, text, args...)
+		if err != nil {
+			return mapErr(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			v, err := scan(rows)
+			if err != nil {
+				return err
+			}
+			out = append(out, v)
+		}
+		return mapErr(rows.Err())
+	})
+	return out, err
+}
+
+// txQuery runs a prepared (or plain) query in tx.
+func txQuery(ctx context.Context, tx *sql.Tx, st *sql.Stmt, text string, args ...any) (*sql.Rows, error) {
+	if st == nil {
+		return tx.QueryContext(ctx, text, args...)
+	}
+	return tx.StmtContext(ctx, st).QueryContext(ctx, args...)
+}
+
+// finishSQL records an attempt's result on a row still leased under ?3 and
+// clears the lease.
+const finishSQL = `UPDATE webhook_deliveries SET
+	status = ?4, request_headers = ?5, response_status = ?6, response_body = ?7, response_headers = ?8,
+	response_truncated = ?9, duration_ms = ?10, delivered_at = ?11, error_message = ?12,
+	next_retry_at = COALESCE(?13, next_retry_at), claim_id = NULL, locked_until = NULL
+	WHERE organization_id = ?1 AND id = ?2 AND claim_id = ?3 RETURNING ` + deliveryCols
+
+// DeliveryFinish implements [storage.DeliveryQueue].
+func (s *Store) DeliveryFinish(ctx context.Context, p *storage.DeliveryFinishParams) (*storage.Delivery, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	args, err := finishArgs(p, s.Now())
+	if err != nil {
+		return nil, err
+	}
+	st, err := s.prepare(ctx, s.w, finishSQL)
+	if err != nil {
+		return nil, err
+	}
+	var out *storage.Delivery
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		d, err := scanDelivery(txQueryRow(ctx, tx, st, finishSQL, args...))
+		if errors.Is(err, storage.ErrNotFound) {
+			return leaseLost(ctx, tx, p.OrganizationID, p.ID)
+		}
+		if err != nil {
+			return err
+		}
+		out = d
+		return finishFollowUps(ctx, tx, d, p, ts(s.Now()))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// finishArgs are the arguments of finishSQL.
+func finishArgs(p *storage.DeliveryFinishParams, now time.Time) ([]any, error) {
+	reqHdr, err := encodeHeader(p.RequestHeaders)
+	if err != nil {
+		return nil, err
+	}
+	respHdr, err := encodeHeader(p.ResponseHeaders)
+	if err != nil {
+		return nil, err
+	}
+	delivered := p.DeliveredAt
+	if delivered.IsZero() {
+		delivered = now
+	}
+	var next any
+	if p.Next != nil {
+		next = ts(p.Next.NextRetryAt)
+	}
+	return []any{p.OrganizationID, p.ID, p.ClaimID, string(p.Status), reqHdr, p.ResponseStatus, p.ResponseBody, respHdr,
+		boolArg(&p.ResponseTruncated), p.DurationMS, ts(delivered), p.ErrorMessage, next}, nil
+}
+
+// leaseLost tells why a finish matched no row: the row is not the
+// organization's ([storage.ErrNotFound]) or its lease is gone
+// ([storage.ErrConflict]).
+func leaseLost(ctx context.Context, tx *sql.Tx, orgID, id uuid.UUID) error {
+	var exists bool
+	err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM webhook_deliveries WHERE organization_id = ?1 AND id = ?2)`,
+		orgID, id).Scan(&exists)
+	switch {
+	case err != nil:
+		return mapErr(err)
+	case !exists:
+		return storage.ErrNotFound
+	}
+	return storage.ErrConflict
+}
+
+// finishFollowUps writes what a finished attempt d leads to: the next
+// attempt, a dead-letter entry, a disabled webhook.
+func finishFollowUps(ctx context.Context, tx *sql.Tx, d *storage.Delivery, p *storage.DeliveryFinishParams, now string) error {
+	if p.Next != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO webhook_deliveries
+			(id, organization_id, webhook_id, event_id, event_type, payload, attempt_number, delivered_at, next_retry_at, status, created_at)
+			SELECT ?1, organization_id, webhook_id, event_id, event_type, payload, COALESCE(attempt_number, 1) + 1, NULL, ?3, 'pending', ?4
+			FROM webhook_deliveries WHERE id = ?2`, newID(), d.ID, ts(p.Next.NextRetryAt), now); err != nil {
+			return mapErr(err)
+		}
+	}
+	if p.DLQReason != "" {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO webhook_dlq (id, organization_id, webhook_id, delivery_id, reason, added_at)
+			VALUES (?1, ?2, ?3, ?4, ?5, ?6)`, newID(), d.OrganizationID, d.WebhookID, d.ID, p.DLQReason, now); err != nil {
+			return mapErr(err)
+		}
+	}
+	if p.DisableWebhook != "" {
+		if _, err := tx.ExecContext(ctx, `UPDATE webhooks SET status = 'disabled', disabled_reason = ?3, updated_at = ?4
+			WHERE organization_id = ?1 AND id = ?2`, d.OrganizationID, d.WebhookID, p.DisableWebhook, now); err != nil {
+			return mapErr(err)
+		}
+	}
+	return nil
+}
+
+// DeliveryRelease implements [storage.DeliveryQueue].
+func (s *Store) DeliveryRelease(ctx context.Context, claimID uuid.UUID, ids []uuid.UUID) (int, error) {
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	q := query.New(query.Question)
+	q.Where("status = 'pending'")
+	q.Where("claim_id = ?", claimID)
+	query.In(q, "id", ids)
+	return s.writeExec(ctx, `UPDATE webhook_deliveries SET claim_id = NULL, locked_until = NULL`+q.SQL(), q.Args()...)
+}
+
+// DeliveryReapExpired implements [storage.DeliveryQueue].
+func (s *Store) DeliveryReapExpired(ctx context.Context, now time.Time) (int, error) {
+	return s.writeExec(ctx, `UPDATE webhook_deliveries SET claim_id = NULL, locked_until = NULL
+		WHERE status = 'pending' AND locked_until < ?1`, ts(now))
+}
+
+// DeliveryDeleteBefore implements [storage.DeliveryQueue].
+func (s *Store) DeliveryDeleteBefore(ctx context.Context, before time.Time, limit int) (int, error) {
+	if limit < 1 {
+		return 0, errors.New("sqlite: DeliveryDeleteBefore: limit must be at least 1")
+	}
+	return s.writeExec(ctx, `DELETE FROM webhook_deliveries WHERE id IN (
+		SELECT d.id FROM webhook_deliveries d
+		WHERE d.created_at < ?1 AND d.status <> 'pending'
+		  AND NOT EXISTS (SELECT 1 FROM webhook_dlq q WHERE q.delivery_id = d.id)
+		ORDER BY d.created_at LIMIT ?2)`, ts(before), limit)
+}
+
+// DeliveryStats implements [storage.DeliveryQueue].
+func (s *Store) DeliveryStats(ctx context.Context, orgID, webhookID uuid.UUID, since time.Time) (*storage.DeliveryStats, error) {
+	where, args := ` WHERE organization_id = ?1`, []any{orgID, ts(since)}
+	if webhookID != uuid.Nil {
+		where, args = where+` AND webhook_id = ?3`, append(args, webhookID)
+	}
+	const done = `status IN ('success', 'failed', 'dlq') AND delivered_at >= ?2`
+	return readRow(ctx, s, scanStats, `SELECT count(*) FILTER (WHERE `+done+`),
+		count(*) FILTER (WHERE status = 'success' AND delivered_at >= ?2),
+		count(*) FILTER (WHERE status = 'failed' AND delivered_at >= ?2),
+		count(*) FILTER (WHERE status = 'pending'),
+		count(*) FILTER (WHERE status = 'dlq' AND delivered_at >= ?2),
+		max(delivered_at) FILTER (WHERE `+done+`)
+		FROM webhook_deliveries`+where, args...)
+}
+
+func scanStats(r row) (*storage.DeliveryStats, error) {
+	var st storage.DeliveryStats
+	if err := r.Scan(&st.Total, &st.Succeeded, &st.Failed, &st.Pending, &st.DeadLettered, timePtrCol{&st.LastAttemptAt}); err != nil {
+		return nil, mapErr(err)
+	}
+	return &st, nil
+}
