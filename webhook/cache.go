@@ -1,0 +1,66 @@
+package webhook
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/intimeos/integrations/retry"
+	"github.com/intimeos/integrations/storage"
+)
+
+// subscriptionCacheTTL bounds how long workers reuse a subscription (URL,
+// secrets, policy) read from the store. Changes made through this
+// Dispatcher apply at once; changes made by another process within this
+// time, and a regenerated secret keeps signing beside its successor far
+// longer than that.
+const subscriptionCacheTTL = time.Second
+
+// subscriptionCache spares workers a store read and two decryptions per
+// attempt.
+type subscriptionCache struct {
+	mu sync.Mutex
+	m  map[uuid.UUID]*cachedSubscription
+}
+
+type cachedSubscription struct {
+	webhook *storage.Webhook
+	policy  retry.Policy
+	until   time.Time
+}
+
+// lookup returns a subscription and its policy, from the cache when fresh.
+func (d *Dispatcher) lookup(ctx context.Context, orgID, id uuid.UUID) (*storage.Webhook, retry.Policy, error) {
+	c := &d.cache
+	now := time.Now()
+	c.mu.Lock()
+	e := c.m[id]
+	c.mu.Unlock()
+	if e != nil && now.Before(e.until) && e.webhook.OrganizationID == orgID {
+		return e.webhook, e.policy, nil
+	}
+	w, err := d.store.WebhookGet(ctx, orgID, id)
+	if err != nil {
+		return nil, retry.Policy{}, err
+	}
+	pol, err := d.Policy(ctx, w)
+	if err != nil {
+		return nil, retry.Policy{}, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) > 10000 {
+		c.m = make(map[uuid.UUID]*cachedSubscription)
+	}
+	c.m[id] = &cachedSubscription{webhook: w, policy: pol, until: now.Add(subscriptionCacheTTL)}
+	return w, pol, nil
+}
+
+// forget drops a subscription from the cache after a local change.
+func (d *Dispatcher) forget(id uuid.UUID) {
+	d.cache.mu.Lock()
+	defer d.cache.mu.Unlock()
+	delete(d.cache.m, id)
+}

@@ -1,0 +1,122 @@
+package webhook
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/intimeos/integrations/retry"
+	"github.com/intimeos/integrations/storage"
+)
+
+// deliver makes one claimed attempt and records it.
+func (d *Dispatcher) deliver(ctx context.Context, j *job) {
+	row := j.row
+	w, pol, err := d.lookup(ctx, row.OrganizationID, row.WebhookID)
+	if err != nil {
+		d.skip(ctx, j, fmt.Errorf("load subscription and policy: %w", err))
+		return
+	}
+	timeout := min(pol.AttemptTimeout, d.cfg.Lease-leaseMargin-time.Since(j.claimedAt))
+	if timeout <= 0 {
+		d.release(j, errors.New("lease too short for an attempt"))
+		return
+	}
+	res := d.send(ctx, &attempt{webhook: w, eventID: row.EventID, eventType: row.EventType,
+		number: row.AttemptNumber, payload: row.Payload, timeout: timeout})
+	if ctx.Err() != nil {
+		d.release(j, ctx.Err()) // shutting down: not the endpoint's fault
+		return
+	}
+	d.finish(j, w, pol, res)
+}
+
+// finish records the attempt and schedules what follows: nothing on
+// success, the next attempt, the DLQ, or disabling the subscription (410).
+func (d *Dispatcher) finish(j *job, w *storage.Webhook, pol retry.Policy, res *Result) {
+	row := j.row
+	p := &storage.DeliveryFinishParams{OrganizationID: row.OrganizationID, ID: row.ID, ClaimID: j.claimID,
+		Status: storage.DeliverySuccess, RequestHeaders: res.RequestHeaders, ResponseHeaders: res.ResponseHeaders,
+		ResponseBody: res.ResponseBody, ResponseTruncated: res.ResponseTruncated,
+		DurationMS: int(res.Duration / time.Millisecond), DeliveredAt: res.SentAt}
+	if res.StatusCode != 0 {
+		p.ResponseStatus = &res.StatusCode
+	}
+	var dead *DeadLetter
+	if !res.OK() {
+		derr := deliveryError(row, res)
+		p.Status, p.ErrorMessage = storage.DeliveryFailed, derr.Reason()
+		dead = d.schedule(p, row, pol, res, derr)
+	}
+	// Recording must outlive a shutdown deadline: the attempt was made.
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if _, err := d.store.DeliveryFinish(ctx, p); err != nil {
+		d.cfg.Logger.Warn("webhook: record attempt", "delivery", row.ID, "err", err)
+		return
+	}
+	if dead != nil && d.cfg.OnDeadLetter != nil {
+		d.cfg.OnDeadLetter(ctx, dead)
+	}
+}
+
+// schedule decides what follows a failed attempt: the next attempt when
+// the policy retries it, else the DLQ (when the policy enables it). A 410
+// also disables the subscription and is never retried. It returns the dead
+// letter to report, if any.
+func (d *Dispatcher) schedule(p *storage.DeliveryFinishParams, row *storage.Delivery, pol retry.Policy, res *Result, derr *DeliveryError) *DeadLetter {
+	attempt := derr.Attempt
+	if res.StatusCode == http.StatusGone {
+		p.DisableWebhook = MsgDisabledGone
+		d.cfg.Logger.Warn("webhook: endpoint gone, subscription disabled", "webhook", row.WebhookID)
+	} else if delay, ok := retry.NextAttemptRand(pol, attempt, res.Outcome, d.rand()); ok {
+		p.Next = &storage.DeliveryRetry{NextRetryAt: d.now().Add(delay)}
+		return nil
+	}
+	if !pol.DeadLetter {
+		return nil
+	}
+	p.Status = storage.DeliveryDLQ
+	p.DLQReason = fmt.Sprintf("%s (after %d attempts)", derr.Reason(), attempt)
+	return &DeadLetter{OrganizationID: row.OrganizationID, WebhookID: row.WebhookID, DeliveryID: row.ID,
+		EventID: row.EventID, EventType: row.EventType, Attempts: attempt, Reason: p.DLQReason}
+}
+
+// deliveryError describes a failed attempt.
+func deliveryError(row *storage.Delivery, res *Result) *DeliveryError {
+	return &DeliveryError{DeliveryID: row.ID, EventID: row.EventID, Attempt: row.AttemptNumber,
+		StatusCode: res.StatusCode, Class: res.Outcome.Class, RetryAfter: res.Outcome.RetryAfter, Err: res.Outcome.Err}
+}
+
+// release returns a claimed row to the queue without recording an attempt.
+func (d *Dispatcher) release(j *job, why error) {
+	d.cfg.Logger.Warn("webhook: releasing delivery", "delivery", j.row.ID, "err", why)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, err := d.store.DeliveryRelease(ctx, j.claimID, []uuid.UUID{j.row.ID}); err != nil {
+		d.cfg.Logger.Warn("webhook: release delivery", "delivery", j.row.ID, "err", err)
+	}
+}
+
+// skip leaves a row it cannot attempt leased: the reaper returns it when
+// the lease expires, which paces retries of a persistent problem.
+func (d *Dispatcher) skip(ctx context.Context, j *job, why error) {
+	if ctx.Err() != nil {
+		d.release(j, ctx.Err())
+		return
+	}
+	d.cfg.Logger.Error("webhook: cannot attempt delivery; retrying after its lease", "delivery", j.row.ID, "err", why)
+}
+
+// rand returns the jitter source.
+func (d *Dispatcher) rand() func() float64 {
+	if d.cfg.Rand != nil {
+		return d.cfg.Rand
+	}
+	return rand.Float64
+}

@@ -1,0 +1,88 @@
+package webhook
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/intimeos/integrations/retry"
+	"github.com/intimeos/integrations/storage"
+)
+
+// Dispatcher manages subscriptions and delivers events to them. It is the
+// package's facade: subscriptions, publishing, the delivery workers,
+// history, replay, the dead letter queue and test sends. Make one with
+// [New], start its workers with [Dispatcher.Start] and stop them with
+// [Dispatcher.Stop]. Publishing and the admin calls work without Start (a
+// host may run the workers in another process).
+type Dispatcher struct {
+	store   storage.Store
+	cfg     *Config
+	catalog *Catalog
+	client  *http.Client
+	// wake is signalled by every publish in this process.
+	wake chan struct{}
+
+	cache subscriptionCache
+
+	mu      sync.Mutex
+	running *runner
+}
+
+// New returns a Dispatcher on store. cfg may be nil; it is copied.
+func New(store storage.Store, cfg *Config) (*Dispatcher, error) {
+	if store == nil {
+		return nil, errors.New("webhook: store is nil")
+	}
+	c := cfg.WithDefaults()
+	if err := c.validate(); err != nil {
+		return nil, err
+	}
+	catalog := NewCatalog(DefaultEvents()...)
+	for _, t := range c.Events {
+		if err := catalog.Register(t); err != nil {
+			return nil, err
+		}
+	}
+	return &Dispatcher{store: store, cfg: c, catalog: catalog, client: newClient(c.Transport),
+		wake: make(chan struct{}, 1)}, nil
+}
+
+// Catalog returns the event catalog; the host may register more types.
+func (d *Dispatcher) Catalog() *Catalog { return d.catalog }
+
+func (d *Dispatcher) now() time.Time { return d.cfg.Clock().UTC() }
+
+// notify wakes an idle worker loop of this process.
+func (d *Dispatcher) notify() {
+	select {
+	case d.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Policy returns the retry policy that applies to a subscription: its own,
+// else the organization's (Config.OrgPolicy), else Config.DefaultPolicy.
+func (d *Dispatcher) Policy(ctx context.Context, w *storage.Webhook) (retry.Policy, error) {
+	if p := decodePolicy(w.RetryPolicy); p != nil {
+		return *p, nil
+	}
+	return d.orgPolicy(ctx, w.OrganizationID)
+}
+
+func (d *Dispatcher) orgPolicy(ctx context.Context, orgID uuid.UUID) (retry.Policy, error) {
+	if d.cfg.OrgPolicy != nil {
+		p, err := d.cfg.OrgPolicy(ctx, orgID)
+		if err != nil {
+			return retry.Policy{}, err
+		}
+		if p != nil {
+			return *p, nil
+		}
+	}
+	return *d.cfg.DefaultPolicy, nil
+}

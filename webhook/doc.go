@@ -1,0 +1,90 @@
+// Package webhook delivers the host application's events to the
+// subscribers' HTTPS endpoints: subscriptions with the form rules of
+// UC-ADMIN-007 §17, an event catalog with sample payloads, signed requests,
+// a durable queue with retries, a dead letter queue, replay, history, test
+// sends, and [Verify] for receivers.
+//
+// # Setting up
+//
+// [New] takes a [storage.Store] (SQLite or PostgreSQL) and a [Config] whose
+// zero value is usable. [Dispatcher.Start] runs the workers and
+// [Dispatcher.Stop] stops them gracefully. Every call is scoped by
+// organization ID.
+//
+// # Subscriptions
+//
+// [Dispatcher.SubscriptionCreate] checks the form and answers with a
+// [*ValidationError] holding the spec's message per field ("Webhook name is
+// required", "Please enter a valid HTTPS URL", "Webhook URLs must use HTTPS
+// for security", "Please select at least one event to subscribe to", "A
+// webhook with this name already exists", ...). It generates the signing
+// secret, 24 random bytes as a 32-character base64 string, which appears in
+// full only in its result and in that of
+// [Dispatcher.SubscriptionSecretRegenerate]; everywhere else it is masked.
+// After a regeneration the old secret keeps signing beside the new one for
+// [Config].SecretOverlap (24 h by default). Each subscription may carry its
+// own [retry.Policy]; otherwise [Config].OrgPolicy, then
+// [Config].DefaultPolicy applies (ADMIN-INT-012).
+//
+// # Publishing
+//
+// [Dispatcher.Publish] writes one pending row per matching active
+// subscription and returns; [Dispatcher.PublishTx] does so through a store
+// bound to the host's PostgreSQL transaction, so events commit or roll back
+// with the host's own data. An idempotency key makes a repeated publish a
+// no-op. Payloads over 10 MB are refused with [ErrPayloadTooLarge], whose
+// text is the spec's "Request payload too large (max 10 MB)".
+//
+// # Delivery
+//
+// The queue is the webhook_deliveries table. Workers lease due rows in
+// batches with a fencing token (FOR UPDATE SKIP LOCKED on PostgreSQL, the
+// single writer on SQLite), at most [Config].PerSubscriptionLimit per
+// subscription, so a slow endpoint cannot starve the rest. Each attempt is a
+// POST with these headers:
+//
+//	Content-Type: application/json
+//	X-InTime-Event: job.created
+//	X-InTime-Delivery: <event ID, the same on every retry>
+//	X-InTime-Attempt: 1
+//	X-InTime-Signature: sha256=<hex HMAC-SHA256 of the body, keyed by the secret>
+//	webhook-id: msg_<event ID>
+//	webhook-timestamp: <unix seconds>
+//	webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">
+//
+// The Standard Webhooks signature is keyed by the base64-decoded secret, as
+// the Standard Webhooks libraries expect: configure them with
+// "whsec_" + secret. While a secret is being rotated, both signature headers
+// carry one signature per live secret, newest first.
+//
+// A 2xx answer is a success. Redirects are never followed: a 3xx is a
+// failure. A 410 disables the subscription. Other failures are retried as
+// the policy says (429 honours Retry-After), each attempt bounded by the
+// policy's timeout; each attempt is its own row with its request, response
+// (body cut at 64 KiB) and duration. When the retries are spent the delivery
+// goes to the dead letter queue (when the policy enables it) and
+// [Config].OnDeadLetter is called. Delivery is at least once: a crashed
+// process's leases expire and another worker takes the rows over.
+//
+// # Server-side request forgery
+//
+// The default transport checks every address after DNS resolution, right
+// before connecting, and refuses loopback, private, link-local, CGNAT,
+// multicast, cloud metadata and other non-global addresses
+// ([AddrAllowed]), unless [Config].AllowAddrs lists them.
+//
+// # Operating
+//
+// [Dispatcher.DeliveryList] and [Dispatcher.DeliveryGet] show history
+// (ADMIN-INT-005), [Dispatcher.SubscriptionStats] the 30-day success rate,
+// [Dispatcher.DeliveryReplay] and [Dispatcher.DeliveryReplayBulk] send
+// deliveries again (ADMIN-INT-006), the DLQ calls review the dead letter
+// queue (ADMIN-INT-013), [Dispatcher.TestSend] is the §12 debugger and
+// [Dispatcher.DeliveryPrune] (or [Config].Retention) bounds history.
+//
+// # Receiving
+//
+// [Verify] checks either signature scheme, with a five-minute timestamp
+// tolerance for Standard Webhooks. Package webhooktest has a recording
+// receiver for tests.
+package webhook

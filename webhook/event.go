@@ -1,0 +1,184 @@
+package webhook
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"sync"
+	"time"
+)
+
+// The event types of the spec (§6).
+const (
+	EventJobCreated         = "job.created"
+	EventJobUpdated         = "job.updated"
+	EventJobClosed          = "job.closed"
+	EventCandidateCreated   = "candidate.created"
+	EventCandidateUpdated   = "candidate.updated"
+	EventSubmissionCreated  = "submission.created"
+	EventSubmissionUpdated  = "submission.updated"
+	EventSubmissionPlaced   = "submission.placed"
+	EventInterviewScheduled = "interview.scheduled"
+	EventInterviewCompleted = "interview.completed"
+	EventUserCreated        = "user.created"
+	EventUserDeactivated    = "user.deactivated"
+)
+
+// MaxPayloadSize is the largest payload a publish accepts: 10 MB (§16).
+const MaxPayloadSize = 10 << 20
+
+// Event is something that happened in the host application.
+type Event struct {
+	// Type is an event type of the catalog, such as "job.created".
+	Type string
+	// Timestamp is when it happened; zero means the Dispatcher's clock.
+	Timestamp time.Time
+	// Data is the event's body, marshalled to JSON (a json.RawMessage is
+	// used as is).
+	Data any
+	// IdempotencyKey, when set, makes a repeated publish of the same key to
+	// the same subscription a no-op.
+	IdempotencyKey string
+}
+
+// Payload is the JSON body of every delivery (§12).
+type Payload struct {
+	Event     string          `json:"event"`
+	Timestamp time.Time       `json:"timestamp"`
+	Data      json.RawMessage `json:"data"`
+}
+
+// EventType describes one event type of the catalog.
+type EventType struct {
+	// Name is the type, such as "job.created".
+	Name string
+	// Description is the short text the debugger shows ("new job posted").
+	Description string
+	// Sample is the data of the sample payload used by test sends.
+	Sample json.RawMessage
+}
+
+// DefaultEvents returns the spec's event catalog with sample data.
+func DefaultEvents() []EventType {
+	job := `{"job_id":"JOB-2024-1234","title":"Senior Java Developer","status":"active","bill_rate":85.00}`
+	cand := `{"candidate_id":"CAND-2024-5678","first_name":"Ada","last_name":"Lovelace","email":"ada@example.com"}`
+	sub := `{"submission_id":"SUB-2024-0042","job_id":"JOB-2024-1234","candidate_id":"CAND-2024-5678","status":"submitted"}`
+	intv := `{"interview_id":"INT-2024-0007","job_id":"JOB-2024-1234","candidate_id":"CAND-2024-5678","scheduled_at":"2024-12-10T15:00:00Z"}`
+	user := `{"user_id":"USR-2024-0099","email":"recruiter@example.com","role":"recruiter"}`
+	return []EventType{
+		{EventJobCreated, "new job posted", json.RawMessage(job)},
+		{EventJobUpdated, "job details changed", json.RawMessage(job)},
+		{EventJobClosed, "job filled/cancelled", json.RawMessage(`{"job_id":"JOB-2024-1234","status":"filled"}`)},
+		{EventCandidateCreated, "new candidate added", json.RawMessage(cand)},
+		{EventCandidateUpdated, "candidate details changed", json.RawMessage(cand)},
+		{EventSubmissionCreated, "candidate submitted to a job", json.RawMessage(sub)},
+		{EventSubmissionUpdated, "submission status changed", json.RawMessage(sub)},
+		{EventSubmissionPlaced, "candidate placed", json.RawMessage(sub)},
+		{EventInterviewScheduled, "interview scheduled", json.RawMessage(intv)},
+		{EventInterviewCompleted, "interview completed", json.RawMessage(intv)},
+		{EventUserCreated, "user account created", json.RawMessage(user)},
+		{EventUserDeactivated, "user account deactivated", json.RawMessage(user)},
+	}
+}
+
+// Catalog is the set of event types subscriptions may name. It is safe for
+// concurrent use.
+type Catalog struct {
+	mu    sync.RWMutex
+	types map[string]EventType
+	order []string
+}
+
+// NewCatalog returns a catalog holding types.
+func NewCatalog(types ...EventType) *Catalog {
+	c := &Catalog{types: make(map[string]EventType)}
+	for _, t := range types {
+		_ = c.Register(t)
+	}
+	return c
+}
+
+// Register adds or replaces an event type. A nil Sample becomes {}.
+func (c *Catalog) Register(t EventType) error {
+	if t.Name == "" || len(t.Name) > 50 {
+		return fmt.Errorf("webhook: event type name must be 1 to 50 characters, got %q", t.Name)
+	}
+	if len(t.Sample) == 0 {
+		t.Sample = json.RawMessage(`{}`)
+	}
+	if !json.Valid(t.Sample) {
+		return fmt.Errorf("webhook: sample of %q is not valid JSON", t.Name)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.types[t.Name]; !ok {
+		c.order = append(c.order, t.Name)
+	}
+	c.types[t.Name] = t
+	return nil
+}
+
+// Lookup returns the event type called name.
+func (c *Catalog) Lookup(name string) (EventType, bool) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	t, ok := c.types[name]
+	return t, ok
+}
+
+// Types returns the event types in registration order.
+func (c *Catalog) Types() []EventType {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	out := make([]EventType, len(c.order))
+	for i, n := range c.order {
+		out[i] = c.types[n]
+	}
+	return out
+}
+
+// Names returns the event type names, sorted.
+func (c *Catalog) Names() []string {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	out := append([]string(nil), c.order...)
+	sort.Strings(out)
+	return out
+}
+
+// SamplePayload returns the §12 sample payload of an event type, stamped
+// with at.
+func (c *Catalog) SamplePayload(name string, at time.Time) (json.RawMessage, error) {
+	t, ok := c.Lookup(name)
+	if !ok {
+		return nil, fmt.Errorf("%w: %q", ErrUnknownEvent, name)
+	}
+	return encodePayload(name, at, t.Sample)
+}
+
+// encodePayload builds the {"event","timestamp","data"} body.
+func encodePayload(name string, at time.Time, data json.RawMessage) (json.RawMessage, error) {
+	b, err := json.Marshal(Payload{Event: name, Timestamp: at.UTC().Truncate(time.Millisecond), Data: data})
+	if err != nil {
+		return nil, fmt.Errorf("webhook: encode payload: %w", err)
+	}
+	return b, nil
+}
+
+// eventData marshals an event's data.
+func eventData(data any) (json.RawMessage, error) {
+	switch d := data.(type) {
+	case nil:
+		return json.RawMessage(`{}`), nil
+	case json.RawMessage:
+		if !json.Valid(d) {
+			return nil, fmt.Errorf("webhook: event data is not valid JSON")
+		}
+		return d, nil
+	}
+	b, err := json.Marshal(data)
+	if err != nil {
+		return nil, fmt.Errorf("webhook: encode event data: %w", err)
+	}
+	return b, nil
+}

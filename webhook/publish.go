@@ -1,0 +1,139 @@
+package webhook
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/google/uuid"
+
+	"github.com/intimeos/integrations/storage"
+)
+
+// Publisher is the part of a store that publishing writes to: a
+// [storage.Store], or one bound to the host's transaction (for PostgreSQL,
+// postgres.Store.WithTx).
+type Publisher interface {
+	storage.WebhookStore
+	storage.DeliveryStore
+}
+
+// Publish fans an event out to every active subscription of the
+// organization that subscribes to its type: one pending delivery row each,
+// written in one transaction. It returns the rows without waiting for
+// delivery. With an IdempotencyKey, subscriptions that already received
+// the key are skipped, so a repeated publish is a no-op.
+func (d *Dispatcher) Publish(ctx context.Context, orgID uuid.UUID, e *Event) ([]*storage.Delivery, error) {
+	return d.PublishTx(ctx, d.store, orgID, e)
+}
+
+// PublishBatch publishes several events in one transaction.
+func (d *Dispatcher) PublishBatch(ctx context.Context, orgID uuid.UUID, events []*Event) ([]*storage.Delivery, error) {
+	return d.PublishTx(ctx, d.store, orgID, events...)
+}
+
+// PublishTx publishes through tx, typically a Store bound to the host's own
+// PostgreSQL transaction: the delivery rows commit or roll back with the
+// host's writes (a transactional outbox). Workers see them once tx commits
+// (PostgreSQL's NOTIFY wakes them then).
+func (d *Dispatcher) PublishTx(ctx context.Context, tx Publisher, orgID uuid.UUID, events ...*Event) ([]*storage.Delivery, error) {
+	rows, err := d.fanOut(ctx, tx, orgID, events)
+	if err != nil || len(rows) == 0 {
+		return nil, err
+	}
+	out, err := tx.DeliveryInsert(ctx, rows)
+	if errors.Is(err, storage.ErrConflict) {
+		out, err = insertEach(ctx, tx, rows)
+	}
+	if err != nil {
+		return nil, err
+	}
+	d.notify()
+	return out, nil
+}
+
+// insertEach inserts rows one by one, skipping those whose idempotency key
+// was already published.
+func insertEach(ctx context.Context, tx Publisher, rows []*storage.DeliveryInsertParams) ([]*storage.Delivery, error) {
+	var out []*storage.Delivery
+	for _, r := range rows {
+		ds, err := tx.DeliveryInsert(ctx, []*storage.DeliveryInsertParams{r})
+		switch {
+		case errors.Is(err, storage.ErrConflict) && r.IdempotencyKey != "":
+			continue
+		case err != nil:
+			return nil, err
+		}
+		out = append(out, ds...)
+	}
+	return out, nil
+}
+
+// fanOut builds the delivery rows of events.
+func (d *Dispatcher) fanOut(ctx context.Context, tx Publisher, orgID uuid.UUID, events []*Event) ([]*storage.DeliveryInsertParams, error) {
+	subs := map[string][]*storage.Webhook{}
+	var rows []*storage.DeliveryInsertParams
+	for _, e := range events {
+		payload, err := d.payload(e)
+		if err != nil {
+			return nil, err
+		}
+		ws, ok := subs[e.Type]
+		if !ok {
+			if ws, err = activeSubscribers(ctx, tx, orgID, e.Type); err != nil {
+				return nil, err
+			}
+			subs[e.Type] = ws
+		}
+		for _, w := range ws {
+			rows = append(rows, &storage.DeliveryInsertParams{OrganizationID: orgID, WebhookID: w.ID,
+				EventType: e.Type, Payload: payload, IdempotencyKey: e.IdempotencyKey})
+		}
+	}
+	return rows, nil
+}
+
+// payload checks an event and encodes its body.
+func (d *Dispatcher) payload(e *Event) ([]byte, error) {
+	if _, ok := d.catalog.Lookup(e.Type); !ok {
+		return nil, fmt.Errorf("%w: %q", ErrUnknownEvent, e.Type)
+	}
+	data, err := eventData(e.Data)
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > MaxPayloadSize {
+		return nil, ErrPayloadTooLarge
+	}
+	at := e.Timestamp
+	if at.IsZero() {
+		at = d.now()
+	}
+	p, err := encodePayload(e.Type, at, data)
+	if err != nil {
+		return nil, err
+	}
+	if len(p) > MaxPayloadSize {
+		return nil, ErrPayloadTooLarge
+	}
+	return p, nil
+}
+
+// activeSubscribers lists an organization's active subscriptions to an
+// event type, every page.
+func activeSubscribers(ctx context.Context, st storage.WebhookStore, orgID uuid.UUID, event string) ([]*storage.Webhook, error) {
+	var out []*storage.Webhook
+	p := &storage.WebhookListParams{OrganizationID: orgID, Event: event,
+		Statuses: []storage.WebhookStatus{storage.WebhookActive}, Limit: storage.LimitMax}
+	for {
+		page, err := st.WebhookList(ctx, p)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, page.Items...)
+		if page.Next == "" {
+			return out, nil
+		}
+		p.Cursor = page.Next
+	}
+}

@@ -1,0 +1,272 @@
+package webhook
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/intimeos/integrations/storage"
+)
+
+// deliveryListener is implemented by stores that can wake workers across
+// processes (PostgreSQL LISTEN/NOTIFY). It calls fn after every commit that
+// inserted due deliveries, until ctx ends.
+type deliveryListener interface {
+	ListenDeliveries(ctx context.Context, fn func()) error
+}
+
+// runner holds the goroutines started by [Dispatcher.Start].
+type runner struct {
+	// stopClaiming ends the claim, reap and listen loops.
+	stopClaiming context.CancelFunc
+	// abort cancels in-flight attempts when Stop's context ends.
+	abort context.CancelFunc
+	loops sync.WaitGroup
+	work  sync.WaitGroup
+	// jobs buffers up to BatchSize claimed rows beside the Workers in
+	// flight, so that claims come in batches while workers are busy.
+	jobs chan *job
+	// slots counts free places (in flight or buffered); the claimer
+	// leases no more rows than it.
+	slots chan struct{}
+	// stopping makes workers release buffered rows instead of starting
+	// them.
+	stopping atomic.Bool
+}
+
+// job is one claimed row.
+type job struct {
+	row       *storage.Delivery
+	claimID   uuid.UUID
+	claimedAt time.Time
+}
+
+// Start launches the delivery workers, the claim loop, the lease reaper
+// (and retention), and, on PostgreSQL, the LISTEN loop. They run until
+// [Dispatcher.Stop]; ctx only bounds Start itself. Starting twice is an
+// error.
+func (d *Dispatcher) Start(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.running != nil {
+		return errors.New("webhook: dispatcher already started")
+	}
+	claimCtx, stopClaiming := context.WithCancel(context.Background())
+	workCtx, abort := context.WithCancel(context.Background())
+	places := d.cfg.Workers + d.cfg.BatchSize
+	r := &runner{stopClaiming: stopClaiming, abort: abort, jobs: make(chan *job, d.cfg.BatchSize),
+		slots: make(chan struct{}, places)}
+	for range places {
+		r.slots <- struct{}{}
+	}
+	for range d.cfg.Workers {
+		r.work.Add(1)
+		go d.workLoop(workCtx, r)
+	}
+	d.goLoop(r, func() { d.claimLoop(claimCtx, r) })
+	d.goLoop(r, func() { d.maintainLoop(claimCtx) })
+	if l, ok := d.store.(deliveryListener); ok {
+		d.goLoop(r, func() { d.listenLoop(claimCtx, l) })
+	}
+	d.running = r
+	return nil
+}
+
+func (d *Dispatcher) goLoop(r *runner, fn func()) {
+	r.loops.Add(1)
+	go func() {
+		defer r.loops.Done()
+		fn()
+	}()
+}
+
+// Stop stops claiming, lets in-flight deliveries finish and records them,
+// and returns. If ctx ends first, in-flight attempts are cancelled and their
+// rows released (due again at once, for another worker or process). Stop on
+// a Dispatcher that was never started only closes idle connections.
+func (d *Dispatcher) Stop(ctx context.Context) error {
+	d.mu.Lock()
+	r := d.running
+	d.running = nil
+	d.mu.Unlock()
+	if r != nil {
+		r.stopping.Store(true)
+		r.stopClaiming()
+		r.loops.Wait()
+		close(r.jobs)
+		done := make(chan struct{})
+		go func() { r.work.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-ctx.Done():
+			r.abort()
+			<-done
+		}
+		r.abort()
+	}
+	if t, ok := d.cfg.Transport.(interface{ CloseIdleConnections() }); ok {
+		t.CloseIdleConnections()
+	}
+	return nil
+}
+
+// claimLoop leases due rows for free workers, then waits for a wake-up, a
+// freed worker or the poll interval.
+func (d *Dispatcher) claimLoop(ctx context.Context, r *runner) {
+	timer := time.NewTimer(0)
+	defer timer.Stop()
+	for {
+		free := d.takeSlots(ctx, r)
+		if free == 0 {
+			return
+		}
+		n := d.claim(ctx, r, free)
+		if n == free {
+			continue // more may be due
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-d.wake:
+		case <-timer.C:
+		}
+		resetTimer(timer, d.cfg.PollInterval)
+	}
+}
+
+// takeSlots waits for a free place and takes every free one, up to the
+// batch size. While rows are still buffered (the workers are busy anyway)
+// it waits for half the places, so that claims come in batches; when the
+// buffer is empty it returns at once, so that an idle worker never waits
+// for a batch. It returns 0 when ctx ends.
+func (d *Dispatcher) takeSlots(ctx context.Context, r *runner) int {
+	n, want := 0, max(1, d.cfg.BatchSize/2)
+	for n < d.cfg.BatchSize {
+		if n > 0 {
+			select {
+			case <-r.slots:
+				n++
+				continue
+			default:
+			}
+			if n >= want || len(r.jobs) == 0 {
+				return n
+			}
+		}
+		select {
+		case <-r.slots:
+			n++
+		case <-ctx.Done():
+			d.putSlots(r, n)
+			return 0
+		}
+	}
+	return n
+}
+
+func (d *Dispatcher) putSlots(r *runner, n int) {
+	for range n {
+		r.slots <- struct{}{}
+	}
+}
+
+// claim leases up to free rows and hands them to workers, returning unused
+// slots. It returns how many rows it claimed.
+func (d *Dispatcher) claim(ctx context.Context, r *runner, free int) int {
+	claimID := uuid.Must(uuid.NewV7())
+	rows, err := d.store.DeliveryClaim(ctx, &storage.DeliveryClaimParams{Now: d.now(), Limit: free,
+		LeaseFor: d.cfg.Lease, ClaimID: claimID, PerWebhookLimit: d.cfg.PerSubscriptionLimit})
+	if err != nil && ctx.Err() == nil {
+		d.cfg.Logger.Error("webhook: claim deliveries", "err", err)
+	}
+	at := time.Now()
+	for _, row := range rows {
+		r.jobs <- &job{row: row, claimID: claimID, claimedAt: at}
+	}
+	d.putSlots(r, free-len(rows))
+	return len(rows)
+}
+
+// workLoop delivers claimed rows until the jobs channel closes.
+func (d *Dispatcher) workLoop(ctx context.Context, r *runner) {
+	defer r.work.Done()
+	for j := range r.jobs {
+		if r.stopping.Load() {
+			d.release(j, errors.New("shutting down"))
+			r.slots <- struct{}{}
+			continue
+		}
+		d.deliver(ctx, j)
+		r.slots <- struct{}{}
+		d.notify() // a freed worker may claim more
+	}
+}
+
+// maintainLoop returns expired leases and prunes old history.
+func (d *Dispatcher) maintainLoop(ctx context.Context) {
+	t := time.NewTicker(d.cfg.ReapInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if n, err := d.store.DeliveryReapExpired(ctx, d.now()); err != nil && ctx.Err() == nil {
+			d.cfg.Logger.Error("webhook: reap expired leases", "err", err)
+		} else if n > 0 {
+			d.cfg.Logger.Warn("webhook: returned expired leases", "rows", n)
+			d.notify()
+		}
+		if d.cfg.Retention > 0 {
+			if _, err := d.DeliveryPrune(ctx, d.now().Add(-d.cfg.Retention)); err != nil && ctx.Err() == nil {
+				d.cfg.Logger.Error("webhook: prune history", "err", err)
+			}
+		}
+	}
+}
+
+// listenLoop relays cross-process wake-ups, reconnecting after errors.
+func (d *Dispatcher) listenLoop(ctx context.Context, l deliveryListener) {
+	for ctx.Err() == nil {
+		err := l.ListenDeliveries(ctx, d.notify)
+		if ctx.Err() != nil {
+			return
+		}
+		d.cfg.Logger.Warn("webhook: listen for deliveries", "err", err)
+		select {
+		case <-ctx.Done():
+		case <-time.After(d.cfg.PollInterval):
+		}
+	}
+}
+
+// DeliveryPrune deletes history created before before, in batches of
+// Config.RetentionBatch, keeping rows the DLQ refers to, and returns how
+// many rows it deleted.
+func (d *Dispatcher) DeliveryPrune(ctx context.Context, before time.Time) (int, error) {
+	total := 0
+	for {
+		n, err := d.store.DeliveryDeleteBefore(ctx, before, d.cfg.RetentionBatch)
+		total += n
+		if err != nil || n < d.cfg.RetentionBatch {
+			return total, err
+		}
+	}
+}
+
+func resetTimer(t *time.Timer, d time.Duration) {
+	t.Stop()
+	select {
+	case <-t.C:
+	default:
+	}
+	t.Reset(d)
+}

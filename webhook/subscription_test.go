@@ -1,0 +1,175 @@
+package webhook_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/intimeos/integrations/retry"
+	"github.com/intimeos/integrations/storage"
+	"github.com/intimeos/integrations/webhook"
+)
+
+func TestSubscriptionFieldRules(t *testing.T) {
+	t.Parallel()
+	eachBackend(t, func(t *testing.T, be backend) {
+		b := setup(t, be, nil)
+		valid := func() *webhook.SubscriptionCreateParams {
+			return &webhook.SubscriptionCreateParams{OrganizationID: b.org, Name: "Job Created - Zapier",
+				URL: "https://hooks.zapier.com/hooks/catch/1", Events: []string{webhook.EventJobCreated}}
+		}
+		tests := []struct {
+			name   string
+			edit   func(p *webhook.SubscriptionCreateParams)
+			field  string
+			expect string
+		}{
+			{"name empty", func(p *webhook.SubscriptionCreateParams) { p.Name = "" }, webhook.FieldName, "Webhook name is required"},
+			{"name blank", func(p *webhook.SubscriptionCreateParams) { p.Name = "   " }, webhook.FieldName, "Webhook name is required"},
+			{"name too long", func(p *webhook.SubscriptionCreateParams) { p.Name = strings.Repeat("n", 101) }, webhook.FieldName, webhook.MsgNameTooLong},
+			{"url empty", func(p *webhook.SubscriptionCreateParams) { p.URL = "" }, webhook.FieldURL, "Webhook URL is required"},
+			{"url invalid", func(p *webhook.SubscriptionCreateParams) { p.URL = "not a url" }, webhook.FieldURL, "Please enter a valid HTTPS URL"},
+			{"url no host", func(p *webhook.SubscriptionCreateParams) { p.URL = "https://" }, webhook.FieldURL, "Please enter a valid HTTPS URL"},
+			{"url ftp", func(p *webhook.SubscriptionCreateParams) { p.URL = "ftp://example.com/x" }, webhook.FieldURL, "Please enter a valid HTTPS URL"},
+			{"url http", func(p *webhook.SubscriptionCreateParams) { p.URL = "http://example.com/hook" }, webhook.FieldURL, "Webhook URLs must use HTTPS for security"},
+			{"url too long", func(p *webhook.SubscriptionCreateParams) {
+				p.URL = "https://example.com/" + strings.Repeat("a", 2048)
+			}, webhook.FieldURL, webhook.MsgURLTooLong},
+			{"events empty", func(p *webhook.SubscriptionCreateParams) { p.Events = nil }, webhook.FieldEvents, "Please select at least one event to subscribe to"},
+			{"event unknown", func(p *webhook.SubscriptionCreateParams) { p.Events = []string{"job.exploded"} }, webhook.FieldEvents, "Unknown event type: job.exploded"},
+			{"policy invalid", func(p *webhook.SubscriptionCreateParams) {
+				pol := retry.DefaultPolicy()
+				pol.MaxRetries = 11
+				p.RetryPolicy = &pol
+			}, retry.FieldMaxRetries, "Maximum retry count is 10"},
+		}
+		for _, tt := range tests {
+			p := valid()
+			tt.edit(p)
+			_, err := b.d.SubscriptionCreate(b.ctx, p)
+			var ve *webhook.ValidationError
+			require.ErrorAs(t, err, &ve, tt.name)
+			require.Equal(t, tt.expect, ve.Field(tt.field), tt.name)
+			require.Len(t, ve.Fields, 1, tt.name)
+		}
+
+		p := valid()
+		p.Name = strings.Repeat("n", 100)
+		p.URL = "https://example.com/" + strings.Repeat("a", 2048-len("https://example.com/"))
+		_, err := b.d.SubscriptionCreate(b.ctx, p)
+		require.NoError(t, err, "100-character name and 2048-character URL are accepted")
+
+		_, err = b.d.SubscriptionCreate(b.ctx, valid())
+		require.NoError(t, err)
+		_, err = b.d.SubscriptionCreate(b.ctx, valid())
+		var ve *webhook.ValidationError
+		require.ErrorAs(t, err, &ve)
+		require.Equal(t, "A webhook with this name already exists", ve.Field(webhook.FieldName))
+
+		other := valid()
+		other.OrganizationID[0] ^= 0xff
+		_, err = b.d.SubscriptionCreate(b.ctx, other)
+		require.NoError(t, err, "names are unique per organization only")
+
+		_, err = b.d.SubscriptionCreate(b.ctx, &webhook.SubscriptionCreateParams{OrganizationID: b.org})
+		require.ErrorAs(t, err, &ve)
+		require.Equal(t, map[string]string{webhook.FieldName: webhook.MsgNameRequired,
+			webhook.FieldURL: webhook.MsgURLRequired, webhook.FieldEvents: webhook.MsgEventsRequired}, ve.Fields,
+			"every invalid field is reported at once")
+	})
+}
+
+func TestSubscriptionLifecycle(t *testing.T) {
+	t.Parallel()
+	eachBackend(t, func(t *testing.T, be backend) {
+		b := setup(t, be, nil)
+		s := b.subscribe(t, "lifecycle", webhook.EventJobCreated, webhook.EventJobClosed, webhook.EventJobCreated)
+		require.Len(t, s.Secret, 32, "the secret is shown once in full")
+		require.Equal(t, []string{webhook.EventJobCreated, webhook.EventJobClosed}, s.Events, "events are de-duplicated")
+		require.Equal(t, storage.WebhookActive, s.Status)
+
+		got, err := b.d.SubscriptionGet(b.ctx, b.org, s.ID)
+		require.NoError(t, err)
+		require.Empty(t, got.Secret, "the secret is never shown again")
+		require.Equal(t, "••••••••"+s.Secret[28:], got.SecretMasked)
+
+		name, url := "renamed", b.rcv.URL+"/other"
+		pol := retry.DefaultPolicy()
+		pol.MaxRetries = 5
+		up, err := b.d.SubscriptionUpdate(b.ctx, &webhook.SubscriptionUpdateParams{OrganizationID: b.org, ID: s.ID,
+			Name: &name, URL: &url, Events: []string{webhook.EventUserCreated}, RetryPolicy: &pol})
+		require.NoError(t, err)
+		require.Equal(t, name, up.Name)
+		require.Equal(t, url, up.URL)
+		require.Equal(t, []string{webhook.EventUserCreated}, up.Events)
+		require.Equal(t, 5, up.RetryPolicy.MaxRetries)
+
+		empty := ""
+		_, err = b.d.SubscriptionUpdate(b.ctx, &webhook.SubscriptionUpdateParams{OrganizationID: b.org, ID: s.ID, Name: &empty})
+		var ve *webhook.ValidationError
+		require.ErrorAs(t, err, &ve)
+		require.Equal(t, webhook.MsgNameRequired, ve.Field(webhook.FieldName))
+
+		up, err = b.d.SubscriptionUpdate(b.ctx, &webhook.SubscriptionUpdateParams{OrganizationID: b.org, ID: s.ID, ResetRetryPolicy: true})
+		require.NoError(t, err)
+		require.Nil(t, up.RetryPolicy, "reset returns to the organization default")
+
+		dis, err := b.d.SubscriptionDisable(b.ctx, b.org, s.ID)
+		require.NoError(t, err)
+		require.Equal(t, storage.WebhookDisabled, dis.Status)
+		en, err := b.d.SubscriptionEnable(b.ctx, b.org, s.ID)
+		require.NoError(t, err)
+		require.Equal(t, storage.WebhookActive, en.Status)
+
+		page, err := b.d.SubscriptionList(b.ctx, &webhook.SubscriptionListParams{OrganizationID: b.org})
+		require.NoError(t, err)
+		require.Len(t, page.Items, 1)
+		require.Empty(t, page.Items[0].Secret)
+
+		_, err = b.d.SubscriptionGet(b.ctx, [16]byte{1}, s.ID)
+		require.ErrorIs(t, err, storage.ErrNotFound, "another organization cannot see it")
+		require.NoError(t, b.d.SubscriptionDelete(b.ctx, b.org, s.ID))
+		_, err = b.d.SubscriptionGet(b.ctx, b.org, s.ID)
+		require.ErrorIs(t, err, storage.ErrNotFound)
+	})
+}
+
+func TestSubscriptionSecretRegenerate(t *testing.T) {
+	t.Parallel()
+	eachBackend(t, func(t *testing.T, be backend) {
+		clk := newClock()
+		b := setup(t, be, &webhook.Config{Clock: clk.Now})
+		s := b.subscribe(t, "rotate")
+		rs, err := b.d.SubscriptionSecretRegenerate(b.ctx, b.org, s.ID)
+		require.NoError(t, err)
+		require.Len(t, rs.Secret, 32)
+		require.NotEqual(t, s.Secret, rs.Secret)
+		require.NotNil(t, rs.PreviousSecretExpiresAt)
+		require.WithinDuration(t, clk.Now().Add(24*time.Hour), *rs.PreviousSecretExpiresAt, time.Second)
+
+		// Both secrets sign during the overlap.
+		res, err := b.d.TestSend(b.ctx, b.org, s.ID, nil)
+		require.NoError(t, err)
+		require.True(t, res.OK())
+		req := b.rcv.Requests()[0]
+		require.Len(t, req.Header.Values(webhook.HeaderSignature), 2)
+		require.Len(t, strings.Fields(req.Header.Get(webhook.HeaderWebhookSignature)), 2)
+		verify := &webhook.VerifyOpts{Now: clk.Now}
+		require.NoError(t, webhook.Verify(s.Secret, req.Header, req.Body, verify), "old secret still verifies")
+		require.NoError(t, webhook.Verify(rs.Secret, req.Header, req.Body, verify), "new secret verifies")
+
+		// After the overlap only the new secret signs.
+		clk.Advance(24*time.Hour + time.Second)
+		got, err := b.d.SubscriptionGet(b.ctx, b.org, s.ID)
+		require.NoError(t, err)
+		require.Nil(t, got.PreviousSecretExpiresAt)
+		_, err = b.d.TestSend(b.ctx, b.org, s.ID, nil)
+		require.NoError(t, err)
+		req = b.rcv.Requests()[1]
+		require.Len(t, req.Header.Values(webhook.HeaderSignature), 1)
+		require.ErrorIs(t, webhook.Verify(s.Secret, req.Header, req.Body, verify), webhook.ErrInvalidSignature)
+		require.NoError(t, webhook.Verify(rs.Secret, req.Header, req.Body, verify))
+	})
+}

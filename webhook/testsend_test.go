@@ -1,0 +1,80 @@
+package webhook_test
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/intimeos/integrations/retry"
+	"github.com/intimeos/integrations/webhook"
+	"github.com/intimeos/integrations/webhook/webhooktest"
+)
+
+// TestTestSendOutcomes checks how each kind of answer is classified, through
+// the synchronous test send (§12 debugger).
+func TestTestSendOutcomes(t *testing.T) {
+	t.Parallel()
+	b := setup(t, backends[0], nil)
+	s := b.subscribe(t, "outcomes", webhook.EventJobCreated, webhook.EventJobClosed)
+	redirect := http.Header{"Location": {b.rcv.URL + "/elsewhere"}}
+	long := strings.Repeat("x", webhook.ResponseBodyMax+100)
+	tests := []struct {
+		name    string
+		resp    webhooktest.Response
+		class   retry.Class
+		status  int
+		after   time.Duration
+		cut     bool
+		bodyLen int
+	}{
+		{"200", webhooktest.OK(), retry.ClassNone, 200, 0, false, 21},
+		{"204", webhooktest.Response{Status: 204}, retry.ClassNone, 204, 0, false, 0},
+		{"302 not followed", webhooktest.Response{Status: 302, Header: redirect}, retry.ClassPermanent, 302, 0, false, 21},
+		{"400", webhooktest.Fail(400), retry.ClassClientError, 400, 0, false, 30},
+		{"410", webhooktest.Gone(), retry.ClassClientError, 410, 0, false, 21},
+		{"429", webhooktest.TooMany(7 * time.Second), retry.ClassRateLimited, 429, 7 * time.Second, false, 21},
+		{"503", webhooktest.Fail(503), retry.ClassServerError, 503, 0, false, 30},
+		{"big body", webhooktest.Response{Body: long}, retry.ClassNone, 200, 0, true, webhook.ResponseBodyMax},
+	}
+	for _, tt := range tests {
+		b.rcv.Enqueue(tt.resp)
+		res, err := b.d.TestSend(b.ctx, b.org, s.ID, &webhook.TestSendOpts{Event: webhook.EventJobClosed})
+		require.NoError(t, err, tt.name)
+		require.Equal(t, tt.class, res.Outcome.Class, tt.name)
+		require.Equal(t, tt.status, res.StatusCode, tt.name)
+		require.Equal(t, tt.after, res.Outcome.RetryAfter, tt.name)
+		require.Equal(t, tt.cut, res.ResponseTruncated, tt.name)
+		require.Len(t, res.ResponseBody, tt.bodyLen, tt.name)
+		require.Positive(t, res.Duration, tt.name)
+		var derr *webhook.DeliveryError
+		if tt.class == retry.ClassNone {
+			require.NoError(t, res.Err(), tt.name)
+		} else if require.ErrorAs(t, res.Err(), &derr, tt.name); tt.status >= 400 {
+			require.Equal(t, "Webhook endpoint returned error: "+strconv.Itoa(tt.status), derr.Reason(), tt.name)
+		}
+	}
+	require.Equal(t, len(tests), b.rcv.Count(), "the redirect was not followed")
+	require.Equal(t, webhook.EventJobClosed, b.rcv.Requests()[0].Event)
+
+	_, err := b.d.TestSend(b.ctx, b.org, s.ID, &webhook.TestSendOpts{Event: "job.nope"})
+	require.ErrorIs(t, err, webhook.ErrUnknownEvent)
+}
+
+func TestTestSendTimeout(t *testing.T) {
+	t.Parallel()
+	b := setup(t, backends[0], nil)
+	pol := retry.DefaultPolicy()
+	pol.AttemptTimeout = time.Second
+	s, err := b.d.SubscriptionCreate(b.ctx, &webhook.SubscriptionCreateParams{OrganizationID: b.org, Name: "slow",
+		URL: b.rcv.URL, Events: []string{webhook.EventJobCreated}, RetryPolicy: &pol})
+	require.NoError(t, err)
+	b.rcv.Enqueue(webhooktest.Timeout(10 * time.Second))
+	res, err := b.d.TestSend(b.ctx, b.org, s.ID, nil)
+	require.NoError(t, err)
+	require.Equal(t, retry.ClassTimeout, res.Outcome.Class)
+	require.Less(t, res.Duration, 5*time.Second, "the policy's per-attempt timeout applies")
+}

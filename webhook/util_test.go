@@ -1,0 +1,5 @@
+package webhook_test
+
+import "strings"
+
+func stringsRepeat(s string, n int) string { return strings.Repeat(s, n) }

@@ -1,0 +1,111 @@
+package webhook
+
+import (
+	"crypto/hmac"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// VerifyToleranceDefault is how far a Standard Webhooks timestamp may be
+// from the receiver's clock.
+const VerifyToleranceDefault = 5 * time.Minute
+
+// Errors of [Verify], matched with errors.Is.
+var (
+	ErrNoSignature      = errors.New("webhook: no signature header")
+	ErrInvalidSignature = errors.New("webhook: signature does not match")
+	ErrTimestamp        = errors.New("webhook: timestamp missing, malformed or outside the tolerance")
+)
+
+// Scheme selects the signature scheme [Verify] checks.
+type Scheme int
+
+// Signature schemes.
+const (
+	// SchemeAny checks the Standard Webhooks headers when present, else
+	// X-InTime-Signature. A sender that sends both, as the Dispatcher does,
+	// is checked with the timestamp; pin SchemeStandard to refuse a
+	// request whose Standard Webhooks headers were stripped.
+	SchemeAny Scheme = iota
+	// SchemeStandard requires webhook-id, webhook-timestamp and a matching
+	// webhook-signature entry.
+	SchemeStandard
+	// SchemeInTime requires a matching X-InTime-Signature (no timestamp:
+	// no replay protection).
+	SchemeInTime
+)
+
+// VerifyOpts are optional settings of [Verify]; nil means all defaults.
+type VerifyOpts struct {
+	// Scheme is the scheme to check (default SchemeAny).
+	Scheme Scheme
+	// Tolerance bounds |now - webhook-timestamp| (default 5 min).
+	Tolerance time.Duration
+	// Now is the receiver's clock (default time.Now).
+	Now func() time.Time
+}
+
+// Verify checks that a request was signed with secret (as shown when the
+// subscription was created, with or without a "whsec_" prefix). It accepts
+// a request carrying any matching signature, so receivers keep working
+// while a sender's secret is being rotated. Comparisons are constant-time.
+func Verify(secret string, header http.Header, body []byte, opts *VerifyOpts) error {
+	o := VerifyOpts{}
+	if opts != nil {
+		o = *opts
+	}
+	if o.Tolerance <= 0 {
+		o.Tolerance = VerifyToleranceDefault
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	hasStd := header.Get(HeaderWebhookSignature) != ""
+	switch {
+	case o.Scheme == SchemeStandard, o.Scheme == SchemeAny && hasStd:
+		return verifyStandard(secret, header, body, &o)
+	default:
+		return verifyInTime(secret, header, body)
+	}
+}
+
+func verifyInTime(secret string, header http.Header, body []byte) error {
+	var values []string
+	for _, v := range header.Values(HeaderSignature) {
+		values = append(values, strings.Split(v, ",")...)
+	}
+	if len(values) == 0 {
+		return ErrNoSignature
+	}
+	want := []byte(SignatureInTime(inTimeKey(secret), body))
+	for _, v := range values {
+		if hmac.Equal([]byte(strings.TrimSpace(v)), want) {
+			return nil
+		}
+	}
+	return ErrInvalidSignature
+}
+
+func verifyStandard(secret string, header http.Header, body []byte, o *VerifyOpts) error {
+	id, sigs := header.Get(HeaderWebhookID), header.Get(HeaderWebhookSignature)
+	if id == "" || sigs == "" {
+		return ErrNoSignature
+	}
+	ts, err := strconv.ParseInt(header.Get(HeaderWebhookTimestamp), 10, 64)
+	if err != nil {
+		return ErrTimestamp
+	}
+	if d := o.Now().Sub(time.Unix(ts, 0)); d > o.Tolerance || d < -o.Tolerance {
+		return ErrTimestamp
+	}
+	want := []byte(SignatureStandard(secret, id, ts, body))
+	for _, s := range strings.Fields(sigs) {
+		if hmac.Equal([]byte(s), want) {
+			return nil
+		}
+	}
+	return ErrInvalidSignature
+}
