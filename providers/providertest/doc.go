@@ -1,0 +1,25 @@
+// Package providertest is the conformance suite for provider authors: one
+// [Exercise] that a provider runs in process and, through [Plugin], as a
+// plugin process started from the test binary itself.
+//
+// # Usage
+//
+//	func TestMain(m *testing.M) {
+//		providertest.Main(m, map[string]providers.Provider{"slack": slack.New()})
+//	}
+//
+//	func TestConformance(t *testing.T) {
+//		suite := &providertest.Suite{Settings: providers.Settings{...}, ...}
+//		t.Run("in process", func(t *testing.T) { providertest.Exercise(t, slack.New(), suite) })
+//		t.Run("plugin", func(t *testing.T) { providertest.Exercise(t, providertest.Plugin(t, "slack"), suite) })
+//	}
+//
+// # What it checks
+//
+// Info is complete and consistent; the suite's settings validate and empty
+// settings give each required field its "empty" message; Check reports
+// known stages; the suite's operations succeed and its failures fail with
+// the expected [providers.Kind] (so error classes survive the boundary);
+// an unknown operation is [providers.ErrUnsupported]; a provider with the
+// webhook capability accepts a signed request and rejects a forged one.
+package providertest

@@ -1,0 +1,81 @@
+package providers
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+	"github.com/hashicorp/go-plugin"
+)
+
+// Serve serves impl as a provider plugin over gRPC and exits when the host
+// closes the connection. It is all a plugin's main needs:
+//
+//	func main() { providers.Serve(slack.New()) }
+//
+// The plugin exits on its own if its host dies (see [Host]): a watchdog
+// watches the parent process. Run directly rather than by a host, it prints
+// go-plugin's "This binary is a plugin" message and exits with status 1.
+func Serve(impl Provider) {
+	go watchParent(os.Getppid(), time.Second)
+	plugin.Serve(&plugin.ServeConfig{
+		HandshakeConfig: Handshake,
+		Plugins:         pluginSet(impl),
+		GRPCServer:      plugin.DefaultGRPCServer,
+		Logger:          hclog.New(&hclog.LoggerOptions{Level: hclog.Warn, Output: os.Stderr, JSONFormat: true}),
+	})
+	os.Exit(0)
+}
+
+// SelfArg is the argument with which a host re-executes its own binary as
+// a plugin: "--intime-provider-plugin=<name>" (see [Host.LoadSelf] and
+// [ServeSelf]).
+const SelfArg = "--intime-provider-plugin"
+
+// ServeSelf lets one binary be both a host and its plugins. Call it first
+// in main (or TestMain): if the process was started by [Host.LoadSelf] with
+// the name of one of impls, or runs under a file name "intime-provider-<name>"
+// (a copy or link of the binary, as [Host.LoadDir] loads), it serves that
+// provider and exits; otherwise it returns and the program continues as a
+// host.
+func ServeSelf(impls map[string]Provider) {
+	name, ok := selfName(os.Args)
+	if !ok {
+		return
+	}
+	impl, ok := impls[name]
+	if !ok {
+		os.Stderr.WriteString("providers: no provider named " + name + " in this binary\n")
+		os.Exit(2)
+	}
+	Serve(impl)
+}
+
+func selfName(args []string) (string, bool) {
+	if name, ok := strings.CutPrefix(filepath.Base(args[0]), BinaryPrefix); ok {
+		return name, true
+	}
+	for _, a := range args[1:] {
+		if v, ok := strings.CutPrefix(a, SelfArg+"="); ok {
+			return v, true
+		}
+	}
+	return "", false
+}
+
+// watchParent exits the process when its parent changes, which means the
+// host died and the plugin was re-parented. It backs up the parent-death
+// signal the host requests on Linux, and covers other systems.
+func watchParent(ppid int, every time.Duration) {
+	if ppid <= 1 {
+		return
+	}
+	for {
+		time.Sleep(every)
+		if os.Getppid() != ppid {
+			os.Exit(3)
+		}
+	}
+}
