@@ -2,67 +2,27 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
+
+	"github.com/intimeos/integrations/storage/internal/sealed"
 )
 
-// sealedColumn names a column that holds sealed text, or a JSONB envelope
-// when envelope is set.
-type sealedColumn struct {
-	table, key, col string
-	envelope        bool
-}
-
-var sealedColumns = []sealedColumn{
-	{table: "integrations", key: "id", col: "config", envelope: true},
-	{table: "oauth_tokens", key: "id", col: "access_token"},
-	{table: "oauth_tokens", key: "id", col: "refresh_token"},
-	{table: "oauth_states", key: "state_hash", col: "code_verifier"},
-	{table: "webhooks", key: "id", col: "secret"},
-	{table: "webhooks", key: "id", col: "previous_secret"},
-}
-
-const resealBatch = 500
-
-// SecretsReseal implements [storage.Maintenance]. It walks each sealed
-// column in key order, in batches, and rewrites a value only if it is still
-// the one it read, so a concurrent update is never overwritten.
+// SecretsReseal implements [storage.Maintenance] with [sealed.Reseal].
 func (s *Store) SecretsReseal(ctx context.Context) (int, error) {
-	total := 0
-	for _, c := range sealedColumns {
-		n, err := s.resealColumn(ctx, c)
-		total += n
-		if err != nil {
-			return total, fmt.Errorf("postgres: reseal %s.%s: %w", c.table, c.col, err)
-		}
+	n, err := sealed.Reseal(ctx, resealTable{s}, s.sealer)
+	if err != nil {
+		return n, fmt.Errorf("postgres: %w", err)
 	}
-	return total, nil
+	return n, nil
 }
 
-func (s *Store) resealColumn(ctx context.Context, c sealedColumn) (int, error) {
-	n, after := 0, ""
-	for {
-		keys, vals, err := s.sealedBatch(ctx, c, after)
-		if err != nil || len(keys) == 0 {
-			return n, err
-		}
-		for i := range keys {
-			changed, err := s.resealOne(ctx, c, keys[i], vals[i])
-			if err != nil {
-				return n, err
-			}
-			if changed {
-				n++
-			}
-		}
-		after = keys[len(keys)-1]
-	}
-}
+// resealTable gives [sealed.Reseal] access to the secret columns.
+type resealTable struct{ s *Store }
 
-func (s *Store) sealedBatch(ctx context.Context, c sealedColumn, after string) (keys, vals []string, err error) {
-	sql := fmt.Sprintf(`SELECT %[2]s::text, %[3]s::text FROM %[1]s WHERE %[3]s IS NOT NULL AND %[2]s::text > $1
-		ORDER BY %[2]s::text LIMIT %[4]d`, c.table, c.key, c.col, resealBatch)
-	rows, err := s.db.Query(ctx, sql, after)
+func (t resealTable) Batch(ctx context.Context, c sealed.Column, after string, limit int) (keys, vals []string, err error) {
+	q := fmt.Sprintf(`SELECT %[2]s::text, %[3]s::text FROM %[1]s WHERE %[3]s IS NOT NULL AND %[2]s::text > $1
+		ORDER BY %[2]s::text LIMIT %[4]d`, c.Table, c.Key, c.Col, limit)
+	rows, err := t.s.db.Query(ctx, q, after)
 	if err != nil {
 		return nil, nil, mapErr(err)
 	}
@@ -77,33 +37,13 @@ func (s *Store) sealedBatch(ctx context.Context, c sealedColumn, after string) (
 	return keys, vals, mapErr(rows.Err())
 }
 
-func (s *Store) resealOne(ctx context.Context, c sealedColumn, key, val string) (bool, error) {
-	sealed := val
-	if c.envelope {
-		var env sealedJSON
-		if err := json.Unmarshal([]byte(val), &env); err != nil {
-			return false, err
-		}
-		sealed = env.Sealed
-	}
-	if sealed == "" {
-		return false, nil
-	}
-	next, changed, err := s.sealer.Reseal(sealed)
-	if err != nil || !changed {
-		return false, err
-	}
-	newVal := next
-	if c.envelope {
-		b, _ := json.Marshal(sealedJSON{Sealed: next})
-		newVal = string(b)
-	}
+func (t resealTable) Swap(ctx context.Context, c sealed.Column, key, old, next string) (bool, error) {
 	cast := "text"
-	if c.envelope {
+	if c.Envelope {
 		cast = "jsonb"
 	}
-	sql := fmt.Sprintf(`UPDATE %[1]s SET %[3]s = $3::%[4]s WHERE %[2]s::text = $1 AND %[3]s::text = $2`, c.table, c.key, c.col, cast)
-	tag, err := s.db.Exec(ctx, sql, key, val, newVal)
+	q := fmt.Sprintf(`UPDATE %[1]s SET %[3]s = $3::%[4]s WHERE %[2]s::text = $1 AND %[3]s::text = $2`, c.Table, c.Key, c.Col, cast)
+	tag, err := t.s.db.Exec(ctx, q, key, old, next)
 	if err != nil {
 		return false, mapErr(err)
 	}
