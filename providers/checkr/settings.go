@@ -1,0 +1,72 @@
+package checkr
+
+import (
+	"net"
+	"net/url"
+	"strings"
+
+	"github.com/intimeos/integrations/providers"
+)
+
+// DefaultBaseURL is Checkr's API, version 1.
+const DefaultBaseURL = "https://api.checkr.com/v1"
+
+// The settings keys.
+const (
+	// FieldAPIKey is the secret API key (required).
+	FieldAPIKey = "apiKey"
+	// FieldBaseURL overrides [DefaultBaseURL] (optional).
+	FieldBaseURL = "baseUrl"
+)
+
+// The settings' validation messages.
+const (
+	msgAPIKeyEmpty  = "API Key is required"
+	msgBaseURLValid = "Please enter a valid https URL"
+)
+
+func fields() []providers.Field {
+	return []providers.Field{
+		{Name: FieldAPIKey, Label: "API Key", Type: providers.FieldPassword, Required: true, Secret: true,
+			MaxLength: 200, Messages: providers.FieldMessages{Empty: msgAPIKeyEmpty, TooLong: "API Key is too long"}},
+		{Name: FieldBaseURL, Label: "API Base URL", Type: providers.FieldURL, Default: DefaultBaseURL,
+			Placeholder: DefaultBaseURL, MaxLength: 500, Messages: providers.FieldMessages{Invalid: msgBaseURLValid}},
+	}
+}
+
+// settings are parsed, valid settings.
+type settings struct {
+	apiKey string
+	// base is the API base URL without a trailing slash.
+	base string
+}
+
+// parseSettings validates s and returns its values, or a
+// *providers.ValidationError.
+func parseSettings(s providers.Settings) (*settings, error) {
+	if err := providers.ValidateSettings(fields(), s); err != nil {
+		return nil, err
+	}
+	base := strings.TrimSpace(s[FieldBaseURL])
+	if base == "" {
+		base = DefaultBaseURL
+	}
+	if !secureURL(base) {
+		return nil, &providers.ValidationError{Fields: []providers.FieldError{{Field: FieldBaseURL, Message: msgBaseURLValid}}}
+	}
+	return &settings{apiKey: s[FieldAPIKey], base: strings.TrimRight(base, "/")}, nil
+}
+
+// secureURL reports whether u is https, or http to a loopback address (a
+// test server): the API key must not cross a network in clear text.
+func secureURL(u string) bool {
+	pu, err := url.Parse(u)
+	if err != nil || pu.Host == "" || pu.User != nil {
+		return false
+	}
+	if pu.Scheme == "https" {
+		return true
+	}
+	ip := net.ParseIP(pu.Hostname())
+	return pu.Scheme == "http" && (pu.Hostname() == "localhost" || ip != nil && ip.IsLoopback())
+}
