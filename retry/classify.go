@@ -134,7 +134,16 @@ func isTLS(err error) bool {
 	)
 	return errors.As(err, &verify) || errors.As(err, &record) || errors.As(err, &alert) ||
 		errors.As(err, &authority) || errors.As(err, &hostname) || errors.As(err, &invalid) ||
-		errors.As(err, &roots)
+		errors.As(err, &roots) || isPeerAlert(err)
+}
+
+// isPeerAlert reports a TLS alert sent by the peer (a server refusing our
+// client certificate, say). crypto/tls returns those as a *net.OpError whose
+// Op is "remote error" around an unexported alert type; tls.AlertError is
+// used only by QUIC.
+func isPeerAlert(err error) bool {
+	var op *net.OpError
+	return errors.As(err, &op) && op.Op == "remote error"
 }
 
 func isDNS(err error) bool {

@@ -71,6 +71,7 @@ func TestClassifyError(t *testing.T) {
 		{"Expired", x509.CertificateInvalidError{Reason: x509.Expired}, retry.ClassTLS, 0, 0},
 		{"RecordHeader", tls.RecordHeaderError{Msg: "first record does not look like a TLS handshake"}, retry.ClassTLS, 0, 0},
 		{"Alert", fmt.Errorf("remote error: %w", tls.AlertError(42)), retry.ClassTLS, 0, 0},
+		{"PeerAlert", &url.Error{Op: "Post", URL: "https://x", Err: &net.OpError{Op: "remote error", Err: errors.New("tls: certificate required")}}, retry.ClassTLS, 0, 0},
 		{"Permanent", retry.Permanent(opErr(syscall.ECONNREFUSED)), retry.ClassPermanent, 0, 0},
 		{"WrappedPermanent", fmt.Errorf("deliver: %w", retry.Permanent(base)), retry.ClassPermanent, 0, 0},
 		{"BackoffPermanent", backoff.Permanent(opErr(syscall.ETIMEDOUT)), retry.ClassPermanent, 0, 0},
