@@ -1,0 +1,19 @@
+package sendgrid_test
+
+import (
+	"testing"
+
+	"go.uber.org/goleak"
+
+	"github.com/intimeos/integrations/providers"
+	"github.com/intimeos/integrations/providers/sendgrid"
+)
+
+func TestMain(m *testing.M) {
+	providers.ServeSelf(map[string]providers.Provider{"sendgrid": sendgrid.New(nil)})
+	goleak.VerifyTestMain(m,
+		// Idle keep-alive connections of the providers' HTTP clients.
+		goleak.IgnoreTopFunction("net/http.(*persistConn).readLoop"),
+		goleak.IgnoreTopFunction("net/http.(*persistConn).writeLoop"),
+		goleak.IgnoreTopFunction("internal/poll.runtime_pollWait"))
+}
