@@ -232,7 +232,7 @@ func KindOf(err error) Kind {
 // UserMessage returns the spec's message for err (UC-ADMIN-007 §16), naming
 // the provider as given when err does not name one:
 //
-//   - timeout: "Connection to [provider] timed out"
+//   - timeout or connection refused: "Connection to [provider] timed out"
 //   - auth: "Authentication failed. Please check credentials."
 //   - rate limited: "Rate limit exceeded. Retry in [X] seconds."
 //   - other transient failures: "[Provider] is currently unavailable"
@@ -258,7 +258,10 @@ func UserMessage(err error, provider string) string {
 		return RateLimitMessage(e.RetryAfter)
 	case e.RetryClass() == retry.ClassTLS:
 		return "SSL certificate verification failed"
-	case e.RetryClass() == retry.ClassTimeout:
+	case e.RetryClass() == retry.ClassTimeout, e.RetryClass() == retry.ClassConnRefused:
+		// Both mean the provider could not be reached (§16's "network
+		// issue": check the network and firewall, retry); a blocked port
+		// shows as one or the other depending on the firewall.
 		return "Connection to " + provider + " timed out"
 	case e.Kind == KindRetryable:
 		return provider + " is currently unavailable"

@@ -48,7 +48,8 @@ func TestUserMessage(t *testing.T) {
 		want string
 	}{
 		{providers.Unavailable(errors.New("x"), retry.ClassTimeout), "Connection to SendGrid timed out"},
-		{providers.Unavailable(errors.New("x"), retry.ClassConnRefused), "SendGrid is currently unavailable"},
+		{providers.Unavailable(errors.New("x"), retry.ClassConnRefused), "Connection to SendGrid timed out"},
+		{providers.Unavailable(errors.New("x"), retry.ClassServerError), "SendGrid is currently unavailable"},
 		{retry.WithClass(errors.New("x509"), retry.ClassTLS), "SSL certificate verification failed"},
 		{retry.RateLimited(errors.New("x"), 1500*time.Millisecond), "Rate limit exceeded. Retry in 2 seconds."},
 		{&providers.Error{Kind: providers.KindRetryable, Provider: "AWS SES"}, "AWS SES is currently unavailable"},

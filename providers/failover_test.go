@@ -157,7 +157,7 @@ func TestFailover(t *testing.T) {
 			require.Equal(t, "SendGrid", b.switches[0].From)
 			require.Equal(t, "AWS SES", b.switches[0].To)
 			require.Equal(t, "AWS SES", b.group.Active())
-			if mode == "hang" {
+			if mode == "hang" || mode == "refused" {
 				require.Contains(t, b.switches[0].Reason, "Connection to SendGrid timed out")
 			} else {
 				require.Contains(t, b.switches[0].Reason, "SendGrid is currently unavailable")
