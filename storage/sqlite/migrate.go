@@ -10,6 +10,10 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
+
+	sqlite "modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 //go:embed migrations/*.sql
@@ -52,7 +56,36 @@ func loadMigrations() ([]migration, error) {
 // Foreign key enforcement is off while the transaction runs, because
 // rebuilding a table (SQLite's way to add a constraint) must not cascade;
 // a foreign_key_check before the commit makes sure nothing dangles.
-func (s *Store) Migrate(ctx context.Context) (err error) {
+//
+// Opening a brand-new file from several connections at once can meet
+// SQLITE_BUSY where SQLite does not call the busy handler (WAL recovery);
+// as nothing was applied then, Migrate tries again a few times.
+func (s *Store) Migrate(ctx context.Context) error {
+	wait := 20 * time.Millisecond
+	for attempt := 1; ; attempt++ {
+		err := s.migrateOnce(ctx)
+		if err == nil || !isBusy(err) || attempt == migrateAttempts {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return errors.Join(err, ctx.Err())
+		case <-time.After(wait):
+		}
+		wait *= 2
+	}
+}
+
+// migrateAttempts bounds the retries of [Store.Migrate] on SQLITE_BUSY.
+const migrateAttempts = 5
+
+// isBusy reports SQLite's "database is locked" in any of its variants.
+func isBusy(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_BUSY
+}
+
+func (s *Store) migrateOnce(ctx context.Context) (err error) {
 	if s.tx != nil {
 		return errors.New("sqlite: Migrate cannot run in the caller's transaction (Store.WithTx)")
 	}

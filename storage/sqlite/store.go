@@ -55,7 +55,9 @@ const DriverName = "sqlite"
 // front, so a transaction never fails to upgrade from reader to writer).
 func DSN(path string) string {
 	esc := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
-	return "file:" + esc + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)" +
+	// busy_timeout comes first: the pragmas run in order, and switching a
+	// new file to WAL must already wait for a concurrent opener's lock.
+	return "file:" + esc + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)" +
 		"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=temp_store(MEMORY)&_txlock=immediate"
 }
 
