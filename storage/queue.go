@@ -63,6 +63,16 @@ type DeliveryQueue interface {
 	// changes; a row of another organization is [ErrNotFound]. It returns
 	// the finished row.
 	DeliveryFinish(ctx context.Context, p *DeliveryFinishParams) (*Delivery, error)
+	// DeliveryFinishBatch records many attempts in one transaction, each
+	// exactly as [DeliveryQueue.DeliveryFinish] would, and returns one error
+	// per item, in the order of ps: nil when the item was recorded,
+	// [ErrConflict] when its row is no longer leased under its ClaimID,
+	// [ErrNotFound] for a row of another organization, or its validation
+	// error. Such an item changes nothing and does not fail the others.
+	// Any other error (the database's) fails the whole call: nothing is
+	// recorded, the slice is nil, and the caller may retry the items one
+	// by one with DeliveryFinish. An empty ps is a no-op.
+	DeliveryFinishBatch(ctx context.Context, ps []*DeliveryFinishParams) ([]error, error)
 	// DeliveryRelease clears the lease of the rows of ids still leased
 	// under claimID, which makes them claimable again at once, and returns
 	// how many it released. Rows leased under another claim are left alone.

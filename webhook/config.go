@@ -88,7 +88,8 @@ type Config struct {
 	// use DefaultPolicy. Nil means no per-organization defaults.
 	OrgPolicy func(ctx context.Context, orgID uuid.UUID) (*retry.Policy, error)
 	// OnDeadLetter is called after a delivery is moved to the dead letter
-	// queue (for alerts), on the worker's goroutine; keep it quick.
+	// queue (for alerts), once that is recorded, on the goroutine that
+	// records the workers' attempts; keep it quick.
 	OnDeadLetter func(ctx context.Context, dl *DeadLetter)
 	// Events are registered in the catalog after [DefaultEvents].
 	Events []EventType
@@ -130,7 +131,8 @@ func (c *Config) WithDefaults() *Config {
 		out.DefaultPolicy = &p
 	}
 	if out.Transport == nil {
-		out.Transport = NewTransport(&TransportOpts{AllowAddrs: out.AllowAddrs, TLSConfig: out.TLSConfig})
+		out.Transport = NewTransport(&TransportOpts{AllowAddrs: out.AllowAddrs, TLSConfig: out.TLSConfig,
+			MaxIdleConnsPerHost: max(64, out.Workers)})
 	}
 	return &out
 }

@@ -14,8 +14,9 @@ import (
 	"github.com/intimeos/integrations/storage"
 )
 
-// deliver makes one claimed attempt and records it.
-func (d *Dispatcher) deliver(ctx context.Context, j *job) {
+// deliver makes one claimed attempt and hands its result to fin, which
+// records it.
+func (d *Dispatcher) deliver(ctx context.Context, j *job, fin *finisher) {
 	row := j.row
 	w, pol, err := d.lookup(ctx, row.OrganizationID, row.WebhookID)
 	if err != nil {
@@ -33,12 +34,13 @@ func (d *Dispatcher) deliver(ctx context.Context, j *job) {
 		d.release(j, ctx.Err()) // shutting down: not the endpoint's fault
 		return
 	}
-	d.finish(j, w, pol, res)
+	fin.add(d.finish(j, pol, res))
 }
 
-// finish records the attempt and schedules what follows: nothing on
-// success, the next attempt, the DLQ, or disabling the subscription (410).
-func (d *Dispatcher) finish(j *job, w *storage.Webhook, pol retry.Policy, res *Result) {
+// finish turns an attempt into what recording it writes, and schedules
+// what follows: nothing on success, the next attempt, the DLQ, or
+// disabling the subscription (410).
+func (d *Dispatcher) finish(j *job, pol retry.Policy, res *Result) *finishItem {
 	row := j.row
 	p := &storage.DeliveryFinishParams{OrganizationID: row.OrganizationID, ID: row.ID, ClaimID: j.claimID,
 		Status: storage.DeliverySuccess, RequestHeaders: res.RequestHeaders, ResponseHeaders: res.ResponseHeaders,
@@ -53,16 +55,7 @@ func (d *Dispatcher) finish(j *job, w *storage.Webhook, pol retry.Policy, res *R
 		p.Status, p.ErrorMessage = storage.DeliveryFailed, derr.Reason()
 		dead = d.schedule(p, row, pol, res, derr)
 	}
-	// Recording must outlive a shutdown deadline: the attempt was made.
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	if _, err := d.store.DeliveryFinish(ctx, p); err != nil {
-		d.cfg.Logger.Warn("webhook: record attempt", "delivery", row.ID, "err", err)
-		return
-	}
-	if dead != nil && d.cfg.OnDeadLetter != nil {
-		d.cfg.OnDeadLetter(ctx, dead)
-	}
+	return &finishItem{params: p, dead: dead}
 }
 
 // schedule decides what follows a failed attempt: the next attempt when

@@ -63,8 +63,11 @@
 // policy's timeout; each attempt is its own row with its request, response
 // (body cut at 64 KiB) and duration. When the retries are spent the delivery
 // goes to the dead letter queue (when the policy enables it) and
-// [Config].OnDeadLetter is called. Delivery is at least once: a crashed
-// process's leases expire and another worker takes the rows over.
+// [Config].OnDeadLetter is called. Workers hand their results to one
+// recorder, which writes them in batches, one transaction for many
+// attempts; each row stays leased until its result commits. Delivery is at
+// least once: a crashed process's leases expire and another worker takes
+// the rows over.
 //
 // # Server-side request forgery
 //

@@ -36,6 +36,8 @@ type runner struct {
 	// stopping makes workers release buffered rows instead of starting
 	// them.
 	stopping atomic.Bool
+	// fin records the workers' attempts in batches.
+	fin *finisher
 }
 
 // job is one claimed row.
@@ -66,6 +68,7 @@ func (d *Dispatcher) Start(ctx context.Context) error {
 	for range places {
 		r.slots <- struct{}{}
 	}
+	r.fin = d.startFinisher()
 	for range d.cfg.Workers {
 		r.work.Add(1)
 		go d.workLoop(workCtx, r)
@@ -110,6 +113,9 @@ func (d *Dispatcher) Stop(ctx context.Context) error {
 			<-done
 		}
 		r.abort()
+		// Every attempt made is recorded before Stop returns, whatever
+		// ctx says: the requests were sent.
+		r.fin.close()
 	}
 	if t, ok := d.cfg.Transport.(interface{ CloseIdleConnections() }); ok {
 		t.CloseIdleConnections()
@@ -203,9 +209,11 @@ func (d *Dispatcher) workLoop(ctx context.Context, r *runner) {
 			r.slots <- struct{}{}
 			continue
 		}
-		d.deliver(ctx, j)
+		d.deliver(ctx, j, r.fin)
+		// The freed place is enough for a claimer waiting for places; one
+		// waiting for leases to end is woken when the finisher has
+		// recorded this attempt, which is when the row's lease ends.
 		r.slots <- struct{}{}
-		d.notify() // a freed worker may claim more
 	}
 }
 

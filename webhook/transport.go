@@ -1,6 +1,7 @@
 package webhook
 
 import (
+	"cmp"
 	"crypto/tls"
 	"net"
 	"net/http"
@@ -18,6 +19,12 @@ type TransportOpts struct {
 	// MaxConnsPerHost caps connections per endpoint host (default 0, no
 	// cap: the per-subscription limit already bounds them).
 	MaxConnsPerHost int
+	// MaxIdleConnsPerHost is how many kept-alive connections to one
+	// endpoint host stay open between attempts (default 64). Below the
+	// number of attempts in flight to one host, HTTP/1.1 endpoints would
+	// see connections closed and dialed again (TCP and TLS handshakes) all
+	// the time; [Config.WithDefaults] makes it at least Config.Workers.
+	MaxIdleConnsPerHost int
 }
 
 // NewTransport returns an HTTP transport for webhook deliveries with the
@@ -38,8 +45,8 @@ func NewTransport(opts *TransportOpts) *http.Transport {
 		Proxy:                 nil,
 		DialContext:           dialer.DialContext,
 		ForceAttemptHTTP2:     true,
-		MaxIdleConns:          256,
-		MaxIdleConnsPerHost:   64,
+		MaxIdleConns:          max(256, opts.MaxIdleConnsPerHost),
+		MaxIdleConnsPerHost:   cmp.Or(opts.MaxIdleConnsPerHost, 64),
 		MaxConnsPerHost:       opts.MaxConnsPerHost,
 		IdleConnTimeout:       90 * time.Second,
 		TLSHandshakeTimeout:   10 * time.Second,

@@ -1,8 +1,12 @@
 package postgres
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"maps"
+	"net/http"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -43,9 +47,9 @@ const claimSQL = `WITH picked AS (
 
 // claimCappedSQL is claimSQL with at most $5 rows of one webhook leased at
 // once. The cap is applied before locking, from the statement's snapshot:
-// each active webhook offers only its oldest ($5 - rows it has leased) due
-// rows (a LATERAL index scan, the same as ranking the due rows with
-// row_number() OVER (PARTITION BY webhook_id) but without reading them
+// each active webhook offers only its oldest ($5 - rows it has leased, at
+// most $2) due rows (a LATERAL index scan, the same as ranking the due rows
+// with row_number() OVER (PARTITION BY webhook_id) but without reading them
 // all), the oldest $2 of the offers are chosen, and only then are they
 // locked, skipping locked ones. Capping after SKIP LOCKED would be wrong: a
 // row being leased by a concurrent claim is skipped, not counted, and the
@@ -67,7 +71,7 @@ const claimCappedSQL = `WITH leases AS (
 			SELECT d.id, d.next_retry_at, d.created_at FROM webhook_deliveries d
 			WHERE d.webhook_id = w.id AND ` + dueAndFree + `
 			ORDER BY d.next_retry_at NULLS FIRST, d.created_at, d.id
-			LIMIT GREATEST($5 - COALESCE(l.n, 0), 0)) c
+			LIMIT LEAST(GREATEST($5 - COALESCE(l.n, 0), 0), $2)) c
 		WHERE w.status = 'active'
 		ORDER BY c.next_retry_at NULLS FIRST, c.created_at, c.id
 		LIMIT $2))
@@ -139,6 +143,258 @@ func (s *Store) DeliveryFinish(ctx context.Context, p *storage.DeliveryFinishPar
 		return nil, err
 	}
 	return out, nil
+}
+
+// finishBatchSQL is finishSQL for many rows at once: the results come as
+// arrays, one element per item, and each row is written only while it is
+// still leased under its item's claim ID (re-checked, under READ COMMITTED,
+// on the row's latest version if a concurrent transaction changed it). It
+// returns one row per item: its ID, the webhook of the row it wrote (NULL
+// when it wrote none) and whether the organization has the row at all, so
+// that a row not written is told apart as a lost lease or another
+// organization's row in the same statement.
+const finishBatchSQL = `WITH u AS (
+	SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::int4[], $7::text[], $8::text[],
+		$9::bool[], $10::int4[], $11::timestamptz[], $12::text[], $13::timestamptz[])
+		AS u(org, id, claim, status, req, rstatus, body, resp, trunc, dur, delivered, err, next)
+), written AS (
+	UPDATE webhook_deliveries d SET
+	status = u.status, request_headers = u.req::jsonb, response_status = u.rstatus, response_body = u.body,
+	response_headers = u.resp::jsonb, response_truncated = u.trunc, duration_ms = u.dur, delivered_at = u.delivered,
+	error_message = u.err, next_retry_at = COALESCE(u.next, d.next_retry_at), claim_id = NULL, locked_until = NULL
+	FROM u WHERE d.organization_id = u.org AND d.id = u.id AND d.claim_id = u.claim
+	RETURNING d.id, d.webhook_id
+)
+SELECT u.id, w.webhook_id, EXISTS (SELECT 1 FROM webhook_deliveries x WHERE x.organization_id = u.org AND x.id = u.id)
+FROM u LEFT JOIN written w ON w.id = u.id`
+
+// The follow-ups of finishBatchSQL, one statement each for every item.
+const (
+	// finishBatchNextSQL inserts the next attempts: $1 their IDs, $2 the
+	// finished rows, $3 when they are due.
+	finishBatchNextSQL = `INSERT INTO webhook_deliveries
+	(id, organization_id, webhook_id, event_id, event_type, payload, attempt_number, delivered_at, next_retry_at, status, created_at)
+	SELECT u.nid, d.organization_id, d.webhook_id, d.event_id, d.event_type, d.payload, COALESCE(d.attempt_number, 1) + 1,
+		NULL, u.due, 'pending', $4
+	FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[]) AS u(nid, src, due) JOIN webhook_deliveries d ON d.id = u.src`
+	// finishBatchDLQSQL adds the dead-letter entries: $1 their IDs, $2
+	// the finished rows, $3 the reasons.
+	finishBatchDLQSQL = `INSERT INTO webhook_dlq (id, organization_id, webhook_id, delivery_id, reason, added_at)
+	SELECT u.nid, d.organization_id, d.webhook_id, d.id, u.reason, $4
+	FROM unnest($1::uuid[], $2::uuid[], $3::text[]) AS u(nid, src, reason) JOIN webhook_deliveries d ON d.id = u.src`
+	// finishBatchDisableSQL disables webhooks: $1 organizations, $2
+	// webhooks, $3 reasons.
+	finishBatchDisableSQL = `UPDATE webhooks w SET status = 'disabled', disabled_reason = u.reason, updated_at = $4
+	FROM unnest($1::uuid[], $2::uuid[], $3::text[]) AS u(org, id, reason)
+	WHERE w.organization_id = u.org AND w.id = u.id`
+)
+
+// DeliveryFinishBatch implements [storage.DeliveryQueue] with one UPDATE
+// for every item's row: each is written only while still leased under its
+// own claim ID, so an item whose lease is gone is not written and fails
+// alone. The follow-ups of the written rows (next attempts, dead-letter
+// entries, disabled webhooks) are one statement each, sent together in the
+// same transaction. A batch of plain results, the common case, is the
+// UPDATE alone: one round trip, no explicit transaction.
+//
+// An ID may appear more than once: its later items run after the earlier
+// ones, in the same transaction, as a sequence of DeliveryFinish calls
+// would.
+func (s *Store) DeliveryFinishBatch(ctx context.Context, ps []*storage.DeliveryFinishParams) ([]error, error) {
+	if len(ps) == 0 {
+		return nil, nil
+	}
+	now := s.Now()
+	errs := make([]error, len(ps))
+	var rounds [][]int // item indexes; an ID appears at most once per round
+	seen := make(map[uuid.UUID]int, len(ps))
+	followUps := false
+	for i, p := range ps {
+		if p == nil {
+			errs[i] = errors.New("postgres: DeliveryFinishBatch: nil params")
+			continue
+		}
+		if errs[i] = p.Validate(); errs[i] != nil {
+			continue
+		}
+		r := seen[p.ID]
+		seen[p.ID] = r + 1
+		if r == len(rounds) {
+			rounds = append(rounds, nil)
+		}
+		rounds[r] = append(rounds[r], i)
+		followUps = followUps || p.Next != nil || p.DLQReason != "" || p.DisableWebhook != ""
+	}
+	hdrs := make([][2]*string, len(ps)) // request and response headers as JSON
+	for i, p := range ps {
+		if errs[i] == nil {
+			if hdrs[i][0], errs[i] = headerText(p.RequestHeaders); errs[i] == nil {
+				hdrs[i][1], errs[i] = headerText(p.ResponseHeaders)
+			}
+		}
+	}
+	run := func(db queryBatcher) error {
+		for _, items := range rounds {
+			if err := finishRound(ctx, db, ps, hdrs, items, errs, now); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	var err error
+	if db, ok := s.db.(queryBatcher); ok && !followUps && len(rounds) == 1 {
+		err = run(db)
+	} else {
+		err = s.inTx(ctx, func(tx pgx.Tx) error { return run(tx) })
+	}
+	if err != nil {
+		return nil, err
+	}
+	return errs, nil
+}
+
+// finishRound writes the items of ps at indexes items (distinct IDs, none
+// with an error in errs yet) and their follow-ups, and sets errs for the
+// items it could not write.
+func finishRound(ctx context.Context, db queryBatcher, ps []*storage.DeliveryFinishParams, hdrs [][2]*string, items []int, errs []error, now time.Time) error {
+	n := 0
+	for _, i := range items {
+		if errs[i] == nil {
+			items[n] = i
+			n++
+		}
+	}
+	items = items[:n]
+	if n == 0 {
+		return nil
+	}
+	var (
+		orgs, ids, claims          = make([]uuid.UUID, n), make([]uuid.UUID, n), make([]uuid.UUID, n)
+		statuses, bodies, messages = make([]string, n), make([]string, n), make([]string, n)
+		reqs, resps                = make([]*string, n), make([]*string, n)
+		rstatuses, durations       = make([]*int32, n), make([]int32, n)
+		truncs                     = make([]bool, n)
+		delivered, nexts           = make([]time.Time, n), make([]*time.Time, n)
+	)
+	for k, i := range items {
+		p := ps[i]
+		orgs[k], ids[k], claims[k], statuses[k] = p.OrganizationID, p.ID, p.ClaimID, string(p.Status)
+		reqs[k], resps[k] = hdrs[i][0], hdrs[i][1]
+		if p.ResponseStatus != nil {
+			v := int32(*p.ResponseStatus)
+			rstatuses[k] = &v
+		}
+		bodies[k], truncs[k], durations[k], messages[k] = p.ResponseBody, p.ResponseTruncated, int32(p.DurationMS), p.ErrorMessage
+		delivered[k] = p.DeliveredAt.UTC().Truncate(time.Microsecond)
+		if p.DeliveredAt.IsZero() {
+			delivered[k] = now
+		}
+		if p.Next != nil {
+			nexts[k] = micro(&p.Next.NextRetryAt)
+		}
+	}
+	rows, err := db.Query(ctx, finishBatchSQL, orgs, ids, claims, statuses, reqs, rstatuses, bodies, resps, truncs,
+		durations, delivered, messages, nexts)
+	if err != nil {
+		return mapErr(err)
+	}
+	written := make(map[uuid.UUID]uuid.UUID, n) // row -> its webhook
+	exists := make(map[uuid.UUID]bool, n)
+	for rows.Next() {
+		var id uuid.UUID
+		var webhook *uuid.UUID
+		var ok bool
+		if err := rows.Scan(&id, &webhook, &ok); err != nil {
+			rows.Close()
+			return mapErr(err)
+		}
+		if webhook != nil {
+			written[id] = *webhook
+		}
+		exists[id] = ok
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return mapErr(err)
+	}
+	for _, i := range items {
+		if _, ok := written[ps[i].ID]; ok {
+			continue
+		}
+		errs[i] = storage.ErrNotFound
+		if exists[ps[i].ID] {
+			errs[i] = storage.ErrConflict
+		}
+	}
+	return finishBatchFollowUps(ctx, db, ps, items, written, now)
+}
+
+// finishBatchFollowUps writes what the written items lead to, in one
+// round trip: the next attempts, the dead-letter entries and the disabled
+// webhooks (in webhook order, so that concurrent batches lock them in the
+// same order; the last reason of a webhook wins, as with one finish after
+// the other).
+func finishBatchFollowUps(ctx context.Context, db queryBatcher, ps []*storage.DeliveryFinishParams, items []int, written map[uuid.UUID]uuid.UUID, now time.Time) error {
+	var (
+		nextIDs, nextSrc []uuid.UUID
+		nextDue          []time.Time
+		dlqIDs, dlqSrc   []uuid.UUID
+		dlqReasons       []string
+		disable          = map[uuid.UUID]*storage.DeliveryFinishParams{}
+		webhookOrg       = map[uuid.UUID]uuid.UUID{}
+	)
+	for _, i := range items {
+		p := ps[i]
+		webhook, ok := written[p.ID]
+		if !ok {
+			continue
+		}
+		if p.Next != nil {
+			nextIDs, nextSrc, nextDue = append(nextIDs, newID()), append(nextSrc, p.ID), append(nextDue, *micro(&p.Next.NextRetryAt))
+		}
+		if p.DLQReason != "" {
+			dlqIDs, dlqSrc, dlqReasons = append(dlqIDs, newID()), append(dlqSrc, p.ID), append(dlqReasons, p.DLQReason)
+		}
+		if p.DisableWebhook != "" {
+			disable[webhook], webhookOrg[webhook] = p, p.OrganizationID
+		}
+	}
+	b := &pgx.Batch{}
+	if len(nextIDs) > 0 {
+		b.Queue(finishBatchNextSQL, nextIDs, nextSrc, nextDue, now)
+	}
+	if len(dlqIDs) > 0 {
+		b.Queue(finishBatchDLQSQL, dlqIDs, dlqSrc, dlqReasons, now)
+	}
+	if len(disable) > 0 {
+		webhooks := slices.SortedFunc(maps.Keys(disable), func(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) })
+		orgs, reasons := make([]uuid.UUID, len(webhooks)), make([]string, len(webhooks))
+		for k, w := range webhooks {
+			orgs[k], reasons[k] = webhookOrg[w], disable[w].DisableWebhook
+		}
+		b.Queue(finishBatchDisableSQL, orgs, webhooks, reasons, now)
+	}
+	if b.Len() == 0 {
+		return nil
+	}
+	return mapErr(db.SendBatch(ctx, b).Close())
+}
+
+// headerText is a header as JSON text for a jsonb parameter; nil is NULL.
+func headerText(h http.Header) (*string, error) {
+	b, err := encodeHeader(h)
+	if b == nil || err != nil {
+		return nil, err
+	}
+	s := string(b)
+	return &s, nil
+}
+
+// queryBatcher runs the statements of DeliveryFinishBatch: the pool or a
+// transaction.
+type queryBatcher interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
 }
 
 // leaseLost tells why a finish matched no row: the row is not the

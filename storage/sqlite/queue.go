@@ -24,30 +24,50 @@ const dueAndFree = `d.status = 'pending'
 	AND (d.next_retry_at IS NULL OR d.next_retry_at <= ?1)
 	AND (d.locked_until IS NULL OR d.locked_until <= ?1)`
 
+// The claims write their limits as (SELECT ?2), not ?2: SQLite's planner
+// reads the value bound to a bare LIMIT parameter of a subquery, and then
+// recompiles the statement whenever a different value is bound (every
+// claim, as the limit is the number of free workers), which cost more than
+// running it.
+
 // claimSQL leases the oldest due rows of active webhooks under ?3 until
 // ?4. The single writer runs it alone, so no other claim can see the rows
-// between the choice and the update.
+// between the choice and the update. INDEXED BY makes it walk the due index
+// in claim order and stop after ?2 rows: left to itself, without
+// statistics, the planner reads every pending row by status and sorts them.
 const claimSQL = `UPDATE webhook_deliveries SET claim_id = ?3, locked_until = ?4 WHERE id IN (
-	SELECT d.id FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
+	SELECT d.id FROM webhook_deliveries d INDEXED BY idx_webhook_deliveries_due JOIN webhooks w ON w.id = d.webhook_id
 	WHERE w.status = 'active' AND ` + dueAndFree + `
-	ORDER BY d.next_retry_at, d.created_at, d.id LIMIT ?2)
+	ORDER BY d.next_retry_at, d.created_at, d.id LIMIT (SELECT ?2))
 	RETURNING ` + deliveryCols
 
 // claimCappedSQL is claimSQL with at most ?5 rows of one webhook leased at
-// once: each due row is ranked within its webhook, after the rows the
-// webhook already has leased.
+// once. As on PostgreSQL, the cap is applied per webhook before choosing:
+// each active webhook below its cap offers only its oldest ?5 due rows (or
+// ?2, if fewer), read from idx_webhook_deliveries_webhook_due by a
+// correlated subquery; the offers are ranked within their webhook after the
+// rows it already has leased, and the oldest ?2 within the cap are leased.
+// The work is bounded by the webhooks and the cap, not by the backlog
+// (ranking every due row, as this statement once did, cost more than the
+// deliveries themselves with a few thousand rows waiting). SQLite's LIMIT
+// cannot refer to the outer row, hence the constant ?5 and the ranking. The
+// single writer runs it alone, so the cap is exact.
 const claimCappedSQL = `WITH leases AS (
-	SELECT webhook_id, count(*) AS n FROM webhook_deliveries
+	SELECT webhook_id, count(*) AS n FROM webhook_deliveries INDEXED BY idx_webhook_deliveries_lease
 	WHERE status = 'pending' AND locked_until > ?1 GROUP BY webhook_id
-), ranked AS (
-	SELECT d.id, d.next_retry_at, d.created_at, COALESCE(l.n, 0) +
-		row_number() OVER (PARTITION BY d.webhook_id ORDER BY d.next_retry_at, d.created_at, d.id) AS nth
-	FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
-	LEFT JOIN leases l ON l.webhook_id = d.webhook_id
-	WHERE w.status = 'active' AND ` + dueAndFree + `
+), offers AS (
+	SELECT o.id, o.next_retry_at, o.created_at, COALESCE(l.n, 0) +
+		row_number() OVER (PARTITION BY o.webhook_id ORDER BY o.next_retry_at, o.created_at, o.id) AS nth
+	FROM webhooks w
+	LEFT JOIN leases l ON l.webhook_id = w.id
+	CROSS JOIN webhook_deliveries o ON o.id IN (
+		SELECT d.id FROM webhook_deliveries d
+		WHERE d.webhook_id = w.id AND ` + dueAndFree + `
+		ORDER BY d.next_retry_at, d.created_at, d.id LIMIT (SELECT min(?5, ?2)))
+	WHERE w.status = 'active' AND COALESCE(l.n, 0) < ?5
 )
 UPDATE webhook_deliveries SET claim_id = ?3, locked_until = ?4 WHERE id IN (
-	SELECT id FROM ranked WHERE nth <= ?5 ORDER BY next_retry_at, created_at, id LIMIT ?2)
+	SELECT id FROM offers WHERE nth <= ?5 ORDER BY next_retry_at, created_at, id LIMIT (SELECT ?2))
 	RETURNING ` + deliveryCols
 
 // DeliveryClaim implements [storage.DeliveryQueue] in one statement.
@@ -144,6 +164,10 @@ func (s *Store) DeliveryFinish(ctx context.Context, p *storage.DeliveryFinishPar
 	if err != nil {
 		return nil, err
 	}
+	fu, err := s.prepareFollowUps(ctx, p)
+	if err != nil {
+		return nil, err
+	}
 	var out *storage.Delivery
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		d, err := scanDelivery(txQueryRow(ctx, tx, st, finishSQL, args...))
@@ -154,7 +178,7 @@ func (s *Store) DeliveryFinish(ctx context.Context, p *storage.DeliveryFinishPar
 			return err
 		}
 		out = d
-		return finishFollowUps(ctx, tx, d, p, ts(s.Now()))
+		return finishFollowUps(ctx, tx, fu, d, p, ts(s.Now()))
 	})
 	if err != nil {
 		return nil, err
@@ -200,30 +224,187 @@ func leaseLost(ctx context.Context, tx *sql.Tx, orgID, id uuid.UUID) error {
 	return storage.ErrConflict
 }
 
+// The statements of finishFollowUps.
+const (
+	// finishNextSQL inserts the next attempt of row ?2 as ?1, due at ?3.
+	finishNextSQL = `INSERT INTO webhook_deliveries
+	(id, organization_id, webhook_id, event_id, event_type, payload, attempt_number, delivered_at, next_retry_at, status, created_at)
+	SELECT ?1, organization_id, webhook_id, event_id, event_type, payload, COALESCE(attempt_number, 1) + 1, NULL, ?3, 'pending', ?4
+	FROM webhook_deliveries WHERE id = ?2`
+	finishDLQSQL = `INSERT INTO webhook_dlq (id, organization_id, webhook_id, delivery_id, reason, added_at)
+	VALUES (?1, ?2, ?3, ?4, ?5, ?6)`
+	finishDisableSQL = `UPDATE webhooks SET status = 'disabled', disabled_reason = ?3, updated_at = ?4
+	WHERE organization_id = ?1 AND id = ?2`
+)
+
 // finishFollowUps writes what a finished attempt d leads to: the next
-// attempt, a dead-letter entry, a disabled webhook.
-func finishFollowUps(ctx context.Context, tx *sql.Tx, d *storage.Delivery, p *storage.DeliveryFinishParams, now string) error {
+// attempt, a dead-letter entry, a disabled webhook. It prepares nothing (it
+// runs inside the write transaction): st holds the statements prepared
+// beforehand, or nil to run them unprepared.
+func finishFollowUps(ctx context.Context, tx *sql.Tx, st *followUpStmts, d *storage.Delivery, p *storage.DeliveryFinishParams, now string) error {
+	if st == nil {
+		st = &followUpStmts{}
+	}
 	if p.Next != nil {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO webhook_deliveries
-			(id, organization_id, webhook_id, event_id, event_type, payload, attempt_number, delivered_at, next_retry_at, status, created_at)
-			SELECT ?1, organization_id, webhook_id, event_id, event_type, payload, COALESCE(attempt_number, 1) + 1, NULL, ?3, 'pending', ?4
-			FROM webhook_deliveries WHERE id = ?2`, newID(), d.ID, ts(p.Next.NextRetryAt), now); err != nil {
+		if _, err := txExec(ctx, tx, st.next, finishNextSQL, newID(), d.ID, ts(p.Next.NextRetryAt), now); err != nil {
 			return mapErr(err)
 		}
 	}
 	if p.DLQReason != "" {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO webhook_dlq (id, organization_id, webhook_id, delivery_id, reason, added_at)
-			VALUES (?1, ?2, ?3, ?4, ?5, ?6)`, newID(), d.OrganizationID, d.WebhookID, d.ID, p.DLQReason, now); err != nil {
+		if _, err := txExec(ctx, tx, st.dlq, finishDLQSQL, newID(), d.OrganizationID, d.WebhookID, d.ID, p.DLQReason, now); err != nil {
 			return mapErr(err)
 		}
 	}
 	if p.DisableWebhook != "" {
-		if _, err := tx.ExecContext(ctx, `UPDATE webhooks SET status = 'disabled', disabled_reason = ?3, updated_at = ?4
-			WHERE organization_id = ?1 AND id = ?2`, d.OrganizationID, d.WebhookID, p.DisableWebhook, now); err != nil {
+		if _, err := txExec(ctx, tx, st.disable, finishDisableSQL, d.OrganizationID, d.WebhookID, p.DisableWebhook, now); err != nil {
 			return mapErr(err)
 		}
 	}
 	return nil
+}
+
+// followUpStmts are the prepared statements of finishFollowUps; a nil one
+// runs unprepared.
+type followUpStmts struct {
+	next, dlq, disable *sql.Stmt
+}
+
+// prepareFollowUps prepares the follow-up statements ps need (outside the
+// write transaction).
+func (s *Store) prepareFollowUps(ctx context.Context, ps ...*storage.DeliveryFinishParams) (*followUpStmts, error) {
+	var st followUpStmts
+	var err error
+	for _, p := range ps {
+		if p == nil {
+			continue
+		}
+		if p.Next != nil && st.next == nil {
+			if st.next, err = s.prepare(ctx, s.w, finishNextSQL); err != nil {
+				return nil, err
+			}
+		}
+		if p.DLQReason != "" && st.dlq == nil {
+			if st.dlq, err = s.prepare(ctx, s.w, finishDLQSQL); err != nil {
+				return nil, err
+			}
+		}
+		if p.DisableWebhook != "" && st.disable == nil {
+			if st.disable, err = s.prepare(ctx, s.w, finishDisableSQL); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return &st, nil
+}
+
+// finishPlainSQL is finishSQL returning nothing, for an attempt without
+// follow-ups, and finishKeySQL returning only what the follow-ups need.
+const (
+	finishPlainSQL = `UPDATE webhook_deliveries SET
+	status = ?4, request_headers = ?5, response_status = ?6, response_body = ?7, response_headers = ?8,
+	response_truncated = ?9, duration_ms = ?10, delivered_at = ?11, error_message = ?12,
+	next_retry_at = COALESCE(?13, next_retry_at), claim_id = NULL, locked_until = NULL
+	WHERE organization_id = ?1 AND id = ?2 AND claim_id = ?3`
+	finishKeySQL = finishPlainSQL + ` RETURNING webhook_id`
+)
+
+// hasFollowUps reports whether finishing p writes more than its row.
+func hasFollowUps(p *storage.DeliveryFinishParams) bool {
+	return p.Next != nil || p.DLQReason != "" || p.DisableWebhook != ""
+}
+
+// DeliveryFinishBatch implements [storage.DeliveryQueue]: one write
+// transaction, in which each item is written, or found no longer leased,
+// in turn.
+func (s *Store) DeliveryFinishBatch(ctx context.Context, ps []*storage.DeliveryFinishParams) ([]error, error) {
+	if len(ps) == 0 {
+		return nil, nil
+	}
+	now := s.Now()
+	errs := make([]error, len(ps))
+	args := make([][]any, len(ps))
+	for i, p := range ps {
+		if p == nil {
+			errs[i] = errors.New("sqlite: DeliveryFinishBatch: nil params")
+			continue
+		}
+		if errs[i] = p.Validate(); errs[i] == nil {
+			args[i], errs[i] = finishArgs(p, now)
+		}
+	}
+	plain, err := s.prepare(ctx, s.w, finishPlainSQL)
+	if err != nil {
+		return nil, err
+	}
+	keyed, err := s.prepare(ctx, s.w, finishKeySQL)
+	if err != nil {
+		return nil, err
+	}
+	fu, err := s.prepareFollowUps(ctx, ps...)
+	if err != nil {
+		return nil, err
+	}
+	nowText := ts(now)
+	out := make([]error, len(ps))
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		copy(out, errs)
+		plainStmt, done, err := txStmt(ctx, tx, plain, finishPlainSQL)
+		if err != nil {
+			return err
+		}
+		defer done()
+		var keyedStmt *sql.Stmt
+		for i, p := range ps {
+			if out[i] != nil {
+				continue
+			}
+			if !hasFollowUps(p) {
+				res, err := plainStmt.ExecContext(ctx, args[i]...)
+				if err != nil {
+					return mapErr(err)
+				}
+				if n, err := res.RowsAffected(); err != nil {
+					return mapErr(err)
+				} else if n == 0 {
+					if out[i] = leaseLost(ctx, tx, p.OrganizationID, p.ID); !isItemErr(out[i]) {
+						return out[i]
+					}
+				}
+				continue
+			}
+			if keyedStmt == nil {
+				var done func()
+				if keyedStmt, done, err = txStmt(ctx, tx, keyed, finishKeySQL); err != nil {
+					return err
+				}
+				defer done()
+			}
+			d := &storage.Delivery{ID: p.ID, OrganizationID: p.OrganizationID}
+			err := keyedStmt.QueryRowContext(ctx, args[i]...).Scan(&d.WebhookID)
+			if errors.Is(err, sql.ErrNoRows) {
+				if out[i] = leaseLost(ctx, tx, p.OrganizationID, p.ID); !isItemErr(out[i]) {
+					return out[i]
+				}
+				continue
+			}
+			if err != nil {
+				return mapErr(err)
+			}
+			if err := finishFollowUps(ctx, tx, fu, d, p, nowText); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// isItemErr reports the errors that fail one item of a batch, not all.
+func isItemErr(err error) bool {
+	return errors.Is(err, storage.ErrConflict) || errors.Is(err, storage.ErrNotFound)
 }
 
 // DeliveryRelease implements [storage.DeliveryQueue].

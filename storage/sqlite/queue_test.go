@@ -2,7 +2,9 @@ package sqlite_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net/http"
 	"testing"
 	"time"
 
@@ -11,21 +13,26 @@ import (
 	"github.com/intimeos/integrations/storage"
 )
 
-// BenchmarkDeliveryClaimFinish claims 100 due rows and finishes each one,
-// and reports rows/s (and the milliseconds one claim of 100 takes), without and with a per-webhook limit (which takes the
-// capped claim statement). It matches the benchmark of storage/postgres.
+// BenchmarkDeliveryClaimFinish claims 100 due rows and finishes them, one
+// DeliveryFinish each or one DeliveryFinishBatch for all (as the
+// dispatcher does), and reports rows/s (and the milliseconds one claim of
+// 100 takes), without and with a per-webhook limit (which takes the capped
+// claim statement). The sqlite and postgres packages run the same one.
 func BenchmarkDeliveryClaimFinish(b *testing.B) {
 	for _, perWebhook := range []int{0, 100} {
-		b.Run(fmt.Sprintf("PerWebhookLimit=%d", perWebhook), func(b *testing.B) {
-			s, org, wh := benchWebhook(b)
-			benchClaimFinish(b, s, deliveryRows(org, wh, 100), perWebhook)
-		})
+		for _, batch := range []bool{false, true} {
+			b.Run(fmt.Sprintf("PerWebhookLimit=%d/Batch=%v", perWebhook, batch), func(b *testing.B) {
+				s, org, wh := benchWebhook(b)
+				benchClaimFinish(b, s, deliveryRows(org, wh, 100), perWebhook, batch)
+			})
+		}
 	}
 }
 
-func benchClaimFinish(b *testing.B, s storage.Store, rows []*storage.DeliveryInsertParams, perWebhook int) {
+func benchClaimFinish(b *testing.B, s storage.Store, rows []*storage.DeliveryInsertParams, perWebhook int, batch bool) {
 	ctx := context.Background()
 	status := 200
+	hdr := http.Header{"Content-Type": {"application/json"}, "X-Intime-Event": {"job.created"}}
 	var claimDur time.Duration
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -42,9 +49,23 @@ func benchClaimFinish(b *testing.B, s storage.Store, rows []*storage.DeliveryIns
 		if err != nil || len(ds) != len(rows) {
 			b.Fatalf("claimed %d rows: %v", len(ds), err)
 		}
-		for _, d := range ds {
-			if _, err := s.DeliveryFinish(ctx, &storage.DeliveryFinishParams{OrganizationID: d.OrganizationID, ID: d.ID,
-				ClaimID: claimID, Status: storage.DeliverySuccess, ResponseStatus: &status, DurationMS: 12}); err != nil {
+		ps := make([]*storage.DeliveryFinishParams, len(ds))
+		for k, d := range ds {
+			ps[k] = &storage.DeliveryFinishParams{OrganizationID: d.OrganizationID, ID: d.ID, ClaimID: claimID,
+				Status: storage.DeliverySuccess, ResponseStatus: &status, DurationMS: 12, RequestHeaders: hdr, ResponseHeaders: hdr}
+		}
+		if batch {
+			errs, err := s.DeliveryFinishBatch(ctx, ps)
+			if err == nil {
+				err = errors.Join(errs...)
+			}
+			if err != nil {
+				b.Fatal(err)
+			}
+			continue
+		}
+		for _, p := range ps {
+			if _, err := s.DeliveryFinish(ctx, p); err != nil {
 				b.Fatal(err)
 			}
 		}

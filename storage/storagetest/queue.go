@@ -29,6 +29,9 @@ func queueTests() []test {
 		{"FinishDisablesWebhook", testFinishDisable},
 		{"FinishValidates", testFinishValidates},
 		{"FinishOtherOrganizationNotFound", testFinishIsolation},
+		{"FinishBatchMixed", testFinishBatchMixed},
+		{"FinishBatchPlain", testFinishBatchPlain},
+		{"FinishBatchRepeatedRow", testFinishBatchRepeated},
 		{"DisabledWebhookNotClaimed", testClaimSkipsDisabled},
 		{"PerWebhookLimit", testPerWebhookLimit},
 		{"Release", testRelease},
@@ -548,4 +551,156 @@ func testStatsIsolation(t *testing.T, b *bundle) {
 		require.NoError(t, err, tt.name)
 		require.Equal(t, storage.DeliveryStats{}, *got, tt.name)
 	}
+}
+
+// testFinishBatchMixed finishes, in one batch, a success with headers, a
+// retry, a dead letter, a 410 that disables its webhook, a stale claim,
+// another organization's row and invalid params: each item as
+// DeliveryFinish would, the failed ones without touching anything.
+func testFinishBatchMixed(t *testing.T, b *bundle) {
+	w := mustCreateWebhook(t, b, b.org)
+	gone := mustCreateWebhook(t, b, b.org)
+	ds := enqueueN(t, b, b.org, w.ID, 5)
+	goneRow := enqueueN(t, b, b.org, gone.ID, 1)[0]
+	stale := uuid.New()
+	_, staleRows := claimAt(t, b, baseTime, 1, func(p *storage.DeliveryClaimParams) { p.ClaimID = stale })
+	require.Equal(t, ds[0].ID, staleRows[0].ID)
+	n, err := b.store.DeliveryReapExpired(b.ctx, baseTime.Add(2*lease))
+	require.NoError(t, err)
+	require.Equal(t, 1, n)
+	claimID, got := claimAt(t, b, baseTime.Add(2*lease), 10)
+	require.Len(t, got, 6)
+
+	ok := finishParams(ds[1], claimID, storage.DeliverySuccess)
+	ok.RequestHeaders, ok.ResponseHeaders, ok.ResponseStatus, ok.ResponseBody = requestHeaders, responseHeaders, ptr(200), "ok ✓"
+	ok.DurationMS, ok.ResponseTruncated = 42, true
+	next := baseTime.Add(5 * time.Minute)
+	retry := finishParams(ds[2], claimID, storage.DeliveryFailed)
+	retry.ResponseStatus, retry.ErrorMessage, retry.Next = ptr(503), "HTTP 503", &storage.DeliveryRetry{NextRetryAt: next}
+	dead := finishParams(ds[3], claimID, storage.DeliveryDLQ)
+	dead.ResponseStatus, dead.ErrorMessage, dead.DLQReason = ptr(500), "HTTP 500", "Max retries exceeded (5): HTTP 500"
+	disable := finishParams(goneRow, claimID, storage.DeliveryFailed)
+	disable.ResponseStatus, disable.DisableWebhook = ptr(http.StatusGone), "HTTP 410 Gone"
+	late := finishParams(ds[0], stale, storage.DeliveryDLQ)
+	late.Next, late.DLQReason, late.DisableWebhook = &storage.DeliveryRetry{NextRetryAt: baseTime}, "late", "late"
+	foreign := finishParams(ds[4], claimID, storage.DeliveryDLQ)
+	foreign.OrganizationID, foreign.DLQReason = b.other, "x"
+	invalid := finishParams(ds[4], claimID, storage.DeliveryPending)
+
+	errs, err := b.store.DeliveryFinishBatch(b.ctx, []*storage.DeliveryFinishParams{ok, late, retry, foreign, dead, invalid, disable})
+	require.NoError(t, err)
+	require.Len(t, errs, 7)
+	require.NoError(t, errs[0], "success")
+	require.ErrorIs(t, errs[1], storage.ErrConflict, "stale claim")
+	require.NoError(t, errs[2], "retry")
+	require.ErrorIs(t, errs[3], storage.ErrNotFound, "another organization's row")
+	require.NoError(t, errs[4], "dead letter")
+	require.Error(t, errs[5], "invalid params")
+	require.NotErrorIs(t, errs[5], storage.ErrConflict)
+	require.NoError(t, errs[6], "410")
+
+	want := *got[1]
+	want.Status, want.RequestHeaders, want.ResponseHeaders = storage.DeliverySuccess, requestHeaders, responseHeaders
+	want.ResponseStatus, want.ResponseBody, want.ResponseTruncated = ptr(200), "ok ✓", true
+	want.DurationMS, want.DeliveredAt = ptr(42), ptr(baseTime)
+	requireDelivery(t, &want, mustGetDelivery(t, b, b.org, ds[1].ID))
+
+	requireDelivery(t, got[0], mustGetDelivery(t, b, b.org, ds[0].ID)) // the stale item changed nothing
+	require.Equal(t, storage.DeliveryPending, mustGetDelivery(t, b, b.org, ds[4].ID).Status, "failed items change nothing")
+	require.Equal(t, storage.DeliveryDLQ, mustGetDelivery(t, b, b.org, ds[3].ID).Status)
+	require.Equal(t, storage.DeliveryFailed, mustGetDelivery(t, b, b.org, goneRow.ID).Status)
+
+	finishedRetry := mustGetDelivery(t, b, b.org, ds[2].ID)
+	require.Equal(t, storage.DeliveryFailed, finishedRetry.Status)
+	requireTimePtr(t, &next, finishedRetry.NextRetryAt)
+	ids := listDeliveryIDs(t, b, &storage.DeliveryListParams{OrganizationID: b.org, EventID: ds[2].EventID})
+	require.Len(t, ids, 2, "one next attempt")
+	for _, id := range ids {
+		if id != ds[2].ID {
+			r := mustGetDelivery(t, b, b.org, id)
+			require.Equal(t, 2, r.AttemptNumber)
+			require.Equal(t, storage.DeliveryPending, r.Status)
+			requireTimePtr(t, &next, r.NextRetryAt)
+			requireJSON(t, ds[2].Payload, r.Payload)
+		}
+	}
+	require.Len(t, listDeliveryIDs(t, b, &storage.DeliveryListParams{OrganizationID: b.org, EventID: ds[0].EventID}), 1,
+		"no next attempt from the stale item")
+
+	page, err := b.store.DLQList(b.ctx, &storage.DLQListParams{OrganizationID: b.org})
+	require.NoError(t, err)
+	require.Len(t, page.Items, 1, "only the dead letter's entry")
+	require.Equal(t, ds[3].ID, page.Items[0].DeliveryID)
+	require.Equal(t, dead.DLQReason, page.Items[0].Reason)
+	require.Equal(t, w.ID, page.Items[0].WebhookID)
+
+	require.Equal(t, storage.WebhookActive, mustGetWebhook(t, b, b.org, w.ID).Status, "the stale item disabled nothing")
+	g := mustGetWebhook(t, b, b.org, gone.ID)
+	require.Equal(t, storage.WebhookDisabled, g.Status)
+	require.Equal(t, "HTTP 410 Gone", g.DisabledReason)
+
+	// The items that failed can be finished afterwards, as DeliveryFinish would.
+	mustFinish(t, b, finishParams(ds[4], claimID, storage.DeliverySuccess))
+	_, err = b.store.DeliveryFinish(b.ctx, finishParams(ds[0], claimID, storage.DeliverySuccess))
+	require.NoError(t, err, "the row is still leased under the fresh claim")
+}
+
+// testFinishBatchPlain finishes a batch of successes and failures without
+// follow-ups (on PostgreSQL one statement outside a transaction), and an
+// empty batch.
+func testFinishBatchPlain(t *testing.T, b *bundle) {
+	errs, err := b.store.DeliveryFinishBatch(b.ctx, nil)
+	require.NoError(t, err)
+	require.Empty(t, errs)
+
+	w := mustCreateWebhook(t, b, b.org)
+	ds := enqueueN(t, b, b.org, w.ID, 4)
+	claimID, got := claimAt(t, b, baseTime, 10)
+	require.Len(t, got, 4)
+	var ps []*storage.DeliveryFinishParams
+	for i, d := range ds {
+		p := finishParams(d, claimID, storage.DeliverySuccess)
+		if i%2 == 1 {
+			p.Status, p.ErrorMessage = storage.DeliveryFailed, "HTTP 500"
+		}
+		p.ResponseStatus = ptr(200 + 300*(i%2))
+		ps = append(ps, p)
+	}
+	ps = append(ps, finishParams(ds[0], uuid.New(), storage.DeliverySuccess))
+	errs, err = b.store.DeliveryFinishBatch(b.ctx, ps)
+	require.NoError(t, err)
+	require.Equal(t, []error{nil, nil, nil, nil, storage.ErrConflict}, errs)
+	for i, d := range ds {
+		got := mustGetDelivery(t, b, b.org, d.ID)
+		require.Equal(t, ps[i].Status, got.Status)
+		require.Equal(t, ps[i].ResponseStatus, got.ResponseStatus)
+		require.Equal(t, ps[i].ErrorMessage, got.ErrorMessage)
+	}
+	_, none := claimAt(t, b, baseTime.Add(10*lease), 10)
+	require.Empty(t, none, "finished rows hold no lease and are not pending")
+	n, err := b.store.DeliveryReapExpired(b.ctx, baseTime.Add(100*lease))
+	require.NoError(t, err)
+	require.Zero(t, n)
+}
+
+// testFinishBatchRepeated: a row finished twice in one batch is finished
+// by its first item; the second is ErrConflict, as with two DeliveryFinish
+// calls in a row. A stale item before a fresh one of the same row does not
+// stop the fresh one.
+func testFinishBatchRepeated(t *testing.T, b *bundle) {
+	w := mustCreateWebhook(t, b, b.org)
+	ds := enqueueN(t, b, b.org, w.ID, 2)
+	claimID, got := claimAt(t, b, baseTime, 10)
+	require.Len(t, got, 2)
+	first := finishParams(ds[0], claimID, storage.DeliveryFailed)
+	first.Next = &storage.DeliveryRetry{NextRetryAt: baseTime.Add(time.Minute)}
+	again := finishParams(ds[0], claimID, storage.DeliverySuccess)
+	stale := finishParams(ds[1], uuid.New(), storage.DeliveryFailed)
+	fresh := finishParams(ds[1], claimID, storage.DeliverySuccess)
+	errs, err := b.store.DeliveryFinishBatch(b.ctx, []*storage.DeliveryFinishParams{first, stale, again, fresh})
+	require.NoError(t, err)
+	require.Equal(t, []error{nil, storage.ErrConflict, storage.ErrConflict, nil}, errs)
+	require.Equal(t, storage.DeliveryFailed, mustGetDelivery(t, b, b.org, ds[0].ID).Status)
+	require.Equal(t, storage.DeliverySuccess, mustGetDelivery(t, b, b.org, ds[1].ID).Status)
+	require.Len(t, listDeliveryIDs(t, b, &storage.DeliveryListParams{OrganizationID: b.org, EventID: ds[0].EventID}), 2)
 }
