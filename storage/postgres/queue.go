@@ -56,15 +56,19 @@ const claimSQL = `WITH picked AS (
 // cap would let the next row of the same webhook through in its place. A
 // claim that meets rows locked by a concurrent claim returns fewer than $2.
 //
-// The offers are an array (an InitPlan, computed once) looked up by
-// primary key: as a joined CTE the planner may re-run the LATERAL scans for
-// every row of the outer scan, or walk the whole due index.
+// The offers are an array (an InitPlan, computed once), and each offered
+// row is then locked by a LATERAL primary-key lookup, one row per offer: as
+// a joined CTE the planner may re-run the LATERAL scans for every row of
+// the outer scan, or walk the whole due index; and as "id = ANY(offers)"
+// on a table without statistics (a fresh or just-bulk-loaded queue) it
+// bitmap-scans every pending row and filters them against the array, which
+// costs more than the rest of the claim together once the backlog is a few
+// thousand rows.
 const claimCappedSQL = `WITH leases AS (
 	SELECT webhook_id, count(*) AS n FROM webhook_deliveries
 	WHERE status = 'pending' AND locked_until > $1 GROUP BY webhook_id
 ), picked AS (
-	SELECT d.id AS pick_id FROM webhook_deliveries d
-	WHERE d.id = ANY (ARRAY(
+	SELECT locked.pick_id FROM unnest(ARRAY(
 		SELECT c.id FROM webhooks w
 		LEFT JOIN leases l ON l.webhook_id = w.id
 		CROSS JOIN LATERAL (
@@ -74,9 +78,11 @@ const claimCappedSQL = `WITH leases AS (
 			LIMIT LEAST(GREATEST($5 - COALESCE(l.n, 0), 0), $2)) c
 		WHERE w.status = 'active'
 		ORDER BY c.next_retry_at NULLS FIRST, c.created_at, c.id
-		LIMIT $2))
-	AND ` + dueAndFree + `
-	FOR UPDATE OF d SKIP LOCKED)` + leaseSQL
+		LIMIT $2)) AS o(id)
+	CROSS JOIN LATERAL (
+		SELECT d.id AS pick_id FROM webhook_deliveries d
+		WHERE d.id = o.id AND ` + dueAndFree + `
+		FOR UPDATE OF d SKIP LOCKED) locked)` + leaseSQL
 
 // DeliveryClaim implements [storage.DeliveryQueue] in one statement.
 func (s *Store) DeliveryClaim(ctx context.Context, p *storage.DeliveryClaimParams) ([]*storage.Delivery, error) {
