@@ -49,6 +49,23 @@
 // ciphertext. After adding a key, [Maintenance.SecretsReseal] moves every
 // value to it, and the old key can be retired.
 //
+// # The delivery queue
+//
+// webhook_deliveries is also the webhook dispatcher's durable queue
+// ([DeliveryQueue]): a pending row whose next_retry_at has passed is a job.
+// Workers lease rows with [DeliveryQueue.DeliveryClaim] (a fencing token in
+// claim_id, an expiry in locked_until), record each attempt with
+// [DeliveryQueue.DeliveryFinish] or [DeliveryQueue.DeliveryFinishBatch] only
+// while the lease is still theirs, and a reaper returns expired leases.
+// OAuth tokens nearing expiry are claimed the same way for proactive refresh
+// ([OAuthRefreshStore]), so no leader election is needed across hosts.
+//
+// # Migrations
+//
+// Each backend embeds numbered migrations: 0001 the documented schema, 0002
+// the feature tables and columns, 0003 the queue's lease columns, 0004 the
+// OAuth refresh lease, 0005 (SQLite) a per-webhook due index.
+//
 // # Lists
 //
 // Lists are newest first and paged by keyset ([Cursor], [Page]), so a page
