@@ -4,7 +4,6 @@ import (
 	"context"
 	"testing"
 
-	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
 	"github.com/intimeos/integrations/storage"
@@ -34,14 +33,3 @@ func benchStore(b *testing.B) *postgres.Store {
 	require.NoError(b, s.Migrate(context.Background()))
 	return s
 }
-
-// benchWebhook returns a migrated store on a fresh schema with one
-// subscription.
-func benchWebhook(b *testing.B) (storage.Store, uuid.UUID, uuid.UUID) {
-	b.Helper()
-	s := benchStore(b)
-	org, wh := storagetest.BenchWebhook(b, s)
-	return s, org, wh
-}
-
-var deliveryRows = storagetest.BenchRows

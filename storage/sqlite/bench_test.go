@@ -4,8 +4,6 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/google/uuid"
-
 	"github.com/intimeos/integrations/storage"
 	"github.com/intimeos/integrations/storage/storagetest"
 )
@@ -16,13 +14,3 @@ func BenchmarkStore(b *testing.B) {
 		return openStore(b, filepath.Join(b.TempDir(), "bench.db"), newRing(b))
 	}, nil)
 }
-
-// benchWebhook opens a fresh file store with one subscription.
-func benchWebhook(b *testing.B) (storage.Store, uuid.UUID, uuid.UUID) {
-	b.Helper()
-	s := openStore(b, filepath.Join(b.TempDir(), "bench.db"), newRing(b))
-	org, wh := storagetest.BenchWebhook(b, s)
-	return s, org, wh
-}
-
-var deliveryRows = storagetest.BenchRows

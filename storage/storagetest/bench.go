@@ -3,7 +3,11 @@ package storagetest
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
@@ -35,8 +39,11 @@ func BenchRows(org, webhook uuid.UUID, n int) []*storage.DeliveryInsertParams {
 }
 
 // Benchmark measures a backend with the figures every backend reports, so
-// they compare one for one: single-row and 100-row delivery inserts (rows/s)
-// and paging through 10,000 deliveries 50 at a time (pages/s). newStore
+// they compare one for one: single-row and 100-row delivery inserts (rows/s),
+// paging through 10,000 deliveries 50 at a time (pages/s), and claiming and
+// finishing 100 queued deliveries, without and with a per-webhook limit
+// (which takes the capped claim statement) and one finish each or one batch
+// (rows/s and claim-ms). newStore
 // returns a fresh, migrated, empty store; opts may be nil.
 func Benchmark(b *testing.B, newStore func(b *testing.B) storage.Store, opts *BenchOpts) {
 	if opts == nil {
@@ -45,6 +52,12 @@ func Benchmark(b *testing.B, newStore func(b *testing.B) storage.Store, opts *Be
 	b.Run("DeliveryInsert", func(b *testing.B) { benchInsert(b, newStore(b), 1) })
 	b.Run("DeliveryInsertBatch100", func(b *testing.B) { benchInsert(b, newStore(b), 100) })
 	b.Run("DeliveryList", func(b *testing.B) { benchList(b, newStore(b), opts.AfterLoad) })
+	for _, perWebhook := range []int{0, 100} {
+		for _, batch := range []bool{false, true} {
+			name := fmt.Sprintf("DeliveryClaimFinish/PerWebhookLimit=%d/Batch=%v", perWebhook, batch)
+			b.Run(name, func(b *testing.B) { benchClaimFinish(b, newStore(b), perWebhook, batch) })
+		}
+	}
 }
 
 // BenchOpts adapts [Benchmark] to a backend.
@@ -93,4 +106,54 @@ func benchList(b *testing.B, s storage.Store, afterLoad func(*testing.B, storage
 		cursor = page.Next
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "pages/s")
+}
+
+// benchClaimFinish claims 100 due rows and finishes them, one DeliveryFinish
+// each or one DeliveryFinishBatch for all (as the dispatcher does), and
+// reports rows/s and the milliseconds one claim of 100 takes.
+func benchClaimFinish(b *testing.B, s storage.Store, perWebhook int, batch bool) {
+	org, wh := BenchWebhook(b, s)
+	rows := BenchRows(org, wh, 100)
+	ctx := context.Background()
+	status := 200
+	hdr := http.Header{"Content-Type": {"application/json"}, "X-Intime-Event": {"job.created"}}
+	var claimDur time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		if _, err := s.DeliveryInsert(ctx, rows); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		claimID := uuid.New()
+		t0 := time.Now()
+		ds, err := s.DeliveryClaim(ctx, &storage.DeliveryClaimParams{Limit: len(rows), LeaseFor: time.Minute, ClaimID: claimID,
+			PerWebhookLimit: perWebhook})
+		claimDur += time.Since(t0)
+		if err != nil || len(ds) != len(rows) {
+			b.Fatalf("claimed %d rows: %v", len(ds), err)
+		}
+		ps := make([]*storage.DeliveryFinishParams, len(ds))
+		for k, d := range ds {
+			ps[k] = &storage.DeliveryFinishParams{OrganizationID: d.OrganizationID, ID: d.ID, ClaimID: claimID,
+				Status: storage.DeliverySuccess, ResponseStatus: &status, DurationMS: 12, RequestHeaders: hdr, ResponseHeaders: hdr}
+		}
+		if batch {
+			errs, err := s.DeliveryFinishBatch(ctx, ps)
+			if err == nil {
+				err = errors.Join(errs...)
+			}
+			if err != nil {
+				b.Fatal(err)
+			}
+			continue
+		}
+		for _, p := range ps {
+			if _, err := s.DeliveryFinish(ctx, p); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportMetric(float64(len(rows)*b.N)/b.Elapsed().Seconds(), "rows/s")
+	b.ReportMetric(float64(claimDur.Microseconds())/1000/float64(b.N), "claim-ms")
 }
