@@ -64,7 +64,9 @@
 //
 // Each backend embeds numbered migrations: 0001 the documented schema, 0002
 // the feature tables and columns, 0003 the queue's lease columns, 0004 the
-// OAuth refresh lease, 0005 (SQLite) a per-webhook due index.
+// OAuth refresh lease; 0005 is a per-webhook due index on SQLite, and on
+// PostgreSQL the lease counts per claim and webhook that let a claim be a
+// HOT update (no index holds locked_until).
 //
 // # Lists
 //

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"maps"
 	"net/http"
 	"slices"
@@ -28,11 +29,33 @@ const dueAndFree = `d.status = 'pending'
 const claimOrder = `next_retry_at NULLS FIRST, created_at, id`
 
 // leaseSQL takes the rows of the CTE picked (pick_id), which must already
-// be locked, leases them under $3 until $4 and returns them in claim order.
+// be locked, leases them under $3 until $4, counts them per webhook in
+// webhook_delivery_leases, and returns them in claim order. It also deletes
+// the counts that have come down to zero (every row of that claim and
+// webhook finished or released); nothing counts a zero row up again, so
+// deleting it races with nothing. A claim ID used again (the contract asks
+// for a new one per claim) adds to its count, which then lasts until the
+// later of the two leases ends: the cap errs on the side of holding.
 const leaseSQL = `, leased_rows AS (
 	UPDATE webhook_deliveries d SET claim_id = $3, locked_until = $4
-	FROM picked WHERE d.id = picked.pick_id RETURNING d.*)
+	FROM picked WHERE d.id = picked.pick_id RETURNING d.*
+), counted AS (
+	INSERT INTO webhook_delivery_leases (claim_id, webhook_id, leased, locked_until)
+	SELECT $3, webhook_id, count(*), $4 FROM leased_rows GROUP BY webhook_id
+	ON CONFLICT (claim_id, webhook_id) DO UPDATE SET leased = webhook_delivery_leases.leased + EXCLUDED.leased,
+		locked_until = GREATEST(webhook_delivery_leases.locked_until, EXCLUDED.locked_until)
+), emptied AS (
+	DELETE FROM webhook_delivery_leases WHERE leased <= 0)
 SELECT ` + deliveryCols + ` FROM leased_rows ORDER BY ` + claimOrder
+
+// uncountSQL is a CTE that counts down, in webhook_delivery_leases, the
+// rows of the CTE named by its %s that have stopped being leased; that CTE
+// has a claim and a webhook_id column. A count whose claim has expired may
+// already be gone (the reaper); there is then nothing to count down.
+const uncountSQL = `uncounted AS (
+	UPDATE webhook_delivery_leases l SET leased = l.leased - c.n
+	FROM (SELECT claim, webhook_id, count(*) AS n FROM %s GROUP BY claim, webhook_id) c
+	WHERE l.claim_id = c.claim AND l.webhook_id = c.webhook_id)`
 
 // claimSQL leases the oldest due rows of active webhooks. FOR UPDATE SKIP
 // LOCKED makes concurrent claims pass over each other's rows; a row another
@@ -47,8 +70,8 @@ const claimSQL = `WITH picked AS (
 
 // claimCappedSQL is claimSQL with at most $5 rows of one webhook leased at
 // once. The cap is applied before locking, from the statement's snapshot:
-// each active webhook offers only its oldest ($5 - rows it has leased, at
-// most $2) due rows (a LATERAL index scan, the same as ranking the due rows
+// each active webhook offers only its oldest ($5 - rows it has leased, as
+// webhook_delivery_leases counts them, at most $2) due rows (a LATERAL index scan, the same as ranking the due rows
 // with row_number() OVER (PARTITION BY webhook_id) but without reading them
 // all), the oldest $2 of the offers are chosen, and only then are they
 // locked, skipping locked ones. Capping after SKIP LOCKED would be wrong: a
@@ -65,8 +88,8 @@ const claimSQL = `WITH picked AS (
 // costs more than the rest of the claim together once the backlog is a few
 // thousand rows.
 const claimCappedSQL = `WITH leases AS (
-	SELECT webhook_id, count(*) AS n FROM webhook_deliveries
-	WHERE status = 'pending' AND locked_until > $1 GROUP BY webhook_id
+	SELECT webhook_id, sum(leased) AS n FROM webhook_delivery_leases
+	WHERE leased > 0 AND locked_until > $1 GROUP BY webhook_id
 ), picked AS (
 	SELECT locked.pick_id FROM unnest(ARRAY(
 		SELECT c.id FROM webhooks w
@@ -93,7 +116,7 @@ func (s *Store) DeliveryClaim(ctx context.Context, p *storage.DeliveryClaimParam
 	if p.Now.IsZero() {
 		now = s.Now()
 	}
-	args := []any{now, storage.PageLimit(p.Limit), p.ClaimID, now.Add(p.LeaseFor)}
+	args := []any{now, storage.PageLimit(p.Limit), id16(p.ClaimID), now.Add(p.LeaseFor)}
 	sql := claimSQL
 	if p.PerWebhookLimit > 0 {
 		sql, args = claimCappedSQL, append(args, p.PerWebhookLimit)
@@ -143,6 +166,10 @@ func (s *Store) DeliveryFinish(ctx context.Context, p *storage.DeliveryFinishPar
 			return err
 		}
 		out = d
+		if _, err := tx.Exec(ctx, `UPDATE webhook_delivery_leases SET leased = leased - 1
+			WHERE claim_id = $1 AND webhook_id = $2`, p.ClaimID, d.WebhookID); err != nil {
+			return mapErr(err)
+		}
 		return finishFollowUps(ctx, tx, d, p, next, now)
 	})
 	if err != nil {
@@ -158,8 +185,9 @@ func (s *Store) DeliveryFinish(ctx context.Context, p *storage.DeliveryFinishPar
 // returns one row per item: its ID, the webhook of the row it wrote (NULL
 // when it wrote none) and whether the organization has the row at all, so
 // that a row not written is told apart as a lost lease or another
-// organization's row in the same statement.
-const finishBatchSQL = `WITH u AS (
+// organization's row in the same statement. The written rows are counted
+// down in webhook_delivery_leases.
+var finishBatchSQL = `WITH u AS (
 	SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::int4[], $7::text[], $8::text[],
 		$9::bool[], $10::int4[], $11::timestamptz[], $12::text[], $13::timestamptz[])
 		AS u(org, id, claim, status, req, rstatus, body, resp, trunc, dur, delivered, err, next)
@@ -169,8 +197,8 @@ const finishBatchSQL = `WITH u AS (
 	response_headers = u.resp::jsonb, response_truncated = u.trunc, duration_ms = u.dur, delivered_at = u.delivered,
 	error_message = u.err, next_retry_at = COALESCE(u.next, d.next_retry_at), claim_id = NULL, locked_until = NULL
 	FROM u WHERE d.organization_id = u.org AND d.id = u.id AND d.claim_id = u.claim
-	RETURNING d.id, d.webhook_id
-)
+	RETURNING d.id, d.webhook_id, u.claim
+), ` + fmt.Sprintf(uncountSQL, "written") + `
 SELECT u.id, w.webhook_id, EXISTS (SELECT 1 FROM webhook_deliveries x WHERE x.organization_id = u.org AND x.id = u.id)
 FROM u LEFT JOIN written w ON w.id = u.id`
 
@@ -299,7 +327,7 @@ func finishRound(ctx context.Context, db queryBatcher, ps []*storage.DeliveryFin
 			nexts[k] = micro(&p.Next.NextRetryAt)
 		}
 	}
-	rows, err := db.Query(ctx, finishBatchSQL, orgs, ids, claims, statuses, reqs, rstatuses, bodies, resps, truncs,
+	rows, err := db.Query(ctx, finishBatchSQL, ids16(orgs), ids16(ids), ids16(claims), statuses, reqs, rstatuses, bodies, resps, truncs,
 		durations, delivered, messages, nexts)
 	if err != nil {
 		return mapErr(err)
@@ -367,10 +395,10 @@ func finishBatchFollowUps(ctx context.Context, db queryBatcher, ps []*storage.De
 	}
 	b := &pgx.Batch{}
 	if len(nextIDs) > 0 {
-		b.Queue(finishBatchNextSQL, nextIDs, nextSrc, nextDue, now)
+		b.Queue(finishBatchNextSQL, ids16(nextIDs), ids16(nextSrc), nextDue, now)
 	}
 	if len(dlqIDs) > 0 {
-		b.Queue(finishBatchDLQSQL, dlqIDs, dlqSrc, dlqReasons, now)
+		b.Queue(finishBatchDLQSQL, ids16(dlqIDs), ids16(dlqSrc), dlqReasons, now)
 	}
 	if len(disable) > 0 {
 		webhooks := slices.SortedFunc(maps.Keys(disable), func(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) })
@@ -450,14 +478,37 @@ func (s *Store) DeliveryRelease(ctx context.Context, claimID uuid.UUID, ids []uu
 	if len(ids) == 0 {
 		return 0, nil
 	}
-	return s.execCount(ctx, `UPDATE webhook_deliveries SET claim_id = NULL, locked_until = NULL
-		WHERE claim_id = $1 AND id = ANY($2) AND status = 'pending'`, claimID, ids)
+	var n int
+	err := s.db.QueryRow(ctx, releaseSQL, id16(claimID), ids16(ids)).Scan(&n)
+	return n, mapErr(err)
 }
 
-// DeliveryReapExpired implements [storage.DeliveryQueue].
+// releaseSQL clears the leases of the rows $2 still leased under $1 and
+// counts them down.
+var releaseSQL = `WITH released AS (
+	UPDATE webhook_deliveries SET claim_id = NULL, locked_until = NULL
+	WHERE claim_id = $1 AND id = ANY($2) AND status = 'pending'
+	RETURNING $1::uuid AS claim, webhook_id
+), ` + fmt.Sprintf(uncountSQL, "released") + `
+SELECT count(*) FROM released`
+
+// DeliveryReapExpired implements [storage.DeliveryQueue]. The expired
+// leases are found through their claims' counts (there is no index on
+// locked_until, so that leasing stays a HOT update): only the webhooks of
+// expired claims that still count rows are searched, which is rare work
+// (a process died, or an attempt outlived its lease). The rows are cleared
+// first and the counts deleted after, in the order a finish locks them
+// (row, then count), so that the two never wait for each other in a cycle.
 func (s *Store) DeliveryReapExpired(ctx context.Context, now time.Time) (int, error) {
-	return s.execCount(ctx, `UPDATE webhook_deliveries SET claim_id = NULL, locked_until = NULL
-		WHERE status = 'pending' AND locked_until < $1`, now.UTC())
+	now = now.UTC()
+	n, err := s.execCount(ctx, `UPDATE webhook_deliveries d SET claim_id = NULL, locked_until = NULL
+		FROM (SELECT claim_id, webhook_id FROM webhook_delivery_leases WHERE leased > 0 AND locked_until < $1) e
+		WHERE d.webhook_id = e.webhook_id AND d.claim_id = e.claim_id AND d.status = 'pending' AND d.locked_until < $1`, now)
+	if err != nil {
+		return n, err
+	}
+	_, err = s.execCount(ctx, `DELETE FROM webhook_delivery_leases WHERE locked_until < $1 OR leased <= 0`, now)
+	return n, err
 }
 
 // DeliveryDeleteBefore implements [storage.DeliveryQueue]. Rows another

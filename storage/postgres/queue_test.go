@@ -12,6 +12,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/intimeos/integrations/storage"
@@ -256,4 +257,103 @@ func TestListenDeliveriesReconnects(t *testing.T) {
 	requireWake(t, wakes, "listening resumed")
 	insertOn(t, writer, acquire(t, writer), org, wh.ID, true)
 	requireWake(t, wakes, "after a committed insert")
+}
+
+// TestLeaseCountsMatchLeases has 4 claimers on their own pools claim with a
+// per-webhook cap, and finish (in batches and one by one), release or
+// abandon what they claim, all at once, until the rows or the caps (held
+// by abandoned rows) run out. Afterwards the counts the capped
+// claim reads (webhook_delivery_leases) must equal the leases the rows
+// hold, claim by claim and webhook by webhook; the reaper must return
+// exactly the abandoned rows and leave no count behind.
+func TestLeaseCountsMatchLeases(t *testing.T) {
+	t.Parallel()
+	const total, claimers = 1200, 4
+	ring, err := newRing()
+	require.NoError(t, err)
+	_, dsn := pgtest.Schema(t)
+	seed := newStore(t, dsn, ring)
+	seedQueue(t, seed, 4, total)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	var abandoned atomic.Int64
+	var wg sync.WaitGroup
+	for c := range claimers {
+		s, err := postgres.New(pgtest.PoolOn(t, dsn), &postgres.Config{Sealer: ring})
+		require.NoError(t, err)
+		wg.Go(func() {
+			for k := 0; ; k++ {
+				claimID := uuid.New()
+				ds, err := s.DeliveryClaim(ctx, &storage.DeliveryClaimParams{Now: queueNow, Limit: 20, LeaseFor: time.Minute,
+					ClaimID: claimID, PerWebhookLimit: 30})
+				if !assert.NoError(t, err) || len(ds) == 0 {
+					return
+				}
+				var batch []*storage.DeliveryFinishParams
+				var release []uuid.UUID
+				for i, d := range ds {
+					p := &storage.DeliveryFinishParams{OrganizationID: d.OrganizationID, ID: d.ID, ClaimID: claimID,
+						Status: storage.DeliverySuccess, DeliveredAt: queueNow}
+					switch (c + k + i) % 7 {
+					case 0: // abandoned: the worker died
+						abandoned.Add(1)
+					case 1:
+						release = append(release, d.ID)
+					case 2:
+						_, err := s.DeliveryFinish(ctx, p)
+						assert.NoError(t, err)
+					default:
+						batch = append(batch, p)
+					}
+				}
+				errs, err := s.DeliveryFinishBatch(ctx, batch)
+				assert.NoError(t, err)
+				for _, err := range errs {
+					assert.NoError(t, err)
+				}
+				n, err := s.DeliveryRelease(ctx, claimID, release)
+				assert.NoError(t, err)
+				assert.Equal(t, len(release), n)
+			}
+		})
+	}
+	wg.Wait()
+	require.False(t, t.Failed())
+
+	pool := seed.Pool()
+	counts := func(sql string) map[[2]uuid.UUID]int {
+		rows, err := pool.Query(ctx, sql, queueNow)
+		require.NoError(t, err)
+		out := map[[2]uuid.UUID]int{}
+		for rows.Next() {
+			var claim, webhook uuid.UUID
+			var n int
+			require.NoError(t, rows.Scan(&claim, &webhook, &n))
+			out[[2]uuid.UUID{claim, webhook}] = n
+		}
+		require.NoError(t, rows.Err())
+		return out
+	}
+	leases := counts(`SELECT claim_id, webhook_id, count(*)::int FROM webhook_deliveries
+		WHERE status = 'pending' AND locked_until > $1 GROUP BY claim_id, webhook_id`)
+	counted := counts(`SELECT claim_id, webhook_id, leased FROM webhook_delivery_leases WHERE leased > 0 AND locked_until > $1`)
+	require.Equal(t, leases, counted)
+	sum := 0
+	for _, n := range leases {
+		sum += n
+	}
+	require.EqualValues(t, abandoned.Load(), sum, "the abandoned rows hold the only leases")
+
+	n, err := seed.DeliveryReapExpired(ctx, queueNow.Add(2*time.Minute))
+	require.NoError(t, err)
+	require.EqualValues(t, abandoned.Load(), n)
+	var left int
+	require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FROM webhook_delivery_leases`).Scan(&left))
+	require.Zero(t, left, "no count outlives the reaper")
+	var pending int
+	require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FROM webhook_deliveries WHERE status = 'pending'`).Scan(&pending))
+	ds, err := seed.DeliveryClaim(ctx, &storage.DeliveryClaimParams{Now: queueNow.Add(2 * time.Minute), Limit: storage.LimitMax,
+		LeaseFor: time.Minute, ClaimID: uuid.New(), PerWebhookLimit: storage.LimitMax})
+	require.NoError(t, err)
+	require.Equal(t, pending, len(ds), "the reaped rows, and those the caps held back, are due")
 }

@@ -212,9 +212,9 @@ func testReapExpiredOnly(t *testing.T, b *bundle) {
 func testFinishFencing(t *testing.T, b *bundle) {
 	w := mustCreateWebhook(t, b, b.org)
 	ds := enqueueN(t, b, b.org, w.ID, 2)
-	stale := uuid.New()
+	stale, stale2 := uuid.New(), uuid.New()
 	_, got := claimAt(t, b, baseTime, 1, func(p *storage.DeliveryClaimParams) { p.ClaimID = stale })
-	_, got2 := claimAt(t, b, baseTime, 1, func(p *storage.DeliveryClaimParams) { p.ClaimID, p.LeaseFor = stale, 3*lease })
+	_, got2 := claimAt(t, b, baseTime, 1, func(p *storage.DeliveryClaimParams) { p.ClaimID, p.LeaseFor = stale2, 3*lease })
 	require.Equal(t, deliveryIDs(ds), append(deliveryIDs(got), deliveryIDs(got2)...))
 
 	// Row 0 is reaped, then claimed again; row 1 is claimed again after its
@@ -225,8 +225,8 @@ func testFinishFencing(t *testing.T, b *bundle) {
 	fresh, again := claimAt(t, b, baseTime.Add(3*lease), 10)
 	require.Equal(t, deliveryIDs(ds), deliveryIDs(again))
 
-	for _, d := range ds {
-		p := finishParams(d, stale, storage.DeliveryFailed)
+	for i, d := range ds {
+		p := finishParams(d, []uuid.UUID{stale, stale2}[i], storage.DeliveryFailed)
 		p.ResponseStatus, p.ErrorMessage, p.Next = ptr(500), "late", &storage.DeliveryRetry{NextRetryAt: baseTime}
 		p.DLQReason, p.Status, p.DisableWebhook = "late", storage.DeliveryDLQ, "late"
 		_, err := b.store.DeliveryFinish(b.ctx, p)
