@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/intimeos/integrations/storage"
+	"github.com/intimeos/integrations/storage/internal/headerjson"
 	"github.com/intimeos/integrations/storage/internal/query"
 )
 
@@ -42,10 +43,7 @@ func scanDelivery(row pgx.Row) (*storage.Delivery, error) {
 }
 
 func encodeHeader(h http.Header) ([]byte, error) {
-	if h == nil {
-		return nil, nil
-	}
-	return json.Marshal(h)
+	return headerjson.Marshal(h), nil
 }
 
 func decodeHeader(b []byte) (http.Header, error) {
@@ -102,7 +100,7 @@ func insertDelivery(ctx context.Context, tx pgx.Tx, p *storage.DeliveryInsertPar
 		SELECT $1, w.organization_id, w.id, $4, $5, $6, $7, $8, NULL, $9, $10, $11
 		FROM webhooks w WHERE w.organization_id = $2 AND w.id = $3
 		RETURNING `+deliveryCols,
-		newID(), p.OrganizationID, p.WebhookID, eventID, p.EventType, []byte(p.Payload), key, attempt,
+		id16(newID()), id16(p.OrganizationID), id16(p.WebhookID), id16(eventID), p.EventType, []byte(p.Payload), key, attempt,
 		micro(p.NextRetryAt), string(status), now))
 }
 

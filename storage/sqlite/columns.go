@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"time"
+
+	"github.com/intimeos/integrations/storage/internal/headerjson"
 )
 
 // TimeLayout is how timestamps are stored: UTC, microseconds, fixed width,
@@ -134,11 +136,7 @@ func encodeHeader(h http.Header) (any, error) {
 	if h == nil {
 		return nil, nil
 	}
-	b, err := json.Marshal(h)
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: encode headers: %w", err)
-	}
-	return string(b), nil
+	return string(headerjson.Marshal(h)), nil
 }
 
 // headerCol scans a JSON headers column; NULL is nil.
