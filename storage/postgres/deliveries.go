@@ -1,10 +1,13 @@
 package postgres
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -59,17 +62,19 @@ func decodeHeader(b []byte) (http.Header, error) {
 
 // DeliveryInsert implements [storage.DeliveryStore]. Each row's webhook must
 // belong to the row's organization. A batch with a pending row notifies
-// [DeliveriesChannel] when it commits (see [Store.ListenDeliveries]).
+// [DeliveriesChannel] when it commits (see [Store.ListenDeliveries]). The
+// rows are written by one statement per insertChunk of them, so a batch
+// costs a few round trips rather than one per row.
 func (s *Store) DeliveryInsert(ctx context.Context, ps []*storage.DeliveryInsertParams) ([]*storage.Delivery, error) {
 	out := make([]*storage.Delivery, 0, len(ps))
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
 		now := s.Now()
-		for _, p := range ps {
-			d, err := insertDelivery(ctx, tx, p, now)
+		for chunk := range slices.Chunk(ps, insertChunk) {
+			ds, err := insertDeliveries(ctx, tx, chunk, now)
 			if err != nil {
 				return err
 			}
-			out = append(out, d)
+			out = append(out, ds...)
 		}
 		return notifyDeliveries(ctx, tx, out)
 	})
@@ -79,29 +84,64 @@ func (s *Store) DeliveryInsert(ctx context.Context, ps []*storage.DeliveryInsert
 	return out, nil
 }
 
-func insertDelivery(ctx context.Context, tx pgx.Tx, p *storage.DeliveryInsertParams, now any) (*storage.Delivery, error) {
-	eventID, attempt, status := p.EventID, p.AttemptNumber, p.Status
-	if eventID == uuid.Nil {
-		eventID = newID()
+// insertChunk is the most rows one INSERT writes.
+const insertChunk = 500
+
+// insertSQL writes one row per element of the arrays whose webhook ($3)
+// belongs to its organization ($2); the caller counts the rows returned.
+const insertSQL = `INSERT INTO webhook_deliveries
+	(id, organization_id, webhook_id, event_id, event_type, payload, idempotency_key, attempt_number,
+	 delivered_at, next_retry_at, status, created_at)
+	SELECT u.id, w.organization_id, w.id, u.event_id, u.event_type, u.payload::jsonb, u.idem, u.attempt,
+		NULL, u.next, u.status, $11
+	FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::text[], $8::int4[],
+		$9::timestamptz[], $10::text[]) WITH ORDINALITY AS u(id, org, webhook, event_id, event_type, payload, idem,
+		attempt, next, status, n)
+	JOIN webhooks w ON w.organization_id = u.org AND w.id = u.webhook
+	ORDER BY u.n
+	RETURNING ` + deliveryCols
+
+// insertDeliveries writes ps in one statement and returns the rows in the
+// order of ps. A row whose webhook is not its organization's is
+// [storage.ErrNotFound] for the whole batch.
+func insertDeliveries(ctx context.Context, tx pgx.Tx, ps []*storage.DeliveryInsertParams, now time.Time) ([]*storage.Delivery, error) {
+	n := len(ps)
+	var (
+		ids, orgs, webhooks, events = make([][16]byte, n), make([][16]byte, n), make([][16]byte, n), make([][16]byte, n)
+		types, payloads, statuses   = make([]string, n), make([]string, n), make([]string, n)
+		keys                        = make([]*string, n)
+		attempts                    = make([]int32, n)
+		nexts                       = make([]*time.Time, n)
+	)
+	for i, p := range ps {
+		ids[i], orgs[i], webhooks[i], events[i] = newID(), p.OrganizationID, p.WebhookID, cmp.Or(p.EventID, newID())
+		types[i], payloads[i] = p.EventType, string(p.Payload)
+		statuses[i] = string(cmp.Or(p.Status, storage.DeliveryPending))
+		attempts[i] = int32(cmp.Or(p.AttemptNumber, 1))
+		if p.IdempotencyKey != "" {
+			keys[i] = &p.IdempotencyKey
+		}
+		nexts[i] = micro(p.NextRetryAt)
 	}
-	if attempt == 0 {
-		attempt = 1
+	rows, err := tx.Query(ctx, insertSQL, ids, orgs, webhooks, events, types, payloads, keys, attempts, nexts, statuses, now)
+	if err != nil {
+		return nil, mapErr(err)
 	}
-	if status == "" {
-		status = storage.DeliveryPending
+	ds, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*storage.Delivery, error) { return scanDelivery(r) })
+	if err != nil {
+		return nil, mapErr(err)
 	}
-	var key *string
-	if p.IdempotencyKey != "" {
-		key = &p.IdempotencyKey
+	if len(ds) != n {
+		return nil, storage.ErrNotFound
 	}
-	return scanDelivery(tx.QueryRow(ctx, `INSERT INTO webhook_deliveries
-		(id, organization_id, webhook_id, event_id, event_type, payload, idempotency_key, attempt_number,
-		 delivered_at, next_retry_at, status, created_at)
-		SELECT $1, w.organization_id, w.id, $4, $5, $6, $7, $8, NULL, $9, $10, $11
-		FROM webhooks w WHERE w.organization_id = $2 AND w.id = $3
-		RETURNING `+deliveryCols,
-		id16(newID()), id16(p.OrganizationID), id16(p.WebhookID), id16(eventID), p.EventType, []byte(p.Payload), key, attempt,
-		micro(p.NextRetryAt), string(status), now))
+	byID := make(map[uuid.UUID]*storage.Delivery, n)
+	for _, d := range ds {
+		byID[d.ID] = d
+	}
+	for i := range ids {
+		ds[i] = byID[ids[i]]
+	}
+	return ds, nil
 }
 
 // DeliveryGet implements [storage.DeliveryStore].
