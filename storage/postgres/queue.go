@@ -45,7 +45,9 @@ const leaseSQL = `, leased_rows AS (
 	ON CONFLICT (claim_id, webhook_id) DO UPDATE SET leased = webhook_delivery_leases.leased + EXCLUDED.leased,
 		locked_until = GREATEST(webhook_delivery_leases.locked_until, EXCLUDED.locked_until)
 ), emptied AS (
-	DELETE FROM webhook_delivery_leases WHERE leased <= 0)
+	DELETE FROM webhook_delivery_leases WHERE (claim_id, webhook_id) IN (
+		SELECT claim_id, webhook_id FROM webhook_delivery_leases WHERE leased <= 0 ORDER BY claim_id LIMIT 100)
+		AND leased <= 0)
 SELECT ` + deliveryCols + ` FROM leased_rows ORDER BY ` + claimOrder
 
 // uncountSQL is a CTE that counts down, in webhook_delivery_leases, the
@@ -87,13 +89,12 @@ const claimSQL = `WITH picked AS (
 // bitmap-scans every pending row and filters them against the array, which
 // costs more than the rest of the claim together once the backlog is a few
 // thousand rows.
-const claimCappedSQL = `WITH leases AS (
-	SELECT webhook_id, sum(leased) AS n FROM webhook_delivery_leases
-	WHERE leased > 0 AND locked_until > $1 GROUP BY webhook_id
-), picked AS (
+const claimCappedSQL = `WITH picked AS (
 	SELECT locked.pick_id FROM unnest(ARRAY(
 		SELECT c.id FROM webhooks w
-		LEFT JOIN leases l ON l.webhook_id = w.id
+		CROSS JOIN LATERAL (
+			SELECT sum(leased) AS n FROM webhook_delivery_leases
+			WHERE webhook_id = w.id AND leased > 0 AND locked_until > $1) l
 		CROSS JOIN LATERAL (
 			SELECT d.id, d.next_retry_at, d.created_at FROM webhook_deliveries d
 			WHERE d.webhook_id = w.id AND ` + dueAndFree + `

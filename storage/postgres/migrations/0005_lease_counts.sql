@@ -15,6 +15,12 @@ CREATE TABLE webhook_delivery_leases (
   locked_until TIMESTAMPTZ NOT NULL,
   PRIMARY KEY (claim_id, webhook_id)
 );
+-- A claim reads the live counts and deletes the spent ones through these two
+-- partial indexes, never the whole table: the table churns (a row per claim
+-- and webhook, deleted once spent), and its dead rows wait for VACUUM, while
+-- dead index entries are removed as the index pages fill.
+CREATE INDEX idx_webhook_delivery_leases_live ON webhook_delivery_leases(webhook_id, locked_until) WHERE leased > 0;
+CREATE INDEX idx_webhook_delivery_leases_spent ON webhook_delivery_leases(claim_id) WHERE leased <= 0;
 
 INSERT INTO webhook_delivery_leases (claim_id, webhook_id, leased, locked_until)
 SELECT claim_id, webhook_id, count(*), max(locked_until) FROM webhook_deliveries
