@@ -15,9 +15,13 @@
 // UC-ADMIN-007 §18 (UUID, JSONB, TEXT[], TIMESTAMPTZ, gen_random_uuid(),
 // the documented indexes) without the foreign keys to the host's
 // organizations and user_profiles tables; 0002 adds the status CHECK
-// constraints and what the features need. [Store.Migrate] runs them in one
-// transaction under an advisory lock keyed by the current schema, so any
-// number of processes can migrate the same database at once.
+// constraints and what the features need; 0003 to 0005 the delivery queue's
+// leases and the OAuth refresh lease. Leases are counted per claim and
+// webhook in webhook_delivery_leases, so that leasing a row changes no
+// indexed column and is a HOT update (the table's fillfactor leaves room
+// for it). [Store.Migrate] runs the migrations in one transaction under an
+// advisory lock keyed by the current schema, so any number of processes can
+// migrate the same database at once.
 //
 // # Several hosts
 //
