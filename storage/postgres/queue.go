@@ -31,9 +31,10 @@ const claimOrder = `next_retry_at NULLS FIRST, created_at, id`
 // leaseSQL takes the rows of the CTE picked (pick_id), which must already
 // be locked, leases them under $3 until $4, counts them per webhook in
 // webhook_delivery_leases, and returns them in claim order. It also deletes
-// the counts that have come down to zero (every row of that claim and
-// webhook finished or released); nothing counts a zero row up again, so
-// deleting it races with nothing. A claim ID used again (the contract asks
+// up to 100 counts that have come down to zero (every row of that claim
+// and webhook finished or released), through an ordered index scan that
+// skips the dead entries earlier claims marked; nothing counts a zero row
+// up again, so deleting it races with nothing. A claim ID used again (the contract asks
 // for a new one per claim) adds to its count, which then lasts until the
 // later of the two leases ends: the cap errs on the side of holding.
 const leaseSQL = `, leased_rows AS (
@@ -73,9 +74,9 @@ const claimSQL = `WITH picked AS (
 // claimCappedSQL is claimSQL with at most $5 rows of one webhook leased at
 // once. The cap is applied before locking, from the statement's snapshot:
 // each active webhook offers only its oldest ($5 - rows it has leased, as
-// webhook_delivery_leases counts them, at most $2) due rows (a LATERAL index scan, the same as ranking the due rows
-// with row_number() OVER (PARTITION BY webhook_id) but without reading them
-// all), the oldest $2 of the offers are chosen, and only then are they
+// webhook_delivery_leases counts them, at most $2) due rows (a LATERAL
+// index scan, the same as ranking the due rows with row_number() OVER
+// (PARTITION BY webhook_id) but without reading them all), the oldest $2 of the offers are chosen, and only then are they
 // locked, skipping locked ones. Capping after SKIP LOCKED would be wrong: a
 // row being leased by a concurrent claim is skipped, not counted, and the
 // cap would let the next row of the same webhook through in its place. A
