@@ -84,7 +84,7 @@ func (d *Dispatcher) send(ctx context.Context, a *attempt) *Result {
 		res.Outcome = retry.Outcome{Class: retry.ClassPermanent, Err: retry.Permanent(err)}
 		return res
 	}
-	req.Header = hdr.Clone()
+	req.Header = hdr // a RoundTripper must not change it, so it stays what was sent
 	start := time.Now()
 	resp, err := d.client.Do(req)
 	if err == nil {

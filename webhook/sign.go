@@ -83,26 +83,39 @@ func standardKey(secret string) []byte {
 // a "whsec_" prefix.
 func inTimeKey(secret string) string { return strings.TrimPrefix(secret, "whsec_") }
 
+// The header names of signedHeaders in canonical form, so that the map is
+// filled without canonicalising the same names for every attempt.
+var (
+	keyContentType      = http.CanonicalHeaderKey("Content-Type")
+	keyUserAgent        = http.CanonicalHeaderKey("User-Agent")
+	keyEvent            = http.CanonicalHeaderKey(HeaderEvent)
+	keyDelivery         = http.CanonicalHeaderKey(HeaderDelivery)
+	keyAttempt          = http.CanonicalHeaderKey(HeaderAttempt)
+	keyWebhookID        = http.CanonicalHeaderKey(HeaderWebhookID)
+	keyWebhookTimestamp = http.CanonicalHeaderKey(HeaderWebhookTimestamp)
+	keyWebhookSignature = http.CanonicalHeaderKey(HeaderWebhookSignature)
+	keySignature        = http.CanonicalHeaderKey(HeaderSignature)
+)
+
 // signedHeaders returns every header of a delivery: content type, event,
 // delivery ID, attempt, and one signature per live secret in both schemes
 // (newest secret first).
 func signedHeaders(eventType string, eventID uuid.UUID, attempt int, at time.Time, body []byte, secrets []string) http.Header {
-	h := make(http.Header, 10)
-	h.Set("Content-Type", "application/json")
-	h.Set("User-Agent", userAgent)
-	h.Set(HeaderEvent, eventType)
-	h.Set(HeaderDelivery, eventID.String())
-	h.Set(HeaderAttempt, strconv.Itoa(attempt))
 	id, ts := "msg_"+eventID.String(), at.Unix()
-	h.Set(HeaderWebhookID, id)
-	h.Set(HeaderWebhookTimestamp, strconv.FormatInt(ts, 10))
-	sigs := make([]string, 0, len(secrets))
-	for _, s := range secrets {
-		h.Add(HeaderSignature, SignatureInTime(s, body))
-		sigs = append(sigs, SignatureStandard(s, id, ts, body))
+	vals := []string{"application/json", userAgent, eventType, id[len("msg_"):], strconv.Itoa(attempt), id,
+		strconv.FormatInt(ts, 10)}
+	h := http.Header{
+		keyContentType: vals[0:1:1], keyUserAgent: vals[1:2:2], keyEvent: vals[2:3:3], keyDelivery: vals[3:4:4],
+		keyAttempt: vals[4:5:5], keyWebhookID: vals[5:6:6], keyWebhookTimestamp: vals[6:7:7],
 	}
-	if len(sigs) > 0 {
-		h.Set(HeaderWebhookSignature, strings.Join(sigs, " "))
+	if len(secrets) == 0 {
+		return h
 	}
+	inTime, standard := make([]string, len(secrets)), make([]string, len(secrets))
+	for i, s := range secrets {
+		inTime[i], standard[i] = SignatureInTime(s, body), SignatureStandard(s, id, ts, body)
+	}
+	h[keySignature] = inTime
+	h[keyWebhookSignature] = []string{strings.Join(standard, " ")}
 	return h
 }
