@@ -114,7 +114,10 @@ func insertDeliveries(ctx context.Context, tx pgx.Tx, ps []*storage.DeliveryInse
 		nexts                       = make([]*time.Time, n)
 	)
 	for i, p := range ps {
-		ids[i], orgs[i], webhooks[i], events[i] = newID(), p.OrganizationID, p.WebhookID, cmp.Or(p.EventID, newID())
+		ids[i], orgs[i], webhooks[i], events[i] = newID(), p.OrganizationID, p.WebhookID, p.EventID
+		if p.EventID == uuid.Nil {
+			events[i] = newID()
+		}
 		types[i], payloads[i] = p.EventType, string(p.Payload)
 		statuses[i] = string(cmp.Or(p.Status, storage.DeliveryPending))
 		attempts[i] = int32(cmp.Or(p.AttemptNumber, 1))
