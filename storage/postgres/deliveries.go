@@ -45,9 +45,8 @@ func scanDelivery(row pgx.Row) (*storage.Delivery, error) {
 	return &d, nil
 }
 
-func encodeHeader(h http.Header) ([]byte, error) {
-	return headerjson.Marshal(h), nil
-}
+// encodeHeader is a header as JSON for a jsonb column; nil is NULL.
+func encodeHeader(h http.Header) []byte { return headerjson.Marshal(h) }
 
 func decodeHeader(b []byte) (http.Header, error) {
 	if b == nil {
@@ -88,17 +87,16 @@ func (s *Store) DeliveryInsert(ctx context.Context, ps []*storage.DeliveryInsert
 const insertChunk = 500
 
 // insertSQL writes one row per element of the arrays whose webhook ($3)
-// belongs to its organization ($2); the caller counts the rows returned.
+// belongs to its organization ($2); the caller counts the rows returned
+// and puts them back in its order (RETURNING promises none).
 const insertSQL = `INSERT INTO webhook_deliveries
 	(id, organization_id, webhook_id, event_id, event_type, payload, idempotency_key, attempt_number,
 	 delivered_at, next_retry_at, status, created_at)
 	SELECT u.id, w.organization_id, w.id, u.event_id, u.event_type, u.payload::jsonb, u.idem, u.attempt,
 		NULL, u.next, u.status, $11
 	FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::text[], $8::int4[],
-		$9::timestamptz[], $10::text[]) WITH ORDINALITY AS u(id, org, webhook, event_id, event_type, payload, idem,
-		attempt, next, status, n)
+		$9::timestamptz[], $10::text[]) AS u(id, org, webhook, event_id, event_type, payload, idem, attempt, next, status)
 	JOIN webhooks w ON w.organization_id = u.org AND w.id = u.webhook
-	ORDER BY u.n
 	RETURNING ` + deliveryCols
 
 // insertDeliveries writes ps in one statement and returns the rows in the
@@ -174,14 +172,7 @@ func (s *Store) DeliveryList(ctx context.Context, p *storage.DeliveryListParams)
 
 // DeliveryUpdate implements [storage.DeliveryStore].
 func (s *Store) DeliveryUpdate(ctx context.Context, p *storage.DeliveryUpdateParams) (*storage.Delivery, error) {
-	reqHdr, err := encodeHeader(p.RequestHeaders)
-	if err != nil {
-		return nil, err
-	}
-	respHdr, err := encodeHeader(p.ResponseHeaders)
-	if err != nil {
-		return nil, err
-	}
+	reqHdr, respHdr := encodeHeader(p.RequestHeaders), encodeHeader(p.ResponseHeaders)
 	var status *string
 	if p.Status != nil {
 		st := string(*p.Status)

@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/intimeos/integrations/storage"
+	"github.com/intimeos/integrations/storage/internal/headerjson"
 	"github.com/intimeos/integrations/storage/internal/query"
 )
 
@@ -139,14 +140,7 @@ func (s *Store) DeliveryFinish(ctx context.Context, p *storage.DeliveryFinishPar
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
-	reqHdr, err := encodeHeader(p.RequestHeaders)
-	if err != nil {
-		return nil, err
-	}
-	respHdr, err := encodeHeader(p.ResponseHeaders)
-	if err != nil {
-		return nil, err
-	}
+	reqHdr, respHdr := encodeHeader(p.RequestHeaders), encodeHeader(p.ResponseHeaders)
 	now := s.Now()
 	delivered := p.DeliveredAt.UTC().Truncate(time.Microsecond)
 	if p.DeliveredAt.IsZero() {
@@ -157,7 +151,7 @@ func (s *Store) DeliveryFinish(ctx context.Context, p *storage.DeliveryFinishPar
 		next = micro(&p.Next.NextRetryAt)
 	}
 	var out *storage.Delivery
-	err = s.inTx(ctx, func(tx pgx.Tx) error {
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
 		d, err := scanDelivery(tx.QueryRow(ctx, finishSQL, p.OrganizationID, p.ID, p.ClaimID, string(p.Status),
 			reqHdr, p.ResponseStatus, p.ResponseBody, respHdr, p.ResponseTruncated, p.DurationMS, delivered,
 			p.ErrorMessage, next))
@@ -264,9 +258,7 @@ func (s *Store) DeliveryFinishBatch(ctx context.Context, ps []*storage.DeliveryF
 	hdrs := make([][2]*string, len(ps)) // request and response headers as JSON
 	for i, p := range ps {
 		if errs[i] == nil {
-			if hdrs[i][0], errs[i] = headerText(p.RequestHeaders); errs[i] == nil {
-				hdrs[i][1], errs[i] = headerText(p.ResponseHeaders)
-			}
+			hdrs[i] = [2]*string{headerText(p.RequestHeaders), headerText(p.ResponseHeaders)}
 		}
 	}
 	run := func(db queryBatcher) error {
@@ -417,13 +409,12 @@ func finishBatchFollowUps(ctx context.Context, db queryBatcher, ps []*storage.De
 }
 
 // headerText is a header as JSON text for a jsonb parameter; nil is NULL.
-func headerText(h http.Header) (*string, error) {
-	b, err := encodeHeader(h)
-	if b == nil || err != nil {
-		return nil, err
+func headerText(h http.Header) *string {
+	if h == nil {
+		return nil
 	}
-	s := string(b)
-	return &s, nil
+	s := string(headerjson.Marshal(h))
+	return &s
 }
 
 // queryBatcher runs the statements of DeliveryFinishBatch: the pool or a

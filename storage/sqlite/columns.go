@@ -132,11 +132,11 @@ func jsonArray(v []string) string {
 }
 
 // encodeHeader encodes headers as JSON text; nil is NULL.
-func encodeHeader(h http.Header) (any, error) {
+func encodeHeader(h http.Header) any {
 	if h == nil {
-		return nil, nil
+		return nil
 	}
-	return string(headerjson.Marshal(h)), nil
+	return string(headerjson.Marshal(h))
 }
 
 // headerCol scans a JSON headers column; NULL is nil.

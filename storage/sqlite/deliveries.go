@@ -114,14 +114,7 @@ func (s *Store) DeliveryList(ctx context.Context, p *storage.DeliveryListParams)
 
 // DeliveryUpdate implements [storage.DeliveryStore].
 func (s *Store) DeliveryUpdate(ctx context.Context, p *storage.DeliveryUpdateParams) (*storage.Delivery, error) {
-	reqHdr, err := encodeHeader(p.RequestHeaders)
-	if err != nil {
-		return nil, err
-	}
-	respHdr, err := encodeHeader(p.ResponseHeaders)
-	if err != nil {
-		return nil, err
-	}
+	reqHdr, respHdr := encodeHeader(p.RequestHeaders), encodeHeader(p.ResponseHeaders)
 	return writeRow(ctx, s, scanDelivery, `UPDATE webhook_deliveries SET
 		status = COALESCE(?3, status), request_headers = COALESCE(?4, request_headers),
 		response_status = COALESCE(?5, response_status), response_body = COALESCE(?6, response_body),

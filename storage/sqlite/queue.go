@@ -156,10 +156,7 @@ func (s *Store) DeliveryFinish(ctx context.Context, p *storage.DeliveryFinishPar
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
-	args, err := finishArgs(p, s.Now())
-	if err != nil {
-		return nil, err
-	}
+	args := finishArgs(p, s.Now())
 	st, err := s.prepare(ctx, s.w, finishSQL)
 	if err != nil {
 		return nil, err
@@ -187,15 +184,8 @@ func (s *Store) DeliveryFinish(ctx context.Context, p *storage.DeliveryFinishPar
 }
 
 // finishArgs are the arguments of finishSQL.
-func finishArgs(p *storage.DeliveryFinishParams, now time.Time) ([]any, error) {
-	reqHdr, err := encodeHeader(p.RequestHeaders)
-	if err != nil {
-		return nil, err
-	}
-	respHdr, err := encodeHeader(p.ResponseHeaders)
-	if err != nil {
-		return nil, err
-	}
+func finishArgs(p *storage.DeliveryFinishParams, now time.Time) []any {
+	reqHdr, respHdr := encodeHeader(p.RequestHeaders), encodeHeader(p.ResponseHeaders)
 	delivered := p.DeliveredAt
 	if delivered.IsZero() {
 		delivered = now
@@ -205,7 +195,7 @@ func finishArgs(p *storage.DeliveryFinishParams, now time.Time) ([]any, error) {
 		next = ts(p.Next.NextRetryAt)
 	}
 	return []any{p.OrganizationID, p.ID, p.ClaimID, string(p.Status), reqHdr, p.ResponseStatus, p.ResponseBody, respHdr,
-		boolArg(&p.ResponseTruncated), p.DurationMS, ts(delivered), p.ErrorMessage, next}, nil
+		boolArg(&p.ResponseTruncated), p.DurationMS, ts(delivered), p.ErrorMessage, next}
 }
 
 // leaseLost tells why a finish matched no row: the row is not the
@@ -329,7 +319,7 @@ func (s *Store) DeliveryFinishBatch(ctx context.Context, ps []*storage.DeliveryF
 			continue
 		}
 		if errs[i] = p.Validate(); errs[i] == nil {
-			args[i], errs[i] = finishArgs(p, now)
+			args[i] = finishArgs(p, now)
 		}
 	}
 	plain, err := s.prepare(ctx, s.w, finishPlainSQL)
