@@ -26,15 +26,18 @@ func scanDelivery(row pgx.Row) (*storage.Delivery, error) {
 	var (
 		d               storage.Delivery
 		reqHdr, respHdr []byte
+		payload         []byte
 		status          string
 	)
-	err := row.Scan(&d.ID, &d.OrganizationID, &d.WebhookID, &d.EventID, &d.EventType, &d.Payload, &d.IdempotencyKey,
+	// The payload is scanned as bytes: into a json.RawMessage, pgx would
+	// run it through json.Unmarshal, which re-validates what jsonb holds.
+	err := row.Scan(&d.ID, &d.OrganizationID, &d.WebhookID, &d.EventID, &d.EventType, &payload, &d.IdempotencyKey,
 		&reqHdr, &d.ResponseStatus, &d.ResponseBody, &respHdr, &d.ResponseTruncated,
 		&d.DurationMS, &d.AttemptNumber, &d.DeliveredAt, &d.NextRetryAt, &status, &d.ErrorMessage, &d.CreatedAt)
 	if err != nil {
 		return nil, mapErr(err)
 	}
-	d.Status = storage.DeliveryStatus(status)
+	d.Status, d.Payload = storage.DeliveryStatus(status), payload
 	d.DeliveredAt, d.NextRetryAt, d.CreatedAt = utc(d.DeliveredAt), utc(d.NextRetryAt), d.CreatedAt.UTC()
 	if d.RequestHeaders, err = decodeHeader(reqHdr); err != nil {
 		return nil, err
