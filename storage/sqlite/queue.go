@@ -402,17 +402,32 @@ func (s *Store) DeliveryRelease(ctx context.Context, claimID uuid.UUID, ids []uu
 	if len(ids) == 0 {
 		return 0, nil
 	}
+	text, args := releaseSQL(claimID, ids)
+	return s.writeExec(ctx, text, args...)
+}
+
+// releaseSQL is the statement of DeliveryRelease. "+status" keeps SQLite's
+// planner, which has no statistics, from walking every pending row through
+// idx_webhook_deliveries_status instead of looking the IDs up by primary
+// key once the list has more than a few of them.
+func releaseSQL(claimID uuid.UUID, ids []uuid.UUID) (string, []any) {
 	q := query.New(query.Question)
-	q.Where("status = 'pending'")
+	q.Where("+status = 'pending'")
 	q.Where("claim_id = ?", claimID)
 	query.In(q, "id", ids)
-	return s.writeExec(ctx, `UPDATE webhook_deliveries SET claim_id = NULL, locked_until = NULL`+q.SQL(), q.Args()...)
+	return `UPDATE webhook_deliveries SET claim_id = NULL, locked_until = NULL` + q.SQL(), q.Args()
 }
+
+// reapSQL returns the leases that ended before ?1, through the lease index,
+// which holds only live leases: left to itself, the planner walks every
+// pending row by status.
+const reapSQL = `UPDATE webhook_deliveries INDEXED BY idx_webhook_deliveries_lease
+	SET claim_id = NULL, locked_until = NULL
+	WHERE status = 'pending' AND locked_until IS NOT NULL AND locked_until < ?1`
 
 // DeliveryReapExpired implements [storage.DeliveryQueue].
 func (s *Store) DeliveryReapExpired(ctx context.Context, now time.Time) (int, error) {
-	return s.writeExec(ctx, `UPDATE webhook_deliveries SET claim_id = NULL, locked_until = NULL
-		WHERE status = 'pending' AND locked_until < ?1`, ts(now))
+	return s.writeExec(ctx, reapSQL, ts(now))
 }
 
 // DeliveryDeleteBefore implements [storage.DeliveryQueue].
