@@ -58,6 +58,7 @@ func Benchmark(b *testing.B, newStore func(b *testing.B) storage.Store, opts *Be
 			b.Run(name, func(b *testing.B) { benchClaimFinish(b, newStore(b), perWebhook, batch) })
 		}
 	}
+	b.Run("DeliverySteady", func(b *testing.B) { benchSteady(b, newStore(b)) })
 }
 
 // BenchOpts adapts [Benchmark] to a backend.
@@ -156,4 +157,84 @@ func benchClaimFinish(b *testing.B, s storage.Store, perWebhook int, batch bool)
 	}
 	b.ReportMetric(float64(len(rows)*b.N)/b.Elapsed().Seconds(), "rows/s")
 	b.ReportMetric(float64(claimDur.Microseconds())/1000/float64(b.N), "claim-ms")
+}
+
+// Shape of benchSteady, as the dispatcher's benchmark runs it: 4
+// subscriptions capped at 16 leases each, claims of 16 rows, and 3 claims
+// in flight (48 rows leased) when the next one is made.
+const (
+	steadyWebhooks = 4
+	steadyCap      = 16
+	steadyClaim    = 16
+	steadyInFlight = 3
+)
+
+// benchSteady measures the queue as a busy dispatcher uses it: a backlog
+// of several thousand rows over 4 subscriptions, rows of earlier claims
+// still leased, each claim capped per subscription and each claim's rows
+// finished in one batch a few claims later. It reports the microseconds one
+// claimed row costs in the claim and in the batch finish.
+func benchSteady(b *testing.B, s storage.Store) {
+	ctx := context.Background()
+	org := NewOrgID()
+	var rows []*storage.DeliveryInsertParams
+	for i := range steadyWebhooks {
+		wh, err := s.WebhookCreate(ctx, &storage.WebhookCreateParams{OrganizationID: org, Name: fmt.Sprint("steady", i),
+			URL: "https://example.com/hook", Secret: "whsec", Events: []string{"job.created"}})
+		require.NoError(b, err)
+		rows = append(rows, BenchRows(org, wh.ID, 250)...)
+	}
+	backlog := 0
+	refill := func(need int) {
+		for backlog < need+len(rows) {
+			_, err := s.DeliveryInsert(ctx, rows)
+			require.NoError(b, err)
+			backlog += len(rows)
+		}
+	}
+	refill(8 * len(rows))
+	type claim struct {
+		id   uuid.UUID
+		rows []*storage.Delivery
+	}
+	var inFlight []claim
+	var claimDur, finishDur time.Duration
+	claimed, finished := 0, 0
+	status := 200
+	hdr := http.Header{"Content-Type": {"application/json"}, "X-Intime-Event": {"job.created"}}
+	b.ResetTimer()
+	for b.Loop() {
+		b.StopTimer()
+		refill(steadyClaim * steadyInFlight)
+		b.StartTimer()
+		c := claim{id: uuid.New()}
+		t0 := time.Now()
+		var err error
+		c.rows, err = s.DeliveryClaim(ctx, &storage.DeliveryClaimParams{Limit: steadyClaim, LeaseFor: time.Minute,
+			ClaimID: c.id, PerWebhookLimit: steadyCap})
+		claimDur += time.Since(t0)
+		require.NoError(b, err)
+		claimed += len(c.rows)
+		backlog -= len(c.rows)
+		inFlight = append(inFlight, c)
+		if len(inFlight) <= steadyInFlight {
+			continue
+		}
+		done := inFlight[0]
+		inFlight = inFlight[1:]
+		ps := make([]*storage.DeliveryFinishParams, len(done.rows))
+		for k, d := range done.rows {
+			ps[k] = &storage.DeliveryFinishParams{OrganizationID: d.OrganizationID, ID: d.ID, ClaimID: done.id,
+				Status: storage.DeliverySuccess, ResponseStatus: &status, DurationMS: 12, RequestHeaders: hdr, ResponseHeaders: hdr}
+		}
+		t0 = time.Now()
+		errs, err := s.DeliveryFinishBatch(ctx, ps)
+		finishDur += time.Since(t0)
+		require.NoError(b, err)
+		require.NoError(b, errors.Join(errs...))
+		finished += len(ps)
+	}
+	b.ReportMetric(float64(claimDur.Nanoseconds())/1000/float64(max(claimed, 1)), "claim-us/row")
+	b.ReportMetric(float64(finishDur.Nanoseconds())/1000/float64(max(finished, 1)), "finish-us/row")
+	b.ReportMetric(0, "ns/op")
 }
