@@ -83,8 +83,10 @@ type DeliveryQueue interface {
 	DeliveryReapExpired(ctx context.Context, now time.Time) (int, error)
 	// DeliveryDeleteBefore deletes up to limit rows, across organizations,
 	// created before before that are not pending and that no dead-letter
-	// entry refers to, oldest first, and returns how many (retention; call
-	// it until it returns less than limit). A limit below 1 is an error.
+	// entry refers to, oldest first within an organization, and returns how
+	// many (retention; call it until it returns less than limit). Its cost
+	// follows the organizations and the rows it deletes, not the size of
+	// the history. A limit below 1 is an error.
 	DeliveryDeleteBefore(ctx context.Context, before time.Time, limit int) (int, error)
 	// DeliveryStats counts an organization's attempts delivered (by
 	// delivered_at) at or after since, for one webhook or, when webhookID is

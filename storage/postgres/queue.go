@@ -510,12 +510,24 @@ func (s *Store) DeliveryDeleteBefore(ctx context.Context, before time.Time, limi
 	if limit < 1 {
 		return 0, errors.New("postgres: DeliveryDeleteBefore: limit must be at least 1")
 	}
-	return s.execCount(ctx, `DELETE FROM webhook_deliveries WHERE id IN (
-		SELECT d.id FROM webhook_deliveries d
-		WHERE d.created_at < $1 AND d.status <> 'pending'
-		  AND NOT EXISTS (SELECT 1 FROM webhook_dlq q WHERE q.delivery_id = d.id)
-		ORDER BY d.created_at LIMIT $2 FOR UPDATE SKIP LOCKED)`, before.UTC(), limit)
+	return s.execCount(ctx, deleteBeforeSQL, before.UTC(), limit)
 }
+
+// deleteBeforeSQL deletes up to $2 finished rows created before $1 that no
+// dead letter refers to, organization by organization, oldest first within
+// each, through idx_webhook_deliveries_org_created: a pass that finds
+// nothing to delete reads one index range per organization, not every row
+// of the table (12 ms per 100,000 rows, every ReapInterval). Every delivery
+// belongs to a webhook of its organization (deleting a webhook deletes its
+// deliveries), so the organizations are those of the webhooks table.
+const deleteBeforeSQL = `DELETE FROM webhook_deliveries WHERE id IN (
+	SELECT d.id FROM (SELECT DISTINCT organization_id FROM webhooks) o
+	CROSS JOIN LATERAL (
+		SELECT x.id FROM webhook_deliveries x
+		WHERE x.organization_id = o.organization_id AND x.created_at < $1 AND x.status <> 'pending'
+		  AND NOT EXISTS (SELECT 1 FROM webhook_dlq q WHERE q.delivery_id = x.id)
+		ORDER BY x.created_at LIMIT $2 FOR UPDATE OF x SKIP LOCKED) d
+	LIMIT $2)`
 
 // DeliveryStats implements [storage.DeliveryQueue].
 func (s *Store) DeliveryStats(ctx context.Context, orgID, webhookID uuid.UUID, since time.Time) (*storage.DeliveryStats, error) {

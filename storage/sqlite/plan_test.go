@@ -17,7 +17,8 @@ import (
 // no statistics here, and with them missing it prefers the status index to
 // anything else: a release of 20 rows walked all 30,000 pending rows of a
 // backlog (5.7 ms instead of 60 µs), and the reaper walked them every
-// ReapInterval.
+// ReapInterval. Retention, also every ReapInterval, read the whole table
+// under the write lock.
 func TestQueuePlans(t *testing.T) {
 	ctx := context.Background()
 	key, err := secret.GenerateKey("plan")
@@ -38,6 +39,12 @@ func TestQueuePlans(t *testing.T) {
 	plan := queryPlan(t, s, reapSQL, ts(time.Now()))
 	require.Len(t, plan, 1)
 	require.True(t, strings.HasPrefix(plan[0], "SEARCH webhook_deliveries USING INDEX idx_webhook_deliveries_lease"), plan[0])
+	plan = queryPlan(t, s, deleteBeforeSQL, ts(time.Now()), 10)
+	require.Contains(t, plan, "SEARCH x USING INDEX idx_webhook_deliveries_org_created (organization_id=? AND created_at<?)",
+		"retention reads each organization's old rows, not the table: %q", plan)
+	for _, step := range plan {
+		require.NotContains(t, step, "SCAN d", "retention reads each organization's old rows, not the table: %q", plan)
+	}
 }
 
 // queryPlan returns the details of EXPLAIN QUERY PLAN for text.

@@ -59,6 +59,7 @@ func Benchmark(b *testing.B, newStore func(b *testing.B) storage.Store, opts *Be
 		}
 	}
 	b.Run("DeliverySteady", func(b *testing.B) { benchSteady(b, newStore(b)) })
+	b.Run("DeliveryPruneNothingDue", func(b *testing.B) { benchPruneIdle(b, newStore(b)) })
 }
 
 // BenchOpts adapts [Benchmark] to a backend.
@@ -237,4 +238,28 @@ func benchSteady(b *testing.B, s storage.Store) {
 	b.ReportMetric(float64(claimDur.Nanoseconds())/1000/float64(max(claimed, 1)), "claim-us/row")
 	b.ReportMetric(float64(finishDur.Nanoseconds())/1000/float64(max(finished, 1)), "finish-us/row")
 	b.ReportMetric(0, "ns/op")
+}
+
+// benchPruneIdle measures the retention pass that finds nothing to delete,
+// which is what almost every pass finds (it runs every ReapInterval): one
+// DeliveryDeleteBefore over 100,000 finished rows, all newer than the
+// cutoff.
+func benchPruneIdle(b *testing.B, s storage.Store) {
+	ctx := context.Background()
+	org, wh := BenchWebhook(b, s)
+	rows := BenchRows(org, wh, 500)
+	for _, r := range rows {
+		r.Status = storage.DeliverySuccess
+	}
+	for range 200 {
+		_, err := s.DeliveryInsert(ctx, rows)
+		require.NoError(b, err)
+	}
+	cutoff := time.Now().Add(-time.Hour)
+	b.ResetTimer()
+	for b.Loop() {
+		n, err := s.DeliveryDeleteBefore(ctx, cutoff, 1000)
+		require.NoError(b, err)
+		require.Zero(b, n)
+	}
 }
