@@ -248,6 +248,41 @@ func TestDeliveryReplayAndDLQOperations(t *testing.T) {
 	})
 }
 
+// TestDLQRetryAllOnce: Retry All retries the entries queued when it is
+// called, each once. Replays that fail again are back in the queue within
+// milliseconds; they wait for the next Retry All instead of being retried
+// in a loop (which sent thousands of requests before this test).
+func TestDLQRetryAllOnce(t *testing.T) {
+	t.Parallel()
+	eachBackend(t, func(t *testing.T, be backend) {
+		b := setup(t, be, fastConfig(nil, testPolicy(1)))
+		sub := b.subscribe(t, "bad")
+		b.rcv.SetDefault(webhooktest.Fail(http.StatusBadRequest)) // not retried: straight to the DLQ
+		b.start(t)
+		const n = 20
+		for i := range n {
+			b.publish(t, webhook.EventJobCreated, map[string]int{"n": i})
+		}
+		dead := func() int {
+			page, err := b.d.DLQList(b.ctx, &storage.DLQListParams{OrganizationID: b.org, WebhookID: sub.ID,
+				Limit: storage.LimitMax})
+			require.NoError(t, err)
+			return len(page.Items)
+		}
+		require.Eventually(t, func() bool { return dead() == n }, 10*time.Second, 5*time.Millisecond)
+		before := b.rcv.Count()
+
+		ctx, cancel := context.WithTimeout(b.ctx, 10*time.Second)
+		defer cancel()
+		got, err := b.d.DLQRetryAll(ctx, b.org, sub.ID)
+		require.NoError(t, err)
+		require.Equal(t, n, got, "each entry retried once")
+		require.Eventually(t, func() bool { return dead() == n }, 10*time.Second, 5*time.Millisecond,
+			"the failed replays are dead letters again")
+		require.Equal(t, n, b.rcv.Count()-before, "one request per entry")
+	})
+}
+
 func TestDeliveryGoneDisables(t *testing.T) {
 	t.Parallel()
 	eachBackend(t, func(t *testing.T, be backend) {

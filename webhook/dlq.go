@@ -36,21 +36,37 @@ func (d *Dispatcher) retryEntry(ctx context.Context, e *storage.DLQEntry) (*stor
 }
 
 // DLQRetryAll retries every entry of an organization (one subscription's
-// when webhookID is not uuid.Nil) and returns how many.
+// when webhookID is not uuid.Nil) that is in the queue when it is called,
+// and returns how many. The entries are listed first and then retried: a
+// replay that fails again while it runs goes back to the queue as a new
+// entry, for the next Retry All, instead of being retried again and again.
 func (d *Dispatcher) DLQRetryAll(ctx context.Context, orgID, webhookID uuid.UUID) (int, error) {
-	n := 0
+	entries, err := d.dlqEntries(ctx, orgID, webhookID)
+	if err != nil {
+		return 0, err
+	}
+	for i, e := range entries {
+		if _, err := d.retryEntry(ctx, e); err != nil {
+			return i, err
+		}
+	}
+	return len(entries), nil
+}
+
+// dlqEntries lists every entry of the queue, page by page.
+func (d *Dispatcher) dlqEntries(ctx context.Context, orgID, webhookID uuid.UUID) ([]*storage.DLQEntry, error) {
+	p := &storage.DLQListParams{OrganizationID: orgID, WebhookID: webhookID, Limit: storage.LimitMax}
+	var out []*storage.DLQEntry
 	for {
-		page, err := d.store.DLQList(ctx, &storage.DLQListParams{OrganizationID: orgID, WebhookID: webhookID,
-			Limit: storage.LimitMax})
-		if err != nil || len(page.Items) == 0 {
-			return n, err
+		page, err := d.store.DLQList(ctx, p)
+		if err != nil {
+			return nil, err
 		}
-		for _, e := range page.Items {
-			if _, err := d.retryEntry(ctx, e); err != nil {
-				return n, err
-			}
-			n++
+		out = append(out, page.Items...)
+		if page.Next == "" {
+			return out, nil
 		}
+		p.Cursor = page.Next
 	}
 }
 
