@@ -207,7 +207,8 @@ type DeliveryStats struct {
 	Pending int
 	// DeadLettered counts attempts with status dlq.
 	DeadLettered int
-	// LastAttemptAt is the latest delivered_at among the counted
-	// attempts; nil when there are none.
+	// LastAttemptAt is the latest delivered_at of any finished attempt,
+	// before the given time too (the subscription's "last triggered");
+	// nil when there are none.
 	LastAttemptAt *time.Time
 }

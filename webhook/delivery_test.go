@@ -126,7 +126,13 @@ func TestDeliveryRetryThenSuccess(t *testing.T) {
 		require.Equal(t, 3, st.Total)
 		require.Equal(t, 1, st.Succeeded)
 		require.InDelta(t, 1.0/3, st.SuccessRate, 1e-9)
-		require.NotNil(t, st.LastTriggeredAt)
+		require.Equal(t, rows[2].DeliveredAt, st.LastTriggeredAt)
+
+		clk.Advance(webhook.StatsWindow + time.Hour)
+		st, err = b.d.SubscriptionStats(b.ctx, b.org, rows[0].WebhookID)
+		require.NoError(t, err)
+		require.Zero(t, st.Total, "nothing in the last 30 days")
+		require.Equal(t, rows[2].DeliveredAt, st.LastTriggeredAt, "last triggered however long ago")
 	})
 }
 

@@ -544,7 +544,7 @@ func (s *Store) DeliveryStats(ctx context.Context, orgID, webhookID uuid.UUID, s
 		count(*) FILTER (WHERE status = 'failed' AND delivered_at >= `+sinceArg+`),
 		count(*) FILTER (WHERE status = 'pending'),
 		count(*) FILTER (WHERE status = 'dlq' AND delivered_at >= `+sinceArg+`),
-		max(delivered_at) FILTER (WHERE `+done+`)
+		max(delivered_at) FILTER (WHERE status IN ('success', 'failed', 'dlq'))
 		FROM webhook_deliveries`+q.SQL(), q.Args()...).Scan(
 		&st.Total, &st.Succeeded, &st.Failed, &st.Pending, &st.DeadLettered, &st.LastAttemptAt)
 	if err != nil {

@@ -467,7 +467,7 @@ func (s *Store) DeliveryStats(ctx context.Context, orgID, webhookID uuid.UUID, s
 		count(*) FILTER (WHERE status = 'failed' AND delivered_at >= ?2),
 		count(*) FILTER (WHERE status = 'pending'),
 		count(*) FILTER (WHERE status = 'dlq' AND delivered_at >= ?2),
-		max(delivered_at) FILTER (WHERE `+done+`)
+		max(delivered_at) FILTER (WHERE status IN ('success', 'failed', 'dlq'))
 		FROM webhook_deliveries`+where, args...)
 }
 
