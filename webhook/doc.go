@@ -55,7 +55,9 @@
 // The Standard Webhooks signature is keyed by the base64-decoded secret, as
 // the Standard Webhooks libraries expect: configure them with
 // "whsec_" + secret. While a secret is being rotated, both signature headers
-// carry one signature per live secret, newest first.
+// carry one signature per live secret, newest first, each on one line:
+// space-separated in webhook-signature (as Standard Webhooks specifies) and
+// ", "-separated in X-InTime-Signature.
 //
 // A 2xx answer is a success. Redirects are never followed: a 3xx is a
 // failure. A 410 disables the subscription. Other failures are retried as

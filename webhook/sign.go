@@ -17,7 +17,12 @@ import (
 
 // Header names of a delivery.
 const (
-	HeaderEvent     = "X-InTime-Event"
+	HeaderEvent = "X-InTime-Event"
+	// HeaderSignature is "sha256=" and the hex HMAC-SHA256 of the body.
+	// While a regenerated secret's predecessor still signs, it is one line
+	// with one such entry per live secret, newest first, separated by
+	// ", " (the form proxies fold repeated headers into, so every receiver
+	// sees the same value); [Verify] accepts any entry.
 	HeaderSignature = "X-InTime-Signature"
 	// HeaderDelivery carries the event ID, the same on every retry, for
 	// receivers to de-duplicate (DESIGN decision 3).
@@ -115,7 +120,7 @@ func signedHeaders(eventType string, eventID uuid.UUID, attempt int, at time.Tim
 	for i, s := range secrets {
 		inTime[i], standard[i] = SignatureInTime(s, body), SignatureStandard(s, id, ts, body)
 	}
-	h[keySignature] = inTime
+	h[keySignature] = []string{strings.Join(inTime, ", ")}
 	h[keyWebhookSignature] = []string{strings.Join(standard, " ")}
 	return h
 }
