@@ -14,6 +14,12 @@ import (
 	"github.com/intimeos/integrations/storage"
 )
 
+// RetryAfterMax bounds how long a delivery waits for the next attempt when
+// an endpoint's Retry-After asks for more than the policy's MaxDelay: the
+// endpoint's wish is honoured up to a day, so an attempt is not spent on
+// an answer known in advance.
+const RetryAfterMax = 24 * time.Hour
+
 // deliver makes one claimed attempt and hands its result to fin, which
 // records it.
 func (d *Dispatcher) deliver(ctx context.Context, j *job, fin *finisher) {
@@ -68,6 +74,10 @@ func (d *Dispatcher) schedule(p *storage.DeliveryFinishParams, row *storage.Deli
 		p.DisableWebhook = MsgDisabledGone
 		d.cfg.Logger.Warn("webhook: endpoint gone, subscription disabled", "webhook", row.WebhookID)
 	} else if delay, ok := retry.NextAttemptRand(pol, attempt, res.Outcome, d.rand()); ok {
+		// The retry package caps Retry-After at the policy's MaxDelay (a
+		// synchronous caller cannot wait long); a queued delivery waits as
+		// long as the endpoint asked, up to RetryAfterMax.
+		delay = max(delay, min(res.Outcome.RetryAfter, RetryAfterMax))
 		p.Next = &storage.DeliveryRetry{NextRetryAt: d.now().Add(delay)}
 		return nil
 	}

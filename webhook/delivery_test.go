@@ -309,6 +309,8 @@ func TestDeliveryGoneDisables(t *testing.T) {
 	})
 }
 
+// TestDeliveryRateLimited: a 429's Retry-After schedules the next attempt,
+// also when it asks for longer than the policy's MaxDelay (60 s here).
 func TestDeliveryRateLimited(t *testing.T) {
 	t.Parallel()
 	eachBackend(t, func(t *testing.T, be backend) {
@@ -317,14 +319,18 @@ func TestDeliveryRateLimited(t *testing.T) {
 		pol.RetryOn = pol.RetryOn.With(retry.ClassRateLimited)
 		b := setup(t, be, fastConfig(clk, pol))
 		b.subscribe(t, "limited")
-		b.rcv.Enqueue(webhooktest.TooMany(7 * time.Second))
+		b.rcv.Enqueue(webhooktest.TooMany(7*time.Second), webhooktest.TooMany(2*time.Minute))
 		b.start(t)
 		ev := b.publish(t, webhook.EventJobCreated, nil)[0].EventID
 		first := b.waitChain(t, ev, 1)[0]
 		next := b.waitNext(t, ev, 2)
 		require.Equal(t, 7*time.Second, next.NextRetryAt.Sub(*first.DeliveredAt), "Retry-After is honoured")
 		clk.Advance(7 * time.Second)
-		require.Equal(t, storage.DeliverySuccess, b.waitChain(t, ev, 2)[1].Status)
+		second := b.waitChain(t, ev, 2)[1]
+		next = b.waitNext(t, ev, 3)
+		require.Equal(t, 2*time.Minute, next.NextRetryAt.Sub(*second.DeliveredAt), "beyond MaxDelay too")
+		clk.Advance(2 * time.Minute)
+		require.Equal(t, storage.DeliverySuccess, b.waitChain(t, ev, 3)[2].Status)
 	})
 }
 

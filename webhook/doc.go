@@ -61,7 +61,8 @@
 //
 // A 2xx answer is a success. Redirects are never followed: a 3xx is a
 // failure. A 410 disables the subscription. Other failures are retried as
-// the policy says (429 honours Retry-After), each attempt bounded by the
+// the policy says (429 honours Retry-After, beyond the policy's MaxDelay if
+// need be, up to [RetryAfterMax]), each attempt bounded by the
 // policy's timeout; each attempt is its own row with its request, response
 // (body cut at 64 KiB) and duration. When the retries are spent the delivery
 // goes to the dead letter queue (when the policy enables it) and
