@@ -3,6 +3,7 @@ package webhook_test
 import (
 	"context"
 	"encoding/json"
+	"maps"
 	"net/http"
 	"sync"
 	"testing"
@@ -371,5 +372,68 @@ func TestPublish(t *testing.T) {
 		require.EqualError(t, err, "Request payload too large (max 10 MB)")
 		_, err = b.d.Publish(b.ctx, uuid.New(), &webhook.Event{Type: webhook.EventJobCreated})
 		require.NoError(t, err, "an organization without subscriptions publishes nothing")
+	})
+}
+
+// TestRetryPolicyFallback (ADMIN-INT-012): a subscription's own policy
+// applies, else its organization's default (Config.OrgPolicy), else
+// Config.DefaultPolicy; an organization default that does not validate is
+// passed over instead of stalling deliveries.
+func TestRetryPolicyFallback(t *testing.T) {
+	t.Parallel()
+	eachBackend(t, func(t *testing.T, be backend) {
+		clk := newClock()
+		badOrg := newOrg()
+		cfg := fastConfig(clk, testPolicy(3))
+		cfg.OrgPolicy = func(_ context.Context, org uuid.UUID) (*retry.Policy, error) {
+			if org == badOrg {
+				return &retry.Policy{MaxRetries: 2}, nil // no attempt timeout: invalid
+			}
+			return testPolicy(1), nil
+		}
+		b := setup(t, be, cfg)
+		own, err := b.d.SubscriptionCreate(b.ctx, &webhook.SubscriptionCreateParams{OrganizationID: b.org, Name: "own",
+			URL: b.rcv.URL + "/own", Events: []string{webhook.EventJobCreated}, RetryPolicy: testPolicy(2)})
+		require.NoError(t, err)
+		inherit := b.subscribe(t, "inherit")
+		bad, err := b.d.SubscriptionCreate(b.ctx, &webhook.SubscriptionCreateParams{OrganizationID: badOrg, Name: "bad",
+			URL: b.rcv.URL + "/bad", Events: []string{webhook.EventJobCreated}})
+		require.NoError(t, err)
+		for _, tt := range []struct {
+			org, id uuid.UUID
+			retries int
+		}{{b.org, own.ID, 2}, {b.org, inherit.ID, 1}, {badOrg, bad.ID, 3}} {
+			w, err := b.store.WebhookGet(b.ctx, tt.org, tt.id)
+			require.NoError(t, err)
+			pol, err := b.d.Policy(b.ctx, w)
+			require.NoError(t, err)
+			require.Equal(t, tt.retries, pol.MaxRetries, w.Name)
+		}
+
+		// The policies drive the deliveries: MaxRetries+1 attempts each.
+		b.rcv.SetDefault(webhooktest.Fail(http.StatusServiceUnavailable))
+		b.start(t)
+		_, err = b.d.Publish(b.ctx, badOrg, &webhook.Event{Type: webhook.EventJobCreated})
+		require.NoError(t, err)
+		rows := b.publish(t, webhook.EventJobCreated, nil)
+		attempts := func(org uuid.UUID) map[uuid.UUID]int {
+			page, err := b.d.DeliveryList(b.ctx, &storage.DeliveryListParams{OrganizationID: org})
+			require.NoError(t, err)
+			n := map[uuid.UUID]int{}
+			for _, r := range page.Items {
+				if r.Status == storage.DeliveryDLQ {
+					n[r.WebhookID] = r.AttemptNumber
+				}
+			}
+			return n
+		}
+		require.Len(t, rows, 2)
+		want := map[uuid.UUID]int{own.ID: 3, inherit.ID: 2, bad.ID: 4}
+		require.Eventually(t, func() bool {
+			clk.Advance(time.Minute) // past any delay of the policies
+			got := attempts(b.org)
+			maps.Copy(got, attempts(badOrg))
+			return maps.Equal(want, got)
+		}, 20*time.Second, 20*time.Millisecond, "attempts until the DLQ")
 	})
 }

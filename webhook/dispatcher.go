@@ -66,23 +66,37 @@ func (d *Dispatcher) notify() {
 }
 
 // Policy returns the retry policy that applies to a subscription: its own,
-// else the organization's (Config.OrgPolicy), else Config.DefaultPolicy.
+// else the organization's (Config.OrgPolicy), else Config.DefaultPolicy. A
+// policy that does not validate is logged as an error and passed over for
+// the next one, so that a bad default cannot stall deliveries (a zero
+// attempt timeout would release every claimed row unattempted).
 func (d *Dispatcher) Policy(ctx context.Context, w *storage.Webhook) (retry.Policy, error) {
 	if p := decodePolicy(w.RetryPolicy); p != nil {
-		return *p, nil
+		err := p.Validate()
+		if err == nil {
+			return *p, nil
+		}
+		d.cfg.Logger.Error("webhook: subscription's retry policy is invalid; using the organization's",
+			"webhook", w.ID, "err", err)
 	}
 	return d.orgPolicy(ctx, w.OrganizationID)
 }
 
 func (d *Dispatcher) orgPolicy(ctx context.Context, orgID uuid.UUID) (retry.Policy, error) {
-	if d.cfg.OrgPolicy != nil {
-		p, err := d.cfg.OrgPolicy(ctx, orgID)
-		if err != nil {
-			return retry.Policy{}, err
-		}
-		if p != nil {
-			return *p, nil
-		}
+	if d.cfg.OrgPolicy == nil {
+		return *d.cfg.DefaultPolicy, nil
 	}
-	return *d.cfg.DefaultPolicy, nil
+	p, err := d.cfg.OrgPolicy(ctx, orgID)
+	switch {
+	case err != nil:
+		return retry.Policy{}, err
+	case p == nil:
+		return *d.cfg.DefaultPolicy, nil
+	}
+	if err := p.Validate(); err != nil {
+		d.cfg.Logger.Error("webhook: Config.OrgPolicy returned an invalid policy; using Config.DefaultPolicy",
+			"organization", orgID, "err", err)
+		return *d.cfg.DefaultPolicy, nil
+	}
+	return *p, nil
 }
