@@ -113,7 +113,8 @@ func classify(resp *http.Response, err error, now time.Time) retry.Outcome {
 }
 
 // readBody reads up to ResponseBodyMax bytes, drains a little more, and
-// closes the body. A read error after some bytes still keeps them.
+// closes the body. It returns the text to store (see storableText) and
+// whether it was cut. A read error after some bytes still keeps them.
 func readBody(body io.ReadCloser) (string, bool, error) {
 	defer body.Close()
 	buf, err := io.ReadAll(io.LimitReader(body, ResponseBodyMax+1))
@@ -122,18 +123,29 @@ func readBody(body io.ReadCloser) (string, bool, error) {
 		buf = buf[:ResponseBodyMax]
 		_, _ = io.CopyN(io.Discard, body, drainMax)
 	}
+	text, cut := storableText(buf)
 	if err != nil && !errors.Is(err, io.EOF) {
-		return cleanText(buf), truncated, err
+		return text, truncated || cut, err
 	}
-	return cleanText(buf), truncated, nil
+	return text, truncated || cut, nil
 }
 
-// cleanText makes a body storable in a TEXT column: valid UTF-8 without
-// NUL bytes.
-func cleanText(b []byte) string {
+// storableText makes a body storable in a TEXT column: valid UTF-8 without
+// NUL bytes (each replaced by U+FFFD, which takes three bytes), cut at a
+// character boundary to at most ResponseBodyMax bytes. It reports whether
+// it cut.
+func storableText(b []byte) (string, bool) {
 	s := string(b)
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, "\uFFFD")
 	}
-	return strings.ReplaceAll(s, "\x00", "\uFFFD")
+	s = strings.ReplaceAll(s, "\x00", "\uFFFD")
+	if len(s) <= ResponseBodyMax {
+		return s, false
+	}
+	n := ResponseBodyMax
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n], true
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/require"
 
@@ -39,6 +40,11 @@ func TestTestSendOutcomes(t *testing.T) {
 		{"429", webhooktest.TooMany(7 * time.Second), retry.ClassRateLimited, 429, 7 * time.Second, false, 21},
 		{"503", webhooktest.Fail(503), retry.ClassServerError, 503, 0, false, 30},
 		{"big body", webhooktest.Response{Body: long}, retry.ClassNone, 200, 0, true, webhook.ResponseBodyMax},
+		// NUL bytes become U+FFFD (3 bytes); a character split by the cut
+		// too. Either way the stored text stays within 64 KiB, cut at a
+		// character boundary: 21,845 three-byte characters.
+		{"NUL body", webhooktest.Response{Body: strings.Repeat("\x00", webhook.ResponseBodyMax)}, retry.ClassNone, 200, 0, true, 65535},
+		{"split character", webhooktest.Response{Body: strings.Repeat("€", 21846)}, retry.ClassNone, 200, 0, true, 65535},
 	}
 	for _, tt := range tests {
 		b.rcv.Enqueue(tt.resp)
@@ -49,6 +55,7 @@ func TestTestSendOutcomes(t *testing.T) {
 		require.Equal(t, tt.after, res.Outcome.RetryAfter, tt.name)
 		require.Equal(t, tt.cut, res.ResponseTruncated, tt.name)
 		require.Len(t, res.ResponseBody, tt.bodyLen, tt.name)
+		require.True(t, utf8.ValidString(res.ResponseBody), tt.name)
 		require.Positive(t, res.Duration, tt.name)
 		var derr *webhook.DeliveryError
 		if tt.class == retry.ClassNone {
