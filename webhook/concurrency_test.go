@@ -124,6 +124,65 @@ func TestGracefulShutdown(t *testing.T) {
 	})
 }
 
+// TestStopLeavesNoLease: whenever Stop comes, every row claimed is either
+// recorded or released by the time it returns. A claim cancelled by Stop
+// on PostgreSQL used to commit on the server anyway and leave its rows
+// leased under a claim nobody held, until the lease expired (minutes).
+func TestStopLeavesNoLease(t *testing.T) {
+	t.Parallel()
+	eachBackend(t, func(t *testing.T, be backend) {
+		b := setup(t, be, &webhook.Config{Workers: 16, PerSubscriptionLimit: 64, PollInterval: time.Millisecond})
+		for i := range 4 {
+			b.subscribe(t, fmt.Sprint("stop", i))
+		}
+		b.rcv.SetDefault(webhooktest.Timeout(2 * time.Millisecond))
+		events := make([]*webhook.Event, 50)
+		for i := range events {
+			events[i] = &webhook.Event{Type: webhook.EventJobCreated}
+		}
+		for i := range 20 {
+			_, err := b.d.PublishBatch(b.ctx, b.org, events)
+			require.NoError(t, err)
+			require.NoError(t, b.d.Start(b.ctx))
+			// Stop at varied points of claiming and delivering, half the
+			// time with a context that has already ended.
+			time.Sleep(time.Duration(i%5) * time.Millisecond)
+			ctx, cancel := context.WithCancel(b.ctx)
+			if i%2 == 0 {
+				cancel()
+			}
+			require.NoError(t, b.d.Stop(ctx))
+			cancel()
+			leased, err := b.store.DeliveryReapExpired(b.ctx, time.Now().Add(24*time.Hour))
+			require.NoError(t, err)
+			require.Zero(t, leased, "round %d: rows still leased after Stop returned", i)
+		}
+	})
+}
+
+// TestConcurrentStop: a Stop called while another is shutting the
+// dispatcher down returns only when the in-flight attempt is recorded, as
+// the first does, so that either caller may close the store then.
+func TestConcurrentStop(t *testing.T) {
+	t.Parallel()
+	eachBackend(t, func(t *testing.T, be backend) {
+		b := setup(t, be, &webhook.Config{PollInterval: time.Millisecond})
+		b.subscribe(t, "slow")
+		b.rcv.SetDefault(webhooktest.Timeout(300 * time.Millisecond))
+		b.start(t)
+		b.publish(t, webhook.EventJobCreated, nil)
+		require.Eventually(t, func() bool { return b.rcv.InFlight() == 1 }, 10*time.Second, time.Millisecond)
+		returned := make(chan error, 2)
+		for range 2 {
+			go func() { returned <- b.d.Stop(context.Background()) }()
+		}
+		for _, which := range []string{"one Stop", "the other"} {
+			require.NoError(t, <-returned)
+			require.True(t, allSucceeded(t, b, 1), "the attempt is recorded when %s returns", which)
+		}
+	})
+}
+
 // TestPublishTxPostgres: deliveries published in the host's transaction
 // exist only if it commits (a transactional outbox).
 func TestPublishTxPostgres(t *testing.T) {

@@ -36,8 +36,11 @@ func (d *Dispatcher) deliver(ctx context.Context, j *job, fin *finisher) {
 	}
 	res := d.send(ctx, &attempt{webhook: w, eventID: row.EventID, eventType: row.EventType,
 		number: row.AttemptNumber, payload: row.Payload, timeout: timeout})
-	if ctx.Err() != nil {
-		d.release(j, ctx.Err()) // shutting down: not the endpoint's fault
+	if ctx.Err() != nil && res.StatusCode == 0 {
+		// Stop gave up on the attempt before the endpoint answered: not
+		// the endpoint's fault, and due again at once. An answer that did
+		// arrive is recorded, so that a 2xx is not sent again.
+		d.release(j, ctx.Err())
 		return
 	}
 	fin.add(d.finish(j, pol, res))

@@ -31,6 +31,9 @@ type Dispatcher struct {
 
 	mu      sync.Mutex
 	running *runner
+	// stopping is the runner a Stop is shutting down, for concurrent
+	// Stops to wait for.
+	stopping *runner
 }
 
 // New returns a Dispatcher on store. cfg may be nil; it is copied.

@@ -38,6 +38,8 @@ type runner struct {
 	stopping atomic.Bool
 	// fin records the workers' attempts in batches.
 	fin *finisher
+	// stopped is closed when Stop has recorded or released everything.
+	stopped chan struct{}
 }
 
 // job is one claimed row.
@@ -64,7 +66,7 @@ func (d *Dispatcher) Start(ctx context.Context) error {
 	workCtx, abort := context.WithCancel(context.Background())
 	places := d.cfg.Workers + d.cfg.BatchSize
 	r := &runner{stopClaiming: stopClaiming, abort: abort, jobs: make(chan *job, d.cfg.BatchSize),
-		slots: make(chan struct{}, places)}
+		slots: make(chan struct{}, places), stopped: make(chan struct{})}
 	for range places {
 		r.slots <- struct{}{}
 	}
@@ -92,35 +94,58 @@ func (d *Dispatcher) goLoop(r *runner, fn func()) {
 
 // Stop stops claiming, lets in-flight deliveries finish and records them,
 // and returns. If ctx ends first, in-flight attempts are cancelled and their
-// rows released (due again at once, for another worker or process). Stop on
-// a Dispatcher that was never started only closes idle connections.
+// rows released (due again at once, for another worker or process). A Stop
+// called while another is shutting the dispatcher down waits for it to
+// finish, so that every caller may close the store once Stop returns. Stop
+// on a Dispatcher that was never started only closes idle connections.
 func (d *Dispatcher) Stop(ctx context.Context) error {
 	d.mu.Lock()
-	r := d.running
-	d.running = nil
-	d.mu.Unlock()
+	r, other := d.running, d.stopping
 	if r != nil {
-		r.stopping.Store(true)
-		r.stopClaiming()
-		r.loops.Wait()
-		close(r.jobs)
-		done := make(chan struct{})
-		go func() { r.work.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-ctx.Done():
-			r.abort()
-			<-done
+		d.running, d.stopping = nil, r
+	}
+	d.mu.Unlock()
+	switch {
+	case r != nil:
+		r.shutDown(ctx)
+		d.mu.Lock()
+		if d.stopping == r {
+			d.stopping = nil
 		}
-		r.abort()
-		// Every attempt made is recorded before Stop returns, whatever
-		// ctx says: the requests were sent.
-		r.fin.close()
+		d.mu.Unlock()
+	case other != nil:
+		select {
+		case <-other.stopped:
+		case <-ctx.Done():
+			other.abort() // this caller's deadline ends the attempts too
+			<-other.stopped
+		}
 	}
 	if t, ok := d.cfg.Transport.(interface{ CloseIdleConnections() }); ok {
 		t.CloseIdleConnections()
 	}
 	return nil
+}
+
+// shutDown stops r's loops and workers (see [Dispatcher.Stop]).
+func (r *runner) shutDown(ctx context.Context) {
+	defer close(r.stopped)
+	r.stopping.Store(true)
+	r.stopClaiming()
+	r.loops.Wait()
+	close(r.jobs)
+	done := make(chan struct{})
+	go func() { r.work.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		r.abort()
+		<-done
+	}
+	r.abort()
+	// Every attempt made is recorded before Stop returns, whatever ctx
+	// says: the requests were sent.
+	r.fin.close()
 }
 
 // claimLoop leases due rows for free workers, then waits for a wake-up, a
@@ -183,13 +208,27 @@ func (d *Dispatcher) putSlots(r *runner, n int) {
 	}
 }
 
+// claimTimeout bounds one claim statement.
+const claimTimeout = 30 * time.Second
+
 // claim leases up to free rows and hands them to workers, returning unused
-// slots. It returns how many rows it claimed.
+// slots. It returns how many rows it claimed. Once started, a claim runs
+// to its end even if Stop cancels ctx meanwhile: a PostgreSQL server
+// commits the claim whether or not the client still waits for its rows, so
+// a cancelled claim would leave them leased under a claim ID nobody holds
+// until the lease expires. Rows that arrive after Stop are released by
+// the stopping workers.
 func (d *Dispatcher) claim(ctx context.Context, r *runner, free int) int {
+	if ctx.Err() != nil {
+		d.putSlots(r, free)
+		return 0
+	}
 	claimID := uuid.Must(uuid.NewV7())
-	rows, err := d.store.DeliveryClaim(ctx, &storage.DeliveryClaimParams{Now: d.now(), Limit: free,
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), claimTimeout)
+	defer cancel()
+	rows, err := d.store.DeliveryClaim(cctx, &storage.DeliveryClaimParams{Now: d.now(), Limit: free,
 		LeaseFor: d.cfg.Lease, ClaimID: claimID, PerWebhookLimit: d.cfg.PerSubscriptionLimit})
-	if err != nil && ctx.Err() == nil {
+	if err != nil {
 		d.cfg.Logger.Error("webhook: claim deliveries", "err", err)
 	}
 	at := time.Now()
