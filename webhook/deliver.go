@@ -61,7 +61,10 @@ func (d *Dispatcher) finish(j *job, pol retry.Policy, res *Result) *finishItem {
 	var dead *DeadLetter
 	if !res.OK() {
 		derr := deliveryError(row, res)
-		p.Status, p.ErrorMessage = storage.DeliveryFailed, derr.Reason()
+		// The reason quotes the endpoint (a certificate's names, an
+		// error's text): made storable, or PostgreSQL would refuse the
+		// row and the attempt would be made again and again.
+		p.Status, p.ErrorMessage = storage.DeliveryFailed, validText(derr.Reason())
 		dead = d.schedule(p, row, pol, res, derr)
 	}
 	return &finishItem{params: p, dead: dead}
@@ -88,7 +91,7 @@ func (d *Dispatcher) schedule(p *storage.DeliveryFinishParams, row *storage.Deli
 		return nil
 	}
 	p.Status = storage.DeliveryDLQ
-	p.DLQReason = fmt.Sprintf("%s (after %d attempts)", derr.Reason(), attempt)
+	p.DLQReason = fmt.Sprintf("%s (after %d attempts)", p.ErrorMessage, attempt)
 	return &DeadLetter{OrganizationID: row.OrganizationID, WebhookID: row.WebhookID, DeliveryID: row.ID,
 		EventID: row.EventID, EventType: row.EventType, Attempts: attempt, Reason: p.DLQReason}
 }

@@ -130,16 +130,11 @@ func readBody(body io.ReadCloser) (string, bool, error) {
 	return text, truncated || cut, nil
 }
 
-// storableText makes a body storable in a TEXT column: valid UTF-8 without
-// NUL bytes (each replaced by U+FFFD, which takes three bytes), cut at a
-// character boundary to at most ResponseBodyMax bytes. It reports whether
-// it cut.
+// storableText makes a body storable in a TEXT column (see validText), cut
+// at a character boundary to at most ResponseBodyMax bytes. It reports
+// whether it cut.
 func storableText(b []byte) (string, bool) {
-	s := string(b)
-	if !utf8.ValidString(s) {
-		s = strings.ToValidUTF8(s, "\uFFFD")
-	}
-	s = strings.ReplaceAll(s, "\x00", "\uFFFD")
+	s := validText(string(b))
 	if len(s) <= ResponseBodyMax {
 		return s, false
 	}
@@ -148,4 +143,14 @@ func storableText(b []byte) (string, bool) {
 		n--
 	}
 	return s[:n], true
+}
+
+// validText returns s as valid UTF-8 without NUL bytes, which PostgreSQL
+// refuses in TEXT: each NUL and each invalid sequence becomes U+FFFD
+// (three bytes).
+func validText(s string) string {
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "\uFFFD")
+	}
+	return strings.ReplaceAll(s, "\x00", "\uFFFD")
 }
