@@ -46,6 +46,12 @@ var blockedPrefixes = mustPrefixes(
 	"ff00::/8",       // multicast
 )
 
+// globalUnicast6 is the one IPv6 range allocated for global unicast. The
+// rest of the space (the IPv4-compatible ::/96 and SIIT ::ffff:0:0:0/96
+// forms, which embed any IPv4 address, metadata included, and reserved
+// ranges) is refused, whatever netip.Addr.IsGlobalUnicast says of it.
+var globalUnicast6 = netip.MustParsePrefix("2000::/3")
+
 func mustPrefixes(ss ...string) []netip.Prefix {
 	out := make([]netip.Prefix, len(ss))
 	for i, s := range ss {
@@ -87,6 +93,9 @@ func isPublic(addr netip.Addr) bool {
 	}
 	if addr.Is4In6() {
 		return isPublic(addr.Unmap())
+	}
+	if addr.Is6() && !globalUnicast6.Contains(addr) {
+		return false
 	}
 	if !addr.IsGlobalUnicast() || addr.IsPrivate() {
 		return false

@@ -18,7 +18,11 @@ func TestAddrAllowed(t *testing.T) {
 	blocked := []string{"127.0.0.1", "127.1.2.3", "10.0.0.1", "172.16.5.4", "192.168.1.1", "169.254.169.254",
 		"100.64.0.1", "0.0.0.0", "224.0.0.1", "255.255.255.255", "198.18.0.1", "192.0.2.1", "::1", "::",
 		"fe80::1", "fd00:ec2::254", "fc00::1", "ff02::1", "::ffff:127.0.0.1", "::ffff:10.0.0.1", "64:ff9b::a00:1",
-		"2001:db8::1", "2002:7f00:1::1"}
+		"2001:db8::1", "2002:7f00:1::1",
+		// IPv4-compatible and SIIT forms embed IPv4 (loopback, private,
+		// metadata); reserved IPv6 outside 2000::/3.
+		"::127.0.0.1", "::10.0.0.1", "::169.254.169.254", "::0.0.0.2", "::ffff:0:7f00:1", "::ffff:0:a00:1",
+		"4000::1", "1::1", "e000::1"}
 	for _, a := range blocked {
 		require.False(t, webhook.AddrAllowed(netip.MustParseAddr(a), nil), a)
 	}
