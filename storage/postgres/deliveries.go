@@ -5,8 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"iter"
 	"net/http"
-	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -65,13 +65,13 @@ func decodeHeader(b []byte) (http.Header, error) {
 // DeliveryInsert implements [storage.DeliveryStore]. Each row's webhook must
 // belong to the row's organization. A batch with a pending row notifies
 // [DeliveriesChannel] when it commits (see [Store.ListenDeliveries]). The
-// rows are written by one statement per insertChunk of them, so a batch
-// costs a few round trips rather than one per row.
+// rows are written by one statement per chunk of them (see insertChunks),
+// so a batch costs a few round trips rather than one per row.
 func (s *Store) DeliveryInsert(ctx context.Context, ps []*storage.DeliveryInsertParams) ([]*storage.Delivery, error) {
 	out := make([]*storage.Delivery, 0, len(ps))
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
 		now := s.Now()
-		for chunk := range slices.Chunk(ps, insertChunk) {
+		for chunk := range insertChunks(ps) {
 			ds, err := insertDeliveries(ctx, tx, chunk, now)
 			if err != nil {
 				return err
@@ -86,8 +86,34 @@ func (s *Store) DeliveryInsert(ctx context.Context, ps []*storage.DeliveryInsert
 	return out, nil
 }
 
-// insertChunk is the most rows one INSERT writes.
-const insertChunk = 500
+// insertChunk is the most rows one INSERT writes, and insertChunkBytes
+// the most payload bytes: a statement's parameters travel in one protocol
+// message, which pgx and the server limit to 1 GiB, and one event near the
+// 10 MB limit fanned out to a hundred subscriptions is that much.
+const (
+	insertChunk      = 500
+	insertChunkBytes = 64 << 20
+)
+
+// insertChunks splits ps into runs of at most insertChunk rows and
+// insertChunkBytes of payload (a larger row goes alone).
+func insertChunks(ps []*storage.DeliveryInsertParams) iter.Seq[[]*storage.DeliveryInsertParams] {
+	return func(yield func([]*storage.DeliveryInsertParams) bool) {
+		start, size := 0, 0
+		for i, p := range ps {
+			if i > start && (i-start == insertChunk || size+len(p.Payload) > insertChunkBytes) {
+				if !yield(ps[start:i]) {
+					return
+				}
+				start, size = i, 0
+			}
+			size += len(p.Payload)
+		}
+		if start < len(ps) {
+			yield(ps[start:])
+		}
+	}
+}
 
 // insertSQL writes one row per element of the arrays whose webhook ($3)
 // belongs to its organization ($2); the caller counts the rows returned
