@@ -437,3 +437,42 @@ func TestRetryPolicyFallback(t *testing.T) {
 		}, 20*time.Second, 20*time.Millisecond, "attempts until the DLQ")
 	})
 }
+
+// TestPublishPayloadText: event data is published as written (no HTML
+// escaping), and text jsonb cannot store is refused with the same error on
+// every store, before anything is written.
+func TestPublishPayloadText(t *testing.T) {
+	t.Parallel()
+	eachBackend(t, func(t *testing.T, be backend) {
+		b := setup(t, be, nil)
+		b.subscribe(t, "text")
+		rows, err := b.d.Publish(b.ctx, b.org, &webhook.Event{Type: webhook.EventJobCreated,
+			Data: map[string]string{"html": "<b>&</b>"}})
+		require.NoError(t, err)
+		require.Contains(t, string(rows[0].Payload), `<b>&</b>`, "not \\u003cb\\u003e")
+
+		for _, tt := range []struct {
+			name string
+			data any
+			ok   bool
+		}{
+			{"NUL in a Go string", map[string]string{"a": "x\x00y"}, false},
+			{"NUL escape", json.RawMessage(`{"a":"x\u0000y"}`), false},
+			{"lone high surrogate", json.RawMessage(`{"a":"\ud800"}`), false},
+			{"lone low surrogate", json.RawMessage(`["\udc00"]`), false},
+			{"high surrogate then other escape", json.RawMessage(`{"a":"\ud800\n"}`), false},
+			{"NUL in a key", json.RawMessage(`{"\u0000":1}`), false},
+			{"surrogate pair", json.RawMessage(`{"a":"\ud83d\ude00"}`), true},
+			{"escaped backslash before u0000", json.RawMessage(`{"a":"\\u0000"}`), true},
+			{"other escapes", json.RawMessage(`{"a":"\u00e9\t\"\/"}`), true},
+		} {
+			rows, err := b.d.Publish(b.ctx, b.org, &webhook.Event{Type: webhook.EventJobCreated, Data: tt.data})
+			if tt.ok {
+				require.NoError(t, err, tt.name)
+				require.Len(t, rows, 1, tt.name)
+				continue
+			}
+			require.ErrorIs(t, err, webhook.ErrPayloadUnstorable, tt.name)
+		}
+	})
+}

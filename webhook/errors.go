@@ -44,6 +44,11 @@ const (
 //lint:ignore ST1005 the spec words the message
 var ErrPayloadTooLarge = errors.New("Request payload too large (max 10 MB)")
 
+// ErrPayloadUnstorable is returned by the publish calls for event data
+// whose strings hold a NUL character (\u0000) or half of a surrogate pair
+// (\ud800 alone): PostgreSQL cannot store them, so no store accepts them.
+var ErrPayloadUnstorable = errors.New("webhook: event data contains \\u0000 or an unpaired surrogate, which cannot be stored; remove or replace them")
+
 // ErrUnknownEvent is returned when an event type is not in the catalog.
 var ErrUnknownEvent = errors.New("webhook: unknown event type")
 

@@ -1,9 +1,11 @@
 package webhook
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strconv"
 	"sync"
 	"time"
 )
@@ -158,15 +160,18 @@ func (c *Catalog) SamplePayload(name string, at time.Time) (json.RawMessage, err
 
 // encodePayload builds the {"event","timestamp","data"} body.
 func encodePayload(name string, at time.Time, data json.RawMessage) (json.RawMessage, error) {
-	b, err := json.Marshal(Payload{Event: name, Timestamp: at.UTC().Truncate(time.Millisecond), Data: data})
+	b, err := marshalJSON(Payload{Event: name, Timestamp: at.UTC().Truncate(time.Millisecond), Data: data})
 	if err != nil {
 		return nil, fmt.Errorf("webhook: encode payload: %w", err)
 	}
 	return b, nil
 }
 
-// eventData marshals an event's data.
+// eventData marshals an event's data. It refuses text a PostgreSQL jsonb
+// column cannot hold, whichever store is used, so that an event publishes
+// alike everywhere (see checkStorableJSON).
 func eventData(data any) (json.RawMessage, error) {
+	var b []byte
 	switch d := data.(type) {
 	case nil:
 		return json.RawMessage(`{}`), nil
@@ -174,11 +179,66 @@ func eventData(data any) (json.RawMessage, error) {
 		if !json.Valid(d) {
 			return nil, fmt.Errorf("webhook: event data is not valid JSON")
 		}
-		return d, nil
+		b = d
+	default:
+		var err error
+		if b, err = marshalJSON(data); err != nil {
+			return nil, fmt.Errorf("webhook: encode event data: %w", err)
+		}
 	}
-	b, err := json.Marshal(data)
-	if err != nil {
-		return nil, fmt.Errorf("webhook: encode event data: %w", err)
+	if err := checkStorableJSON(b); err != nil {
+		return nil, err
 	}
 	return b, nil
+}
+
+// marshalJSON is json.Marshal without HTML escaping: a receiver gets "<"
+// as it was published, not "\u003c", and such text does not grow six-fold
+// towards the payload limit.
+func marshalJSON(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
+// checkStorableJSON refuses valid JSON whose strings hold \u0000 or half of
+// a surrogate pair (\ud800 alone): jsonb cannot store either, and SQLite
+// would store what PostgreSQL refuses. b must be valid JSON, so a
+// backslash is always an escape inside a string and \u always has four
+// hex digits after it.
+func checkStorableJSON(b []byte) error {
+	for i := 0; i < len(b); i++ {
+		if b[i] != '\\' {
+			continue
+		}
+		if b[i+1] != 'u' {
+			i++ // a one-character escape, \\ included
+			continue
+		}
+		r := hex4(b[i+2 : i+6])
+		i += 5 // on the escape's last digit
+		switch {
+		case r == 0, r >= 0xdc00 && r <= 0xdfff:
+			return ErrPayloadUnstorable
+		case r >= 0xd800 && r <= 0xdbff:
+			if i+6 >= len(b) || b[i+1] != '\\' || b[i+2] != 'u' {
+				return ErrPayloadUnstorable
+			}
+			if lo := hex4(b[i+3 : i+7]); lo < 0xdc00 || lo > 0xdfff {
+				return ErrPayloadUnstorable
+			}
+			i += 6
+		}
+	}
+	return nil
+}
+
+// hex4 parses the four hex digits of a \u escape.
+func hex4(b []byte) uint64 {
+	n, _ := strconv.ParseUint(string(b), 16, 16)
+	return n
 }
