@@ -72,7 +72,9 @@ type Config struct {
 	// worker (default 4).
 	PerSubscriptionLimit int
 	// SecretOverlap is how long a regenerated secret keeps signing beside
-	// its successor (default 24 h).
+	// its successor (default 24 h; zero means the default). To replace a
+	// secret with no overlap, after a leak, use
+	// [Dispatcher.SubscriptionSecretRevoke].
 	SecretOverlap time.Duration
 	// ReapInterval is how often expired leases are returned (default 30 s).
 	ReapInterval time.Duration

@@ -198,6 +198,20 @@ func (d *Dispatcher) SubscriptionDelete(ctx context.Context, orgID, id uuid.UUID
 // can switch without losing deliveries. The result holds the new secret in
 // full, the only time it is shown.
 func (d *Dispatcher) SubscriptionSecretRegenerate(ctx context.Context, orgID, id uuid.UUID) (*Subscription, error) {
+	return d.regenerateSecret(ctx, orgID, id, d.cfg.SecretOverlap)
+}
+
+// SubscriptionSecretRevoke replaces the signing secret with no overlap: the
+// old secret, and a predecessor still signing, stop at once. It is for a
+// secret that leaked; receivers fail verification until they have the new
+// one. The result holds the new secret in full, the only time it is shown.
+func (d *Dispatcher) SubscriptionSecretRevoke(ctx context.Context, orgID, id uuid.UUID) (*Subscription, error) {
+	return d.regenerateSecret(ctx, orgID, id, 0)
+}
+
+// regenerateSecret replaces the secret; the old one signs for overlap (not
+// at all when it is 0).
+func (d *Dispatcher) regenerateSecret(ctx context.Context, orgID, id uuid.UUID, overlap time.Duration) (*Subscription, error) {
 	w, err := d.store.WebhookGet(ctx, orgID, id)
 	if err != nil {
 		return nil, err
@@ -206,12 +220,10 @@ func (d *Dispatcher) SubscriptionSecretRegenerate(ctx context.Context, orgID, id
 	if err != nil {
 		return nil, err
 	}
-	up := &storage.WebhookUpdateParams{OrganizationID: orgID, ID: id, Secret: &sec}
-	if d.cfg.SecretOverlap > 0 {
+	up := &storage.WebhookUpdateParams{OrganizationID: orgID, ID: id, Secret: &sec, PreviousSecret: ptr("")}
+	if overlap > 0 {
 		up.PreviousSecret = ptr(w.Secret)
-		up.PreviousSecretExpiresAt = ptr(d.now().Add(d.cfg.SecretOverlap))
-	} else {
-		up.PreviousSecret = ptr("")
+		up.PreviousSecretExpiresAt = ptr(d.now().Add(overlap))
 	}
 	w, err = d.store.WebhookUpdate(ctx, up)
 	d.forget(id)

@@ -60,6 +60,11 @@ func TestSubscriptionFieldRules(t *testing.T) {
 		p.URL = "https://example.com/" + strings.Repeat("a", 2048-len("https://example.com/"))
 		_, err := b.d.SubscriptionCreate(b.ctx, p)
 		require.NoError(t, err, "100-character name and 2048-character URL are accepted")
+		p = valid()
+		p.Name = "  " + strings.Repeat("m", 100) + "  "
+		created, err := b.d.SubscriptionCreate(b.ctx, p)
+		require.NoError(t, err, "the limit applies to the name as stored, trimmed")
+		require.Equal(t, strings.Repeat("m", 100), created.Name)
 
 		_, err = b.d.SubscriptionCreate(b.ctx, valid())
 		require.NoError(t, err)
@@ -176,5 +181,20 @@ func TestSubscriptionSecretRegenerate(t *testing.T) {
 		require.Equal(t, []string{independentInTime(rs.Secret, req.Body)}, req.Header.Values(webhook.HeaderSignature))
 		require.ErrorIs(t, webhook.Verify(s.Secret, req.Header, req.Body, verify), webhook.ErrInvalidSignature)
 		require.NoError(t, webhook.Verify(rs.Secret, req.Header, req.Body, verify))
+
+		// Revoking (after a leak) ends the old secret at once, with the
+		// overlap of a regeneration still running too.
+		_, err = b.d.SubscriptionSecretRegenerate(b.ctx, b.org, s.ID)
+		require.NoError(t, err)
+		rv, err := b.d.SubscriptionSecretRevoke(b.ctx, b.org, s.ID)
+		require.NoError(t, err)
+		require.Len(t, rv.Secret, 32)
+		require.Nil(t, rv.PreviousSecretExpiresAt)
+		_, err = b.d.TestSend(b.ctx, b.org, s.ID, nil)
+		require.NoError(t, err)
+		req = b.rcv.Requests()[2]
+		require.Equal(t, []string{independentInTime(rv.Secret, req.Body)}, req.Header.Values(webhook.HeaderSignature))
+		require.NoError(t, webhook.Verify(rv.Secret, req.Header, req.Body, verify))
+		require.ErrorIs(t, webhook.Verify(rs.Secret, req.Header, req.Body, verify), webhook.ErrInvalidSignature)
 	})
 }

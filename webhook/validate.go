@@ -39,7 +39,7 @@ func checkName(name string) string {
 	switch {
 	case strings.TrimSpace(name) == "":
 		return MsgNameRequired
-	case utf8.RuneCountInString(name) > NameMaxLen:
+	case utf8.RuneCountInString(strings.TrimSpace(name)) > NameMaxLen: // stored trimmed
 		return MsgNameTooLong
 	}
 	return ""
