@@ -52,8 +52,8 @@ type Delivery struct {
 
 // DeliveryInsertParams are the fields of a new delivery row. EventID
 // defaults to a new ID, AttemptNumber to 1 and Status to [DeliveryPending].
-// A non-empty IdempotencyKey already used for the same subscription is
-// [ErrConflict].
+// A row whose non-empty IdempotencyKey the same subscription already has,
+// stored or earlier in the batch, is skipped: neither written nor returned.
 type DeliveryInsertParams struct {
 	OrganizationID uuid.UUID
 	WebhookID      uuid.UUID
@@ -98,7 +98,11 @@ type DeliveryListParams struct {
 
 // DeliveryStore persists webhook delivery attempts.
 type DeliveryStore interface {
-	// DeliveryInsert writes delivery rows in one transaction: all or none.
+	// DeliveryInsert writes delivery rows in one transaction: all or none,
+	// except the rows skipped for their idempotency key (see
+	// [DeliveryInsertParams]); it returns the rows written, in the order
+	// of ps. A row whose webhook is not its organization's fails the batch
+	// with [ErrNotFound].
 	DeliveryInsert(ctx context.Context, ps []*DeliveryInsertParams) ([]*Delivery, error)
 	DeliveryGet(ctx context.Context, orgID, id uuid.UUID) (*Delivery, error)
 	DeliveryList(ctx context.Context, p *DeliveryListParams) (*Page[*Delivery], error)

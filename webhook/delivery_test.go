@@ -359,6 +359,12 @@ func TestPublish(t *testing.T) {
 		again, err := b.d.Publish(b.ctx, b.org, e)
 		require.NoError(t, err)
 		require.Empty(t, again, "a repeated idempotency key is a no-op")
+		mixed, err := b.d.PublishBatch(b.ctx, b.org, []*webhook.Event{e,
+			{Type: webhook.EventJobCreated, IdempotencyKey: "k-new"}, {Type: webhook.EventJobCreated}})
+		require.NoError(t, err)
+		require.Len(t, mixed, 4, "a batch skips the repeated key and writes the rest (two subscriptions each)")
+		require.Equal(t, []string{"k-new", "k-new", "", ""}, []string{mixed[0].IdempotencyKey,
+			mixed[1].IdempotencyKey, mixed[2].IdempotencyKey, mixed[3].IdempotencyKey})
 
 		batch, err := b.d.PublishBatch(b.ctx, b.org, []*webhook.Event{{Type: webhook.EventJobClosed}, {Type: webhook.EventUserCreated}})
 		require.NoError(t, err)

@@ -2,7 +2,6 @@ package webhook
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/google/uuid"
@@ -41,31 +40,13 @@ func (d *Dispatcher) PublishTx(ctx context.Context, tx Publisher, orgID uuid.UUI
 	if err != nil || len(rows) == 0 {
 		return nil, err
 	}
+	// One insert, one transaction: rows whose idempotency key a
+	// subscription already has are skipped by the store.
 	out, err := tx.DeliveryInsert(ctx, rows)
-	if errors.Is(err, storage.ErrConflict) {
-		out, err = insertEach(ctx, tx, rows)
-	}
 	if err != nil {
 		return nil, err
 	}
 	d.notify()
-	return out, nil
-}
-
-// insertEach inserts rows one by one, skipping those whose idempotency key
-// was already published.
-func insertEach(ctx context.Context, tx Publisher, rows []*storage.DeliveryInsertParams) ([]*storage.Delivery, error) {
-	var out []*storage.Delivery
-	for _, r := range rows {
-		ds, err := tx.DeliveryInsert(ctx, []*storage.DeliveryInsertParams{r})
-		switch {
-		case errors.Is(err, storage.ErrConflict) && r.IdempotencyKey != "":
-			continue
-		case err != nil:
-			return nil, err
-		}
-		out = append(out, ds...)
-	}
 	return out, nil
 }
 

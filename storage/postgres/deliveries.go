@@ -126,11 +126,19 @@ const insertSQL = `INSERT INTO webhook_deliveries
 	FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::text[], $8::int4[],
 		$9::timestamptz[], $10::text[]) AS u(id, org, webhook, event_id, event_type, payload, idem, attempt, next, status)
 	JOIN webhooks w ON w.organization_id = u.org AND w.id = u.webhook
+	ON CONFLICT DO NOTHING
 	RETURNING ` + deliveryCols
 
-// insertDeliveries writes ps in one statement and returns the rows in the
-// order of ps. A row whose webhook is not its organization's is
-// [storage.ErrNotFound] for the whole batch.
+// webhooksFoundSQL counts the distinct (organization, webhook) pairs of
+// the arrays that exist.
+const webhooksFoundSQL = `SELECT count(*), (SELECT count(*) FROM (SELECT DISTINCT * FROM unnest($1::uuid[], $2::uuid[])) p)
+	FROM (SELECT DISTINCT * FROM unnest($1::uuid[], $2::uuid[]) AS u(org, webhook)) u
+	JOIN webhooks w ON w.organization_id = u.org AND w.id = u.webhook`
+
+// insertDeliveries writes ps in one statement and returns the rows written
+// in the order of ps; rows whose idempotency key is taken are skipped. A
+// row whose webhook is not its organization's is [storage.ErrNotFound] for
+// the whole batch.
 func insertDeliveries(ctx context.Context, tx pgx.Tx, ps []*storage.DeliveryInsertParams, now time.Time) ([]*storage.Delivery, error) {
 	n := len(ps)
 	var (
@@ -161,15 +169,25 @@ func insertDeliveries(ctx context.Context, tx pgx.Tx, ps []*storage.DeliveryInse
 	if err != nil {
 		return nil, mapErr(err)
 	}
-	if len(ds) != n {
-		return nil, storage.ErrNotFound
+	if len(ds) < n {
+		// Skipped for their idempotency keys, or a webhook missing?
+		var found, pairs int
+		if err := tx.QueryRow(ctx, webhooksFoundSQL, orgs, webhooks).Scan(&found, &pairs); err != nil {
+			return nil, mapErr(err)
+		}
+		if found != pairs {
+			return nil, storage.ErrNotFound
+		}
 	}
-	byID := make(map[uuid.UUID]*storage.Delivery, n)
+	byID := make(map[uuid.UUID]*storage.Delivery, len(ds))
 	for _, d := range ds {
 		byID[d.ID] = d
 	}
-	for i := range ids {
-		ds[i] = byID[ids[i]]
+	ds = ds[:0]
+	for _, id := range ids {
+		if d, ok := byID[id]; ok {
+			ds = append(ds, d)
+		}
 	}
 	return ds, nil
 }

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 
 	"github.com/google/uuid"
 
@@ -32,7 +33,9 @@ func scanDelivery(r row) (*storage.Delivery, error) {
 }
 
 // DeliveryInsert implements [storage.DeliveryStore]. Each row's webhook must
-// belong to the row's organization.
+// belong to the row's organization. A row skipped for its idempotency key
+// (ON CONFLICT DO NOTHING) returns nothing, as a missing webhook does;
+// webhookExists tells them apart.
 func (s *Store) DeliveryInsert(ctx context.Context, ps []*storage.DeliveryInsertParams) ([]*storage.Delivery, error) {
 	out := make([]*storage.Delivery, 0, len(ps))
 	st, err := s.prepare(ctx, s.w, insertDeliverySQL)
@@ -48,10 +51,15 @@ func (s *Store) DeliveryInsert(ctx context.Context, ps []*storage.DeliveryInsert
 		now := ts(s.Now())
 		for _, p := range ps {
 			d, err := insertDelivery(ctx, stmt, p, now)
+			if errors.Is(err, storage.ErrNotFound) {
+				err = webhookExists(ctx, tx, p.OrganizationID, p.WebhookID)
+			}
 			if err != nil {
 				return err
 			}
-			out = append(out, d)
+			if d != nil {
+				out = append(out, d)
+			}
 		}
 		return nil
 	})
@@ -66,6 +74,7 @@ const insertDeliverySQL = `INSERT INTO webhook_deliveries
 	 delivered_at, next_retry_at, status, created_at)
 	SELECT ?1, w.organization_id, w.id, ?4, ?5, ?6, ?7, ?8, NULL, ?9, ?10, ?11
 	FROM webhooks w WHERE w.organization_id = ?2 AND w.id = ?3
+	ON CONFLICT DO NOTHING
 	RETURNING ` + deliveryCols
 
 func insertDelivery(ctx context.Context, stmt *sql.Stmt, p *storage.DeliveryInsertParams, now string) (*storage.Delivery, error) {
@@ -134,4 +143,20 @@ func timeRange(q *query.Builder, col string, r storage.TimeRange) {
 	if !r.Until.IsZero() {
 		q.Where(col+" < ?", ts(r.Until))
 	}
+}
+
+// webhookExists returns nil when the organization has the webhook (a row
+// that inserted nothing was skipped for its idempotency key), else
+// [storage.ErrNotFound].
+func webhookExists(ctx context.Context, tx *sql.Tx, orgID, id uuid.UUID) error {
+	var ok bool
+	err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM webhooks WHERE organization_id = ?1 AND id = ?2)`,
+		orgID, id).Scan(&ok)
+	switch {
+	case err != nil:
+		return mapErr(err)
+	case !ok:
+		return storage.ErrNotFound
+	}
+	return nil
 }

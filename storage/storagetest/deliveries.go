@@ -19,8 +19,8 @@ func deliveryTests() []test {
 		{"InsertDefaults", testDeliveryDefaults},
 		{"InsertBatchKeepsOrder", testDeliveryBatchOrder},
 		{"PayloadRoundTrip", testDeliveryPayload},
-		{"DuplicateIdempotencyKeyIsConflict", testDeliveryIdempotency},
-		{"BatchWithConflictInsertsNone", testDeliveryBatchAllOrNothing},
+		{"DuplicateIdempotencyKeyIsSkipped", testDeliveryIdempotency},
+		{"BatchSkipsTakenKeysMissingWebhookFails", testDeliveryBatchAllOrNothing},
 		{"UpdateAllFields", testDeliveryUpdate},
 		{"UpdateNilFieldsUnchanged", testDeliveryUpdateNil},
 		{"HeadersNilAndEmpty", testDeliveryHeadersNilEmpty},
@@ -176,8 +176,9 @@ func testDeliveryIdempotency(t *testing.T, b *bundle) {
 
 	p := deliveryParams(b.org, w.ID)
 	p.IdempotencyKey = d.IdempotencyKey
-	_, err := b.store.DeliveryInsert(b.ctx, []*storage.DeliveryInsertParams{p})
-	require.ErrorIs(t, err, storage.ErrConflict)
+	got, err := b.store.DeliveryInsert(b.ctx, []*storage.DeliveryInsertParams{p})
+	require.NoError(t, err)
+	require.Empty(t, got, "a taken key is skipped")
 
 	// Another subscription may use the key, and empty keys never conflict.
 	mustInsertDeliveries(t, b, b.org, w2.ID, 1, func(_ int, p *storage.DeliveryInsertParams) { p.IdempotencyKey = d.IdempotencyKey })
@@ -190,22 +191,29 @@ func testDeliveryBatchAllOrNothing(t *testing.T, b *bundle) {
 	w := mustCreateWebhook(t, b, b.org)
 	d := mustInsertDeliveries(t, b, b.org, w.ID, 1)[0]
 
-	fresh := deliveryParams(b.org, w.ID)
+	// A batch with a taken key and a key used twice writes the rest, in
+	// one transaction, and returns them in order.
+	fresh, plain := deliveryParams(b.org, w.ID), deliveryParams(b.org, w.ID)
+	plain.IdempotencyKey = ""
 	dup := deliveryParams(b.org, w.ID)
 	dup.IdempotencyKey = d.IdempotencyKey
-	_, err := b.store.DeliveryInsert(b.ctx, []*storage.DeliveryInsertParams{fresh, dup})
-	require.ErrorIs(t, err, storage.ErrConflict, "conflict with a stored row")
-	require.Equal(t, []uuid.UUID{d.ID}, listDeliveryIDs(t, b, &storage.DeliveryListParams{OrganizationID: b.org}))
-
 	twin := deliveryParams(b.org, w.ID)
 	twin.IdempotencyKey = fresh.IdempotencyKey
-	_, err = b.store.DeliveryInsert(b.ctx, []*storage.DeliveryInsertParams{fresh, twin})
-	require.ErrorIs(t, err, storage.ErrConflict, "conflict inside the batch")
-	require.Equal(t, []uuid.UUID{d.ID}, listDeliveryIDs(t, b, &storage.DeliveryListParams{OrganizationID: b.org}))
-
-	// The fresh key was not taken by the failed batches.
-	_, err = b.store.DeliveryInsert(b.ctx, []*storage.DeliveryInsertParams{fresh})
+	got, err := b.store.DeliveryInsert(b.ctx, []*storage.DeliveryInsertParams{dup, fresh, twin, plain})
 	require.NoError(t, err)
+	require.Len(t, got, 2)
+	require.Equal(t, fresh.IdempotencyKey, got[0].IdempotencyKey)
+	require.Empty(t, got[1].IdempotencyKey)
+	require.ElementsMatch(t, []uuid.UUID{d.ID, got[0].ID, got[1].ID},
+		listDeliveryIDs(t, b, &storage.DeliveryListParams{OrganizationID: b.org}))
+
+	// A missing webhook fails the whole batch: nothing is written.
+	lost := deliveryParams(b.org, uuid.New())
+	_, err = b.store.DeliveryInsert(b.ctx, []*storage.DeliveryInsertParams{deliveryParams(b.org, w.ID), lost})
+	require.ErrorIs(t, err, storage.ErrNotFound)
+	_, err = b.store.DeliveryInsert(b.ctx, []*storage.DeliveryInsertParams{dup, lost})
+	require.ErrorIs(t, err, storage.ErrNotFound, "also when the other rows are skipped")
+	require.Len(t, listDeliveryIDs(t, b, &storage.DeliveryListParams{OrganizationID: b.org}), 3)
 }
 
 var (
