@@ -22,7 +22,8 @@ import (
 const ResponseBodyMax = 64 << 10
 
 // drainMax is how much more of a response is read (and discarded) so that
-// the connection can be reused.
+// the connection can be reused; after a longer body the connection is
+// closed instead.
 const drainMax = 256 << 10
 
 // attempt is one HTTP delivery to make.
