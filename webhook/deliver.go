@@ -29,7 +29,15 @@ func (d *Dispatcher) deliver(ctx context.Context, j *job, fin *finisher) {
 		d.skip(ctx, j, fmt.Errorf("load subscription and policy: %w", err))
 		return
 	}
-	timeout := min(pol.AttemptTimeout, d.cfg.Lease-leaseMargin-time.Since(j.claimedAt))
+	if w.Status != storage.WebhookActive {
+		// Disabled since the claim (by an admin, or by a 410 to an
+		// earlier row): not sent, and not claimed again until enabled.
+		d.release(j, fmt.Errorf("subscription %s", w.Status))
+		return
+	}
+	// The attempt ends a margin before the lease, as the claim's clock
+	// counts it (the claim itself may have taken a while).
+	timeout := min(pol.AttemptTimeout, j.leaseEnd.Sub(d.now())-leaseMargin)
 	if timeout <= 0 {
 		d.release(j, errors.New("lease too short for an attempt"))
 		return

@@ -44,9 +44,11 @@ type runner struct {
 
 // job is one claimed row.
 type job struct {
-	row       *storage.Delivery
-	claimID   uuid.UUID
-	claimedAt time.Time
+	row     *storage.Delivery
+	claimID uuid.UUID
+	// leaseEnd is when the lease ends, by Config.Clock as the claim set
+	// it: another claimer may take the row from then on.
+	leaseEnd time.Time
 }
 
 // Start launches the delivery workers, the claim loop, the lease reaper
@@ -223,17 +225,16 @@ func (d *Dispatcher) claim(ctx context.Context, r *runner, free int) int {
 		d.putSlots(r, free)
 		return 0
 	}
-	claimID := uuid.Must(uuid.NewV7())
+	claimID, now := uuid.Must(uuid.NewV7()), d.now()
 	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), claimTimeout)
 	defer cancel()
-	rows, err := d.store.DeliveryClaim(cctx, &storage.DeliveryClaimParams{Now: d.now(), Limit: free,
+	rows, err := d.store.DeliveryClaim(cctx, &storage.DeliveryClaimParams{Now: now, Limit: free,
 		LeaseFor: d.cfg.Lease, ClaimID: claimID, PerWebhookLimit: d.cfg.PerSubscriptionLimit})
 	if err != nil {
 		d.cfg.Logger.Error("webhook: claim deliveries", "err", err)
 	}
-	at := time.Now()
 	for _, row := range rows {
-		r.jobs <- &job{row: row, claimID: claimID, claimedAt: at}
+		r.jobs <- &job{row: row, claimID: claimID, leaseEnd: now.Add(d.cfg.Lease)}
 	}
 	d.putSlots(r, free-len(rows))
 	return len(rows)
