@@ -41,6 +41,9 @@ type DLQStore interface {
 	DLQGet(ctx context.Context, orgID, id uuid.UUID) (*DLQEntry, error)
 	DLQList(ctx context.Context, p *DLQListParams) (*Page[*DLQEntry], error)
 	DLQDelete(ctx context.Context, orgID, id uuid.UUID) error
+	// DLQDeleteEvent deletes the entries of one event's deliveries to one
+	// subscription (a replay starts the event over) and returns how many.
+	DLQDeleteEvent(ctx context.Context, orgID, webhookID, eventID uuid.UUID) (int, error)
 	// DLQClear deletes an organization's entries (one subscription's when
 	// webhookID is not uuid.Nil) and returns how many.
 	DLQClear(ctx context.Context, orgID, webhookID uuid.UUID) (int, error)

@@ -482,3 +482,79 @@ func TestPublishPayloadText(t *testing.T) {
 		}
 	})
 }
+
+// TestReplayKeepsDLQConsistent: a replayed event leaves the DLQ (so Retry
+// All cannot send it again once delivered, and a failing replay has one
+// entry, not two); two retries of one entry at once start one chain; an
+// event with a retry pending is not replayed beside it; deleting a
+// subscription by a zero ID touches no dead letter.
+func TestReplayKeepsDLQConsistent(t *testing.T) {
+	t.Parallel()
+	eachBackend(t, func(t *testing.T, be backend) {
+		clk := newClock()
+		b := setup(t, be, fastConfig(clk, testPolicy(1)))
+		sub := b.subscribe(t, "dlq")
+		b.rcv.SetDefault(webhooktest.Fail(http.StatusBadRequest)) // straight to the DLQ
+		b.start(t)
+		dead := func() []*storage.DLQEntry {
+			page, err := b.d.DLQList(b.ctx, &storage.DLQListParams{OrganizationID: b.org, Limit: storage.LimitMax})
+			require.NoError(t, err)
+			return page.Items
+		}
+		evA := b.publish(t, webhook.EventJobCreated, map[string]int{"a": 1})[0].EventID
+		evB := b.publish(t, webhook.EventJobCreated, map[string]int{"b": 1})[0].EventID
+		require.Eventually(t, func() bool { return len(dead()) == 2 }, 10*time.Second, 5*time.Millisecond)
+
+		// A failing replay of A: one entry for A afterwards, not two.
+		first := b.chain(t, evA)[0]
+		_, err := b.d.DeliveryReplay(b.ctx, b.org, first.ID)
+		require.NoError(t, err)
+		b.waitChain(t, evA, 2)
+		require.Eventually(t, func() bool { return len(dead()) == 2 }, 10*time.Second, 5*time.Millisecond)
+
+		// A successful replay of A removes its entry: Retry All sends B only.
+		b.rcv.SetDefault(webhooktest.OK())
+		_, err = b.d.DeliveryReplay(b.ctx, b.org, first.ID)
+		require.NoError(t, err)
+		require.Equal(t, storage.DeliverySuccess, b.waitChain(t, evA, 3)[2].Status)
+		require.Len(t, dead(), 1)
+		n, err := b.d.DLQRetryAll(b.ctx, b.org, sub.ID)
+		require.NoError(t, err)
+		require.Equal(t, 1, n)
+		require.Equal(t, storage.DeliverySuccess, b.waitChain(t, evB, 2)[1].Status)
+		require.Len(t, b.chain(t, evA), 3, "A was not sent again")
+
+		// Two retries of one entry at once: one chain.
+		b.rcv.SetDefault(webhooktest.Fail(http.StatusBadRequest))
+		evC := b.publish(t, webhook.EventJobCreated, map[string]int{"c": 1})[0].EventID
+		require.Eventually(t, func() bool { return len(dead()) == 1 }, 10*time.Second, 5*time.Millisecond)
+		entry := dead()[0]
+		errs := make(chan error, 4)
+		for range 4 {
+			go func() { _, err := b.d.DLQRetry(b.ctx, b.org, entry.ID); errs <- err }()
+		}
+		ok := 0
+		for range 4 {
+			if err := <-errs; err == nil {
+				ok++
+			} else {
+				require.ErrorIs(t, err, storage.ErrNotFound)
+			}
+		}
+		require.Equal(t, 1, ok, "one retry replays")
+		b.waitChain(t, evC, 2)
+		require.Len(t, b.chain(t, evC), 2, "one new chain")
+
+		// A replay beside a pending retry is refused.
+		b.rcv.SetDefault(webhooktest.Fail(http.StatusServiceUnavailable)) // retried after 1 s
+		evD := b.publish(t, webhook.EventJobCreated, map[string]int{"d": 1})[0].EventID
+		b.waitNext(t, evD, 2)
+		_, err = b.d.DeliveryReplay(b.ctx, b.org, b.chain(t, evD)[0].ID)
+		require.ErrorIs(t, err, webhook.ErrReplayPending)
+
+		// Deleting by a zero ID is not found and leaves the DLQ alone.
+		before := len(dead())
+		require.ErrorIs(t, b.d.SubscriptionDelete(b.ctx, b.org, uuid.Nil), storage.ErrNotFound)
+		require.Len(t, dead(), before)
+	})
+}

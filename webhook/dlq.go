@@ -15,7 +15,9 @@ func (d *Dispatcher) DLQList(ctx context.Context, p *storage.DLQListParams) (*st
 }
 
 // DLQRetry replays a dead letter's delivery as a new attempt chain and
-// removes the entry. It returns the new pending row.
+// removes the entry. It returns the new pending row. The entry is taken
+// first: of two retries of one entry at once (a double click), one replays
+// and the other is [storage.ErrNotFound].
 func (d *Dispatcher) DLQRetry(ctx context.Context, orgID, entryID uuid.UUID) (*storage.Delivery, error) {
 	e, err := d.store.DLQGet(ctx, orgID, entryID)
 	if err != nil {
@@ -25,12 +27,17 @@ func (d *Dispatcher) DLQRetry(ctx context.Context, orgID, entryID uuid.UUID) (*s
 }
 
 func (d *Dispatcher) retryEntry(ctx context.Context, e *storage.DLQEntry) (*storage.Delivery, error) {
+	if err := d.store.DLQDelete(ctx, e.OrganizationID, e.ID); err != nil {
+		return nil, err // ErrNotFound: retried or deleted meanwhile
+	}
 	row, err := d.DeliveryReplay(ctx, e.OrganizationID, e.DeliveryID)
 	if err != nil {
+		// Put the entry back, so that the dead letter is not lost.
+		if _, aerr := d.store.DLQAdd(context.WithoutCancel(ctx), &storage.DLQAddParams{OrganizationID: e.OrganizationID,
+			WebhookID: e.WebhookID, DeliveryID: e.DeliveryID, Reason: e.Reason}); aerr != nil {
+			d.cfg.Logger.Error("webhook: restore a dead letter after a failed retry", "delivery", e.DeliveryID, "err", aerr)
+		}
 		return nil, err
-	}
-	if err := d.store.DLQDelete(ctx, e.OrganizationID, e.ID); err != nil && !errors.Is(err, storage.ErrNotFound) {
-		return row, err
 	}
 	return row, nil
 }
@@ -45,12 +52,18 @@ func (d *Dispatcher) DLQRetryAll(ctx context.Context, orgID, webhookID uuid.UUID
 	if err != nil {
 		return 0, err
 	}
-	for i, e := range entries {
-		if _, err := d.retryEntry(ctx, e); err != nil {
-			return i, err
+	n := 0
+	for _, e := range entries {
+		_, err := d.retryEntry(ctx, e)
+		switch {
+		case errors.Is(err, storage.ErrNotFound):
+			continue // retried or deleted meanwhile
+		case err != nil:
+			return n, err
 		}
+		n++
 	}
-	return len(entries), nil
+	return n, nil
 }
 
 // dlqEntries lists every entry of the queue, page by page.

@@ -49,6 +49,11 @@ var ErrPayloadTooLarge = errors.New("Request payload too large (max 10 MB)")
 // (\ud800 alone): PostgreSQL cannot store them, so no store accepts them.
 var ErrPayloadUnstorable = errors.New("webhook: event data contains \\u0000 or an unpaired surrogate, which cannot be stored; remove or replace them")
 
+// ErrReplayPending is returned by [Dispatcher.DeliveryReplay] for an event
+// whose latest attempt to the subscription is still pending: a retry is
+// already scheduled, and a replay beside it would deliver the event twice.
+var ErrReplayPending = errors.New("webhook: a retry of this delivery is already pending; wait for it, or for the dead letter queue")
+
 // ErrUnknownEvent is returned when an event type is not in the catalog.
 var ErrUnknownEvent = errors.New("webhook: unknown event type")
 

@@ -24,11 +24,21 @@ type ReplayParams struct {
 
 // DeliveryReplay sends a delivery again (ADMIN-INT-006): a new attempt
 // chain from attempt 1, with the same payload and the same event ID, so a
-// receiver that did process it can tell. It returns the new pending row.
+// receiver that did process it can tell. The event's dead letters for the
+// subscription go: the event starts over (a failing replay dead-letters it
+// again, once). While the event's latest attempt is still pending it is
+// [ErrReplayPending]. It returns the new pending row.
 func (d *Dispatcher) DeliveryReplay(ctx context.Context, orgID, deliveryID uuid.UUID) (*storage.Delivery, error) {
 	src, err := d.store.DeliveryGet(ctx, orgID, deliveryID)
 	if err != nil {
 		return nil, err
+	}
+	last, err := d.latestAttempt(ctx, src)
+	if err != nil {
+		return nil, err
+	}
+	if last.Status == storage.DeliveryPending {
+		return nil, ErrReplayPending
 	}
 	return d.replay(ctx, src)
 }
@@ -40,6 +50,10 @@ func (d *Dispatcher) replay(ctx context.Context, src *storage.Delivery) (*storag
 		return nil, err
 	}
 	d.notify()
+	if _, err := d.store.DLQDeleteEvent(ctx, src.OrganizationID, src.WebhookID, src.EventID); err != nil {
+		// The replay stands; the stale entry only shows until the next.
+		d.cfg.Logger.Warn("webhook: remove a replayed event's dead letters", "event", src.EventID, "err", err)
+	}
 	return rows[0], nil
 }
 

@@ -184,11 +184,9 @@ func (d *Dispatcher) SubscriptionEnable(ctx context.Context, orgID, id uuid.UUID
 }
 
 // SubscriptionDelete deletes a subscription with its delivery history and
-// dead letters.
+// dead letters (the store deletes them in one transaction). The DLQ entries of other
+// subscriptions are never touched, whatever id is.
 func (d *Dispatcher) SubscriptionDelete(ctx context.Context, orgID, id uuid.UUID) error {
-	if _, err := d.store.DLQClear(ctx, orgID, id); err != nil {
-		return err
-	}
 	defer d.forget(id)
 	return d.store.WebhookDelete(ctx, orgID, id)
 }

@@ -49,6 +49,12 @@ func (s *Store) DLQDelete(ctx context.Context, orgID, id uuid.UUID) error {
 	return execOne(ctx, s, `DELETE FROM webhook_dlq WHERE organization_id = ?1 AND id = ?2`, orgID, id)
 }
 
+// DLQDeleteEvent implements [storage.DLQStore].
+func (s *Store) DLQDeleteEvent(ctx context.Context, orgID, webhookID, eventID uuid.UUID) (int, error) {
+	return s.writeExec(ctx, `DELETE FROM webhook_dlq WHERE organization_id = ?1 AND webhook_id = ?2 AND delivery_id IN (
+		SELECT id FROM webhook_deliveries WHERE organization_id = ?1 AND webhook_id = ?2 AND event_id = ?3)`, orgID, webhookID, eventID)
+}
+
 // DLQClear implements [storage.DLQStore].
 func (s *Store) DLQClear(ctx context.Context, orgID, webhookID uuid.UUID) (int, error) {
 	q := query.New(query.Question)

@@ -17,6 +17,7 @@ func dlqTests() []test {
 		{"ListFilterWebhook", testDLQListWebhook},
 		{"ClearWebhookReturnsCount", testDLQClearWebhook},
 		{"ClearOrganizationReturnsCount", testDLQClearOrg},
+		{"DeleteEventKeepsOthers", testDLQDeleteEvent},
 	}
 }
 
@@ -188,4 +189,32 @@ func dlqPager() *pager {
 			return pageKeys(p, err, func(e *storage.DLQEntry) key { return key{e.AddedAt, e.ID} })
 		},
 	}
+}
+
+// testDLQDeleteEvent: the entries of one event's deliveries to one webhook
+// go; the event's entries for another webhook, other events' and another
+// organization's stay.
+func testDLQDeleteEvent(t *testing.T, b *bundle) {
+	w, w2, ow := mustCreateWebhook(t, b, b.org), mustCreateWebhook(t, b, b.org), mustCreateWebhook(t, b, b.other)
+	ev := uuid.New()
+	sameEvent := func(_ int, p *storage.DeliveryInsertParams) { p.EventID = ev }
+	chain := mustInsertDeliveries(t, b, b.org, w.ID, 2, sameEvent)
+	for _, d := range chain {
+		mustAddDLQ(t, b, b.org, w.ID, d.ID)
+	}
+	keep := []uuid.UUID{
+		mustAddDLQ(t, b, b.org, w2.ID, mustInsertDeliveries(t, b, b.org, w2.ID, 1, sameEvent)[0].ID).ID,
+		mustDeadLetter(t, b, b.org, w.ID, 1)[0].ID,
+		mustAddDLQ(t, b, b.other, ow.ID, mustInsertDeliveries(t, b, b.other, ow.ID, 1, sameEvent)[0].ID).ID,
+	}
+
+	n, err := b.store.DLQDeleteEvent(b.ctx, b.other, w.ID, ev)
+	require.NoError(t, err)
+	require.Zero(t, n, "another organization's call touches nothing")
+	n, err = b.store.DLQDeleteEvent(b.ctx, b.org, w.ID, ev)
+	require.NoError(t, err)
+	require.Equal(t, 2, n)
+	got := append(listDLQIDs(t, b, &storage.DLQListParams{OrganizationID: b.org}),
+		listDLQIDs(t, b, &storage.DLQListParams{OrganizationID: b.other})...)
+	require.ElementsMatch(t, keep, got)
 }
