@@ -134,6 +134,12 @@ func TestDeliveryRetryThenSuccess(t *testing.T) {
 		require.NoError(t, err)
 		require.Zero(t, st.Total, "nothing in the last 30 days")
 		require.Equal(t, rows[2].DeliveredAt, st.LastTriggeredAt, "last triggered however long ago")
+		for _, id := range []uuid.UUID{uuid.Nil, uuid.New()} {
+			_, err = b.d.SubscriptionStats(b.ctx, b.org, id)
+			require.ErrorIs(t, err, storage.ErrNotFound, "not a whole organization's figures")
+		}
+		_, err = b.d.SubscriptionStats(b.ctx, newOrg(), rows[0].WebhookID)
+		require.ErrorIs(t, err, storage.ErrNotFound, "another organization's subscription")
 	})
 }
 

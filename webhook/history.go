@@ -37,6 +37,9 @@ func (d *Dispatcher) DeliveryGet(ctx context.Context, orgID, id uuid.UUID) (*sto
 // SubscriptionStats returns the success rate over the last 30 days and the
 // last time the subscription was triggered.
 func (d *Dispatcher) SubscriptionStats(ctx context.Context, orgID, id uuid.UUID) (*Stats, error) {
+	if _, err := d.store.WebhookGet(ctx, orgID, id); err != nil {
+		return nil, err // another organization's, unknown, or the zero ID
+	}
 	st, err := d.store.DeliveryStats(ctx, orgID, id, d.now().Add(-StatsWindow))
 	if err != nil {
 		return nil, err

@@ -117,6 +117,12 @@ func TestVerify(t *testing.T) {
 		{"standard future", std(good, ts), &webhook.VerifyOpts{Now: func() time.Time { return now.Add(-6 * time.Minute) }}, body, webhook.ErrTimestamp},
 		{"standard within tolerance", std(good, ts), &webhook.VerifyOpts{Now: func() time.Time { return now.Add(4 * time.Minute) }}, body, nil},
 		{"standard bad timestamp", std(good, "soon"), opts, body, webhook.ErrTimestamp},
+		{"standard signed timestamp", std(good, "+"+ts), opts, body, webhook.ErrTimestamp},
+		{"standard second header line", func() http.Header {
+			h := std("v1,AAAA", ts)
+			h.Add("webhook-signature", good)
+			return h
+		}(), opts, body, nil},
 		{"intime ok", inTime(independentInTime(secret, body)), opts, body, nil},
 		{"intime wrong", inTime(independentInTime("other", body)), opts, body, webhook.ErrInvalidSignature},
 		{"intime list", inTime("sha256=00, " + independentInTime(secret, body)), opts, body, nil},
@@ -133,6 +139,11 @@ func TestVerify(t *testing.T) {
 		}
 	}
 	require.NoError(t, webhook.Verify("whsec_"+secret, std(good, ts), body, opts), "whsec_ prefix accepted")
+	for _, empty := range []string{"", "whsec_"} {
+		// Anyone can sign with an empty key; an unset secret must not pass.
+		forged := inTime(independentInTime("", body))
+		require.ErrorIs(t, webhook.Verify(empty, forged, body, opts), webhook.ErrEmptySecret, "secret %q", empty)
+	}
 	require.True(t, strings.HasPrefix(webhook.SignatureInTime(secret, body), "sha256="))
 }
 

@@ -33,6 +33,7 @@ func TestSubscriptionFieldRules(t *testing.T) {
 			{"url invalid", func(p *webhook.SubscriptionCreateParams) { p.URL = "not a url" }, webhook.FieldURL, "Please enter a valid HTTPS URL"},
 			{"url no host", func(p *webhook.SubscriptionCreateParams) { p.URL = "https://" }, webhook.FieldURL, "Please enter a valid HTTPS URL"},
 			{"url ftp", func(p *webhook.SubscriptionCreateParams) { p.URL = "ftp://example.com/x" }, webhook.FieldURL, "Please enter a valid HTTPS URL"},
+			{"url port", func(p *webhook.SubscriptionCreateParams) { p.URL = "https://example.com:99999/x" }, webhook.FieldURL, "Please enter a valid HTTPS URL"},
 			{"url http", func(p *webhook.SubscriptionCreateParams) { p.URL = "http://example.com/hook" }, webhook.FieldURL, "Webhook URLs must use HTTPS for security"},
 			{"url too long", func(p *webhook.SubscriptionCreateParams) {
 				p.URL = "https://example.com/" + strings.Repeat("a", 2048)
@@ -57,9 +58,9 @@ func TestSubscriptionFieldRules(t *testing.T) {
 
 		p := valid()
 		p.Name = strings.Repeat("n", 100)
-		p.URL = "https://example.com/" + strings.Repeat("a", 2048-len("https://example.com/"))
+		p.URL = "https://example.com/" + strings.Repeat("é", 2048-len("https://example.com/"))
 		_, err := b.d.SubscriptionCreate(b.ctx, p)
-		require.NoError(t, err, "100-character name and 2048-character URL are accepted")
+		require.NoError(t, err, "100-character name and 2048-character URL are accepted (characters, not bytes)")
 		p = valid()
 		p.Name = "  " + strings.Repeat("m", 100) + "  "
 		created, err := b.d.SubscriptionCreate(b.ctx, p)

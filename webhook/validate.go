@@ -3,6 +3,7 @@ package webhook
 import (
 	"errors"
 	"net/url"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -52,7 +53,7 @@ func checkURL(raw string) string {
 	if raw == "" {
 		return MsgURLRequired
 	}
-	if len(raw) > URLMaxLen {
+	if utf8.RuneCountInString(raw) > URLMaxLen {
 		return MsgURLTooLong
 	}
 	u, err := url.Parse(raw)
@@ -61,6 +62,11 @@ func checkURL(raw string) string {
 			return MsgURLNotHTTPS
 		}
 		return MsgURLInvalid
+	}
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return MsgURLInvalid
+		}
 	}
 	switch strings.ToLower(u.Scheme) {
 	case "https":

@@ -18,6 +18,9 @@ var (
 	ErrNoSignature      = errors.New("webhook: no signature header")
 	ErrInvalidSignature = errors.New("webhook: signature does not match")
 	ErrTimestamp        = errors.New("webhook: timestamp missing, malformed or outside the tolerance")
+	// ErrEmptySecret is returned for an empty secret, which anyone could
+	// sign with: configure the subscription's signing secret.
+	ErrEmptySecret = errors.New("webhook: empty secret; configure the subscription's signing secret")
 )
 
 // Scheme selects the signature scheme [Verify] checks.
@@ -63,6 +66,9 @@ func Verify(secret string, header http.Header, body []byte, opts *VerifyOpts) er
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	if inTimeKey(secret) == "" {
+		return ErrEmptySecret
+	}
 	hasStd := header.Get(HeaderWebhookSignature) != ""
 	switch {
 	case o.Scheme == SchemeStandard, o.Scheme == SchemeAny && hasStd:
@@ -90,13 +96,14 @@ func verifyInTime(secret string, header http.Header, body []byte) error {
 }
 
 func verifyStandard(secret string, header http.Header, body []byte, o *VerifyOpts) error {
-	id, sigs := header.Get(HeaderWebhookID), header.Get(HeaderWebhookSignature)
+	id, sigs := header.Get(HeaderWebhookID), strings.Join(header.Values(HeaderWebhookSignature), " ")
 	if id == "" || sigs == "" {
 		return ErrNoSignature
 	}
-	ts, err := strconv.ParseInt(header.Get(HeaderWebhookTimestamp), 10, 64)
-	if err != nil {
-		return ErrTimestamp
+	raw := header.Get(HeaderWebhookTimestamp)
+	ts, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil || raw == "" || raw[0] < '0' || raw[0] > '9' {
+		return ErrTimestamp // digits only, as the Standard Webhooks libraries
 	}
 	if d := o.Now().Sub(time.Unix(ts, 0)); d > o.Tolerance || d < -o.Tolerance {
 		return ErrTimestamp
