@@ -491,18 +491,34 @@ SELECT count(*) FROM released`
 // expired claims that still count rows are searched, which is rare work
 // (a process died, or an attempt outlived its lease). The rows are cleared
 // first and the counts deleted after, in the order a finish locks them
-// (row, then count), so that the two never wait for each other in a cycle.
+// (row, then count), so that the two never wait for each other in a cycle;
+// both read one snapshot (REPEATABLE READ), so that a count committed
+// between them (a claim made with an old Now) is left for the next pass
+// with its rows, not deleted without them.
 func (s *Store) DeliveryReapExpired(ctx context.Context, now time.Time) (int, error) {
 	now = now.UTC()
-	n, err := s.execCount(ctx, `UPDATE webhook_deliveries d SET claim_id = NULL, locked_until = NULL
-		FROM (SELECT claim_id, webhook_id FROM webhook_delivery_leases WHERE leased > 0 AND locked_until < $1) e
-		WHERE d.webhook_id = e.webhook_id AND d.claim_id = e.claim_id AND d.status = 'pending' AND d.locked_until < $1`, now)
-	if err != nil {
-		return n, err
+	var n int
+	reap := func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, reapRowsSQL, now)
+		if err != nil {
+			return mapErr(err)
+		}
+		n = int(tag.RowsAffected())
+		_, err = tx.Exec(ctx, `DELETE FROM webhook_delivery_leases WHERE locked_until < $1 OR leased <= 0`, now)
+		return mapErr(err)
 	}
-	_, err = s.execCount(ctx, `DELETE FROM webhook_delivery_leases WHERE locked_until < $1 OR leased <= 0`, now)
+	if s.db != s.pool { // in the caller's transaction: its isolation
+		return n, s.inTx(ctx, reap)
+	}
+	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead}, reap)
 	return n, err
 }
+
+// reapRowsSQL clears the leases of the rows of expired claims that still
+// count rows.
+const reapRowsSQL = `UPDATE webhook_deliveries d SET claim_id = NULL, locked_until = NULL
+	FROM (SELECT claim_id, webhook_id FROM webhook_delivery_leases WHERE leased > 0 AND locked_until < $1) e
+	WHERE d.webhook_id = e.webhook_id AND d.claim_id = e.claim_id AND d.status = 'pending' AND d.locked_until < $1`
 
 // DeliveryDeleteBefore implements [storage.DeliveryQueue]. Rows another
 // transaction has locked are left for the next call.

@@ -357,3 +357,64 @@ func TestLeaseCountsMatchLeases(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, pending, len(ds), "the reaped rows, and those the caps held back, are due")
 }
+
+// TestReapOneSnapshot: a claim committed while the reaper runs (here made
+// with a clock 8 minutes behind, so its lease has already ended by the
+// reaper's) keeps its lease count until a later pass reaps its rows with
+// it. The reaper's two statements used to read two snapshots: the second
+// deleted the new count, its rows stayed leased for good and a late
+// finish under that claim still succeeded.
+func TestReapOneSnapshot(t *testing.T) {
+	t.Parallel()
+	ring, err := newRing()
+	require.NoError(t, err)
+	_, dsn := pgtest.Schema(t)
+	s := newStore(t, dsn, ring)
+	pool := pgtest.PoolOn(t, dsn)
+	ctx := context.Background()
+	org := uuid.New()
+	wh, err := s.WebhookCreate(ctx, &storage.WebhookCreateParams{OrganizationID: org, Name: "reap",
+		URL: "https://example.com/h", Secret: "s", Events: []string{"job.created"}})
+	require.NoError(t, err)
+	for range 2 {
+		_, err = s.DeliveryInsert(ctx, []*storage.DeliveryInsertParams{{OrganizationID: org, WebhookID: wh.ID,
+			EventType: "job.created", Payload: json.RawMessage(`{}`)}})
+		require.NoError(t, err)
+	}
+	first, err := s.DeliveryClaim(ctx, &storage.DeliveryClaimParams{Now: queueNow, Limit: 1, LeaseFor: time.Minute,
+		ClaimID: uuid.New()})
+	require.NoError(t, err)
+	require.Len(t, first, 1)
+
+	// Hold the first row so that the reaper stops inside its transaction.
+	blocker, err := pool.Begin(ctx)
+	require.NoError(t, err)
+	_, err = blocker.Exec(ctx, `SELECT 1 FROM webhook_deliveries WHERE id = $1 FOR UPDATE`, first[0].ID)
+	require.NoError(t, err)
+	reaped := make(chan error, 1)
+	go func() {
+		_, err := s.DeliveryReapExpired(ctx, queueNow.Add(10*time.Minute))
+		reaped <- err
+	}()
+	require.Eventually(t, func() bool {
+		var waiting int
+		require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FROM pg_stat_activity
+			WHERE wait_event_type = 'Lock' AND query LIKE 'UPDATE webhook_deliveries d SET claim_id = NULL%'`).Scan(&waiting))
+		return waiting == 1
+	}, 10*time.Second, 5*time.Millisecond, "the reaper waits for the row")
+
+	late := uuid.New()
+	second, err := s.DeliveryClaim(ctx, &storage.DeliveryClaimParams{Now: queueNow.Add(2 * time.Minute), Limit: 1,
+		LeaseFor: time.Minute, ClaimID: late})
+	require.NoError(t, err)
+	require.Len(t, second, 1)
+	require.NoError(t, blocker.Rollback(ctx))
+	require.NoError(t, <-reaped)
+
+	n, err := s.DeliveryReapExpired(ctx, queueNow.Add(10*time.Minute))
+	require.NoError(t, err)
+	require.Equal(t, 1, n, "the next pass reaps the late claim's row")
+	_, err = s.DeliveryFinish(ctx, &storage.DeliveryFinishParams{OrganizationID: org, ID: second[0].ID, ClaimID: late,
+		Status: storage.DeliverySuccess})
+	require.ErrorIs(t, err, storage.ErrConflict, "a reaped claim cannot finish")
+}
