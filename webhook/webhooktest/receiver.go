@@ -45,10 +45,11 @@ func Fail(status int) Response {
 // Gone answers 410, which makes the sender disable the subscription.
 func Gone() Response { return Response{Status: http.StatusGone} }
 
-// TooMany answers 429 with a Retry-After of the given whole seconds.
+// TooMany answers 429 with a Retry-After of retryAfter in whole seconds,
+// rounded up (Retry-After has no fractions; 500 ms asks for 1 s, not 0).
 func TooMany(retryAfter time.Duration) Response {
 	h := http.Header{}
-	h.Set("Retry-After", strconv.Itoa(int(retryAfter/time.Second)))
+	h.Set("Retry-After", strconv.Itoa(int((retryAfter+time.Second-1)/time.Second)))
 	return Response{Status: http.StatusTooManyRequests, Header: h}
 }
 
@@ -293,8 +294,9 @@ func (r *Receiver) MaxInFlight() int {
 	return r.peak
 }
 
-// Wait blocks until at least n requests have arrived or ctx ends, and
-// reports whether they did.
+// Wait blocks until at least n requests have been answered (a request held
+// back by [Timeout] counts once its answer is written) or ctx ends, and
+// reports whether they were.
 func (r *Receiver) Wait(ctx context.Context, n int) bool {
 	for {
 		r.mu.Lock()
