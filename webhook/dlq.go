@@ -66,12 +66,22 @@ func (d *Dispatcher) DLQRetryAll(ctx context.Context, orgID, webhookID uuid.UUID
 	return n, nil
 }
 
-// dlqEntries lists every entry of the queue, page by page.
+// dlqEntries lists every entry of the queue.
 func (d *Dispatcher) dlqEntries(ctx context.Context, orgID, webhookID uuid.UUID) ([]*storage.DLQEntry, error) {
 	p := &storage.DLQListParams{OrganizationID: orgID, WebhookID: webhookID, Limit: storage.LimitMax}
-	var out []*storage.DLQEntry
+	return allPages(func(cursor string) (*storage.Page[*storage.DLQEntry], error) {
+		p.Cursor = cursor
+		return d.store.DLQList(ctx, p)
+	})
+}
+
+// allPages collects the items of every page of a listing, following the
+// cursors from the first page.
+func allPages[T any](list func(cursor string) (*storage.Page[T], error)) ([]T, error) {
+	var out []T
+	cursor := ""
 	for {
-		page, err := d.store.DLQList(ctx, p)
+		page, err := list(cursor)
 		if err != nil {
 			return nil, err
 		}
@@ -79,7 +89,7 @@ func (d *Dispatcher) dlqEntries(ctx context.Context, orgID, webhookID uuid.UUID)
 		if page.Next == "" {
 			return out, nil
 		}
-		p.Cursor = page.Next
+		cursor = page.Next
 	}
 }
 

@@ -103,18 +103,10 @@ func (d *Dispatcher) payload(e *Event) ([]byte, error) {
 // activeSubscribers lists an organization's active subscriptions to an
 // event type, every page.
 func activeSubscribers(ctx context.Context, st storage.WebhookStore, orgID uuid.UUID, event string) ([]*storage.Webhook, error) {
-	var out []*storage.Webhook
 	p := &storage.WebhookListParams{OrganizationID: orgID, Event: event,
 		Statuses: []storage.WebhookStatus{storage.WebhookActive}, Limit: storage.LimitMax}
-	for {
-		page, err := st.WebhookList(ctx, p)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, page.Items...)
-		if page.Next == "" {
-			return out, nil
-		}
-		p.Cursor = page.Next
-	}
+	return allPages(func(cursor string) (*storage.Page[*storage.Webhook], error) {
+		p.Cursor = cursor
+		return st.WebhookList(ctx, p)
+	})
 }

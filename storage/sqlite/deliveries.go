@@ -149,14 +149,21 @@ func timeRange(q *query.Builder, col string, r storage.TimeRange) {
 // that inserted nothing was skipped for its idempotency key), else
 // [storage.ErrNotFound].
 func webhookExists(ctx context.Context, tx *sql.Tx, orgID, id uuid.UUID) error {
-	var ok bool
-	err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM webhooks WHERE organization_id = ?1 AND id = ?2)`,
-		orgID, id).Scan(&ok)
+	ok, err := exists(ctx, tx, `SELECT EXISTS (SELECT 1 FROM webhooks WHERE organization_id = ?1 AND id = ?2)`, orgID, id)
 	switch {
 	case err != nil:
-		return mapErr(err)
+		return err
 	case !ok:
 		return storage.ErrNotFound
 	}
 	return nil
+}
+
+// exists runs a SELECT EXISTS (...) query in tx.
+func exists(ctx context.Context, tx *sql.Tx, query string, args ...any) (bool, error) {
+	var ok bool
+	if err := tx.QueryRowContext(ctx, query, args...).Scan(&ok); err != nil {
+		return false, mapErr(err)
+	}
+	return ok, nil
 }

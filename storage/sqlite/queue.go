@@ -202,13 +202,12 @@ func finishArgs(p *storage.DeliveryFinishParams, now time.Time) []any {
 // organization's ([storage.ErrNotFound]) or its lease is gone
 // ([storage.ErrConflict]).
 func leaseLost(ctx context.Context, tx *sql.Tx, orgID, id uuid.UUID) error {
-	var exists bool
-	err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM webhook_deliveries WHERE organization_id = ?1 AND id = ?2)`,
-		orgID, id).Scan(&exists)
+	ok, err := exists(ctx, tx, `SELECT EXISTS (SELECT 1 FROM webhook_deliveries WHERE organization_id = ?1 AND id = ?2)`,
+		orgID, id)
 	switch {
 	case err != nil:
-		return mapErr(err)
-	case !exists:
+		return err
+	case !ok:
 		return storage.ErrNotFound
 	}
 	return storage.ErrConflict
