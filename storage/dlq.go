@@ -42,8 +42,10 @@ type DLQStore interface {
 	DLQList(ctx context.Context, p *DLQListParams) (*Page[*DLQEntry], error)
 	DLQDelete(ctx context.Context, orgID, id uuid.UUID) error
 	// DLQDeleteEvent deletes the entries of one event's deliveries to one
-	// subscription (a replay starts the event over) and returns how many.
-	DLQDeleteEvent(ctx context.Context, orgID, webhookID, eventID uuid.UUID) (int, error)
+	// subscription (a replay starts the event over), except an entry of the
+	// delivery keep (the replay's own row, which may fail and be
+	// dead-lettered at once), and returns how many.
+	DLQDeleteEvent(ctx context.Context, orgID, webhookID, eventID, keep uuid.UUID) (int, error)
 	// DLQClear deletes an organization's entries (one subscription's when
 	// webhookID is not uuid.Nil) and returns how many.
 	DLQClear(ctx context.Context, orgID, webhookID uuid.UUID) (int, error)

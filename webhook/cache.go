@@ -64,3 +64,18 @@ func (d *Dispatcher) forget(id uuid.UUID) {
 	defer d.cache.mu.Unlock()
 	delete(d.cache.m, id)
 }
+
+// markDisabled makes this process's workers see w as disabled at once,
+// before the finisher records the 410 that disabled it: the rows of w
+// already claimed are then released, not sent to an endpoint that is gone.
+func (d *Dispatcher) markDisabled(w *storage.Webhook, pol retry.Policy, reason string) {
+	off := *w
+	off.Status, off.DisabledReason = storage.WebhookDisabled, reason
+	c := &d.cache
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil {
+		c.m = make(map[uuid.UUID]*cachedSubscription)
+	}
+	c.m[w.ID] = &cachedSubscription{webhook: &off, policy: pol, until: time.Now().Add(subscriptionCacheTTL)}
+}

@@ -156,6 +156,8 @@ func (c *Config) validate() error {
 		return errors.New("webhook: Config.Lease must be at least 2s")
 	case c.PollInterval < 0, c.ReapInterval < 0, c.Retention < 0:
 		return errors.New("webhook: Config intervals must not be negative")
+	case c.RetentionBatch < 0:
+		return errors.New("webhook: Config.RetentionBatch must not be negative")
 	case c.PerSubscriptionLimit < 0:
 		return errors.New("webhook: Config.PerSubscriptionLimit must not be negative")
 	case c.SecretOverlap < 0:

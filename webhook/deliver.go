@@ -51,7 +51,11 @@ func (d *Dispatcher) deliver(ctx context.Context, j *job, fin *finisher) {
 		d.release(j, ctx.Err())
 		return
 	}
-	fin.add(d.finish(j, pol, res))
+	it := d.finish(j, pol, res)
+	if it.params.DisableWebhook != "" {
+		d.markDisabled(w, pol, it.params.DisableWebhook)
+	}
+	fin.add(it)
 }
 
 // finish turns an attempt into what recording it writes, and schedules

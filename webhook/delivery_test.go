@@ -469,6 +469,7 @@ func TestPublishPayloadText(t *testing.T) {
 			ok   bool
 		}{
 			{"NUL in a Go string", map[string]string{"a": "x\x00y"}, false},
+			{"invalid UTF-8", json.RawMessage("{\"a\":\"\xff\"}"), false},
 			{"NUL escape", json.RawMessage(`{"a":"x\u0000y"}`), false},
 			{"lone high surrogate", json.RawMessage(`{"a":"\ud800"}`), false},
 			{"lone low surrogate", json.RawMessage(`["\udc00"]`), false},

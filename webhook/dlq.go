@@ -27,10 +27,15 @@ func (d *Dispatcher) DLQRetry(ctx context.Context, orgID, entryID uuid.UUID) (*s
 }
 
 func (d *Dispatcher) retryEntry(ctx context.Context, e *storage.DLQEntry) (*storage.Delivery, error) {
+	// Read the row while the entry still keeps retention off it.
+	src, err := d.store.DeliveryGet(ctx, e.OrganizationID, e.DeliveryID)
+	if err != nil {
+		return nil, err
+	}
 	if err := d.store.DLQDelete(ctx, e.OrganizationID, e.ID); err != nil {
 		return nil, err // ErrNotFound: retried or deleted meanwhile
 	}
-	row, err := d.DeliveryReplay(ctx, e.OrganizationID, e.DeliveryID)
+	row, err := d.replayIdle(ctx, src)
 	if err != nil {
 		// Put the entry back, so that the dead letter is not lost.
 		if _, aerr := d.store.DLQAdd(context.WithoutCancel(ctx), &storage.DLQAddParams{OrganizationID: e.OrganizationID,

@@ -45,9 +45,10 @@ const (
 var ErrPayloadTooLarge = errors.New("Request payload too large (max 10 MB)")
 
 // ErrPayloadUnstorable is returned by the publish calls for event data
-// whose strings hold a NUL character (\u0000) or half of a surrogate pair
-// (\ud800 alone): PostgreSQL cannot store them, so no store accepts them.
-var ErrPayloadUnstorable = errors.New("webhook: event data contains \\u0000 or an unpaired surrogate, which cannot be stored; remove or replace them")
+// that is not valid UTF-8 or whose strings hold a NUL character (\u0000)
+// or half of a surrogate pair (\ud800 alone): PostgreSQL cannot store
+// them, so no store accepts them.
+var ErrPayloadUnstorable = errors.New("webhook: event data contains invalid UTF-8, \\u0000 or an unpaired surrogate, which cannot be stored; remove or replace them")
 
 // ErrReplayPending is returned by [Dispatcher.DeliveryReplay] for an event
 // whose latest attempt to the subscription is still pending: a retry is

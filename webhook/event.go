@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // The event types of the spec (§6).
@@ -102,8 +104,8 @@ func NewCatalog(types ...EventType) *Catalog {
 
 // Register adds or replaces an event type. A nil Sample becomes {}.
 func (c *Catalog) Register(t EventType) error {
-	if t.Name == "" || len(t.Name) > 50 {
-		return fmt.Errorf("webhook: event type name must be 1 to 50 characters, got %q", t.Name)
+	if !validEventName(t.Name) {
+		return fmt.Errorf("webhook: event type name must be 1 to 50 printable characters, got %q", t.Name)
 	}
 	if len(t.Sample) == 0 {
 		t.Sample = json.RawMessage(`{}`)
@@ -186,6 +188,9 @@ func eventData(data any) (json.RawMessage, error) {
 			return nil, fmt.Errorf("webhook: encode event data: %w", err)
 		}
 	}
+	if !utf8.Valid(b) {
+		return nil, ErrPayloadUnstorable // json.Valid passes invalid UTF-8 in strings
+	}
 	if err := checkStorableJSON(b); err != nil {
 		return nil, err
 	}
@@ -241,4 +246,19 @@ func checkStorableJSON(b []byte) error {
 func hex4(b []byte) uint64 {
 	n, _ := strconv.ParseUint(string(b), 16, 16)
 	return n
+}
+
+// validEventName reports whether name is 1 to 50 characters of valid UTF-8
+// without control characters (it is stored in TEXT columns and shown).
+func validEventName(name string) bool {
+	n := utf8.RuneCountInString(name)
+	if name == "" || n > 50 || !utf8.ValidString(name) {
+		return false
+	}
+	for _, r := range name {
+		if unicode.IsControl(r) {
+			return false
+		}
+	}
+	return true
 }

@@ -33,6 +33,11 @@ func (d *Dispatcher) DeliveryReplay(ctx context.Context, orgID, deliveryID uuid.
 	if err != nil {
 		return nil, err
 	}
+	return d.replayIdle(ctx, src)
+}
+
+// replayIdle replays src unless its event's latest attempt is pending.
+func (d *Dispatcher) replayIdle(ctx context.Context, src *storage.Delivery) (*storage.Delivery, error) {
 	last, err := d.latestAttempt(ctx, src)
 	if err != nil {
 		return nil, err
@@ -43,6 +48,8 @@ func (d *Dispatcher) DeliveryReplay(ctx context.Context, orgID, deliveryID uuid.
 	return d.replay(ctx, src)
 }
 
+// replay starts src's event over: a new row, and the event's older dead
+// letters removed (the new row's own, should it fail at once, is kept).
 func (d *Dispatcher) replay(ctx context.Context, src *storage.Delivery) (*storage.Delivery, error) {
 	rows, err := d.store.DeliveryInsert(ctx, []*storage.DeliveryInsertParams{{OrganizationID: src.OrganizationID,
 		WebhookID: src.WebhookID, EventID: src.EventID, EventType: src.EventType, Payload: src.Payload}})
@@ -50,7 +57,7 @@ func (d *Dispatcher) replay(ctx context.Context, src *storage.Delivery) (*storag
 		return nil, err
 	}
 	d.notify()
-	if _, err := d.store.DLQDeleteEvent(ctx, src.OrganizationID, src.WebhookID, src.EventID); err != nil {
+	if _, err := d.store.DLQDeleteEvent(ctx, src.OrganizationID, src.WebhookID, src.EventID, rows[0].ID); err != nil {
 		// The replay stands; the stale entry only shows until the next.
 		d.cfg.Logger.Warn("webhook: remove a replayed event's dead letters", "event", src.EventID, "err", err)
 	}

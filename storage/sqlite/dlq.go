@@ -50,9 +50,9 @@ func (s *Store) DLQDelete(ctx context.Context, orgID, id uuid.UUID) error {
 }
 
 // DLQDeleteEvent implements [storage.DLQStore].
-func (s *Store) DLQDeleteEvent(ctx context.Context, orgID, webhookID, eventID uuid.UUID) (int, error) {
+func (s *Store) DLQDeleteEvent(ctx context.Context, orgID, webhookID, eventID, keep uuid.UUID) (int, error) {
 	return s.writeExec(ctx, `DELETE FROM webhook_dlq WHERE organization_id = ?1 AND webhook_id = ?2 AND delivery_id IN (
-		SELECT id FROM webhook_deliveries WHERE organization_id = ?1 AND webhook_id = ?2 AND event_id = ?3)`, orgID, webhookID, eventID)
+		SELECT id FROM webhook_deliveries WHERE organization_id = ?1 AND webhook_id = ?2 AND event_id = ?3 AND id <> ?4)`, orgID, webhookID, eventID, keep)
 }
 
 // DLQClear implements [storage.DLQStore].

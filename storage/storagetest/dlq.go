@@ -192,26 +192,28 @@ func dlqPager() *pager {
 }
 
 // testDLQDeleteEvent: the entries of one event's deliveries to one webhook
-// go; the event's entries for another webhook, other events' and another
-// organization's stay.
+// go, except the kept delivery's; the event's entries for another webhook,
+// other events' and another organization's stay.
 func testDLQDeleteEvent(t *testing.T, b *bundle) {
 	w, w2, ow := mustCreateWebhook(t, b, b.org), mustCreateWebhook(t, b, b.org), mustCreateWebhook(t, b, b.other)
 	ev := uuid.New()
 	sameEvent := func(_ int, p *storage.DeliveryInsertParams) { p.EventID = ev }
-	chain := mustInsertDeliveries(t, b, b.org, w.ID, 2, sameEvent)
+	chain := mustInsertDeliveries(t, b, b.org, w.ID, 3, sameEvent)
+	var entries []uuid.UUID
 	for _, d := range chain {
-		mustAddDLQ(t, b, b.org, w.ID, d.ID)
+		entries = append(entries, mustAddDLQ(t, b, b.org, w.ID, d.ID).ID)
 	}
 	keep := []uuid.UUID{
+		entries[2], // the kept delivery's
 		mustAddDLQ(t, b, b.org, w2.ID, mustInsertDeliveries(t, b, b.org, w2.ID, 1, sameEvent)[0].ID).ID,
 		mustDeadLetter(t, b, b.org, w.ID, 1)[0].ID,
 		mustAddDLQ(t, b, b.other, ow.ID, mustInsertDeliveries(t, b, b.other, ow.ID, 1, sameEvent)[0].ID).ID,
 	}
 
-	n, err := b.store.DLQDeleteEvent(b.ctx, b.other, w.ID, ev)
+	n, err := b.store.DLQDeleteEvent(b.ctx, b.other, w.ID, ev, uuid.Nil)
 	require.NoError(t, err)
 	require.Zero(t, n, "another organization's call touches nothing")
-	n, err = b.store.DLQDeleteEvent(b.ctx, b.org, w.ID, ev)
+	n, err = b.store.DLQDeleteEvent(b.ctx, b.org, w.ID, ev, chain[2].ID)
 	require.NoError(t, err)
 	require.Equal(t, 2, n)
 	got := append(listDLQIDs(t, b, &storage.DLQListParams{OrganizationID: b.org}),
