@@ -79,7 +79,7 @@ func (d *Dispatcher) finish(j *job, pol retry.Policy, res *Result) *finishItem {
 		p.Status, p.ErrorMessage = storage.DeliveryFailed, validText(derr.Reason())
 		dead = d.schedule(p, row, pol, res, derr)
 	}
-	return &finishItem{params: p, dead: dead}
+	return &finishItem{params: p, dead: dead, leaseEnd: j.leaseEnd}
 }
 
 // schedule decides what follows a failed attempt: the next attempt when

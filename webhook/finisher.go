@@ -2,6 +2,7 @@ package webhook
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/intimeos/integrations/storage"
@@ -22,6 +23,9 @@ type finishItem struct {
 	params *storage.DeliveryFinishParams
 	// dead, when set, is reported to Config.OnDeadLetter once recorded.
 	dead *DeadLetter
+	// leaseEnd is when the row's lease ends (Config.Clock): recording is
+	// worth retrying until then.
+	leaseEnd time.Time
 }
 
 // finisher records the workers' attempts in batches, one transaction
@@ -39,12 +43,14 @@ type finisher struct {
 	max  int
 	wait time.Duration
 	done chan struct{}
+	// quit ends retries of failed recordings (Stop).
+	quit chan struct{}
 }
 
 // startFinisher starts the goroutine that records results.
 func (d *Dispatcher) startFinisher() *finisher {
 	f := &finisher{d: d, in: make(chan *finishItem, d.cfg.BatchSize), max: d.cfg.BatchSize, wait: finishBatchWait,
-		done: make(chan struct{})}
+		done: make(chan struct{}), quit: make(chan struct{})}
 	go f.run()
 	return f
 }
@@ -52,9 +58,11 @@ func (d *Dispatcher) startFinisher() *finisher {
 // add queues a result; it blocks while the queue is full.
 func (f *finisher) add(it *finishItem) { f.in <- it }
 
-// close records every queued result and stops the finisher. No add may
-// follow or run concurrently.
+// close records every queued result (trying each once more at most, if
+// the store is failing) and stops the finisher. No add may follow or run
+// concurrently.
 func (f *finisher) close() {
+	close(f.quit)
 	close(f.in)
 	<-f.done
 }
@@ -92,16 +100,61 @@ func (f *finisher) run() {
 			batch = append(batch, it)
 		}
 		timer.Stop()
-		f.d.record(batch)
+		f.record(batch)
 		clear(batch)
 	}
 }
 
-// record writes a batch of results in one transaction; when the batch
-// fails as a whole, it records the results one by one. A result that
-// cannot be recorded is logged: its row stays leased until the reaper
-// returns it, and it is attempted again (at-least-once).
-func (d *Dispatcher) record(items []*finishItem) {
+// Retries of a recording that failed for want of the store: from
+// recordRetryFirst, doubling up to recordRetryMax, while the leases last.
+const (
+	recordRetryFirst = 50 * time.Millisecond
+	recordRetryMax   = 5 * time.Second
+)
+
+// record records a batch; the results that fail for want of the store (not
+// for their lease) are tried again, with growing pauses, until just before
+// their leases end or Stop. Recorded in time, an attempt is not made again
+// once the lease expires: a short outage of the store does not make every
+// attempt in flight reach its endpoint twice.
+func (f *finisher) record(items []*finishItem) {
+	pause := recordRetryFirst
+	for {
+		items = f.d.recordOnce(items)
+		if len(items) == 0 {
+			return
+		}
+		deadline := items[0].leaseEnd
+		for _, it := range items[1:] {
+			deadline = minTime(deadline, it.leaseEnd)
+		}
+		if !f.d.now().Add(pause + leaseMargin).Before(deadline) {
+			f.d.cfg.Logger.Error("webhook: giving up recording attempts; they will be made again after their leases",
+				"attempts", len(items))
+			return
+		}
+		select {
+		case <-f.quit:
+			f.d.recordOnce(items) // one last try on the way out
+			return
+		case <-time.After(pause):
+		}
+		pause = min(2*pause, recordRetryMax)
+	}
+}
+
+func minTime(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
+}
+
+// recordOnce writes a batch of results in one transaction; when the batch
+// fails as a whole, it records the results one by one. It returns the
+// results that could not be recorded for want of the store; a result whose
+// lease is gone is logged and dropped (another worker has the row).
+func (d *Dispatcher) recordOnce(items []*finishItem) []*finishItem {
 	ctx, cancel := context.WithTimeout(context.Background(), finishRecordTimeout)
 	defer cancel()
 	ps := make([]*storage.DeliveryFinishParams, len(items))
@@ -119,14 +172,21 @@ func (d *Dispatcher) record(items []*finishItem) {
 			_, errs[i] = d.store.DeliveryFinish(ctx, p)
 		}
 	}
+	var failed []*finishItem
 	for i, it := range items {
-		if errs[i] != nil {
+		switch {
+		case errs[i] == nil:
+			if it.dead != nil && d.cfg.OnDeadLetter != nil {
+				d.cfg.OnDeadLetter(ctx, it.dead)
+			}
+		case errors.Is(errs[i], storage.ErrConflict), errors.Is(errs[i], storage.ErrNotFound):
 			d.cfg.Logger.Warn("webhook: record attempt", "delivery", it.params.ID, "err", errs[i])
-			continue
-		}
-		if it.dead != nil && d.cfg.OnDeadLetter != nil {
-			d.cfg.OnDeadLetter(ctx, it.dead)
+		default:
+			failed = append(failed, it)
 		}
 	}
-	d.notify() // the recorded rows' leases are free: a capped claim may take more
+	if len(failed) < len(items) {
+		d.notify() // the recorded rows' leases are free: a capped claim may take more
+	}
+	return failed
 }
