@@ -116,7 +116,9 @@ func TestGoneStopsClaimedRows(t *testing.T) {
 			b.publish(t, webhook.EventJobCreated, nil)
 		}
 		b.start(t)
-		require.Eventually(t, func() bool { return released.n.Load() == 3 }, 10*time.Second, time.Millisecond,
+		// Released rows may be claimed and released again until the 410 is
+		// recorded; what matters is that none is sent.
+		require.Eventually(t, func() bool { return released.n.Load() >= 3 }, 10*time.Second, time.Millisecond,
 			"the three other claimed rows are released")
 		require.NoError(t, b.d.Stop(b.ctx))
 		require.Equal(t, 1, b.rcv.Count(), "one request to the gone endpoint")

@@ -86,7 +86,7 @@ func TestDisabledNotSent(t *testing.T) {
 		// One row in flight and three waiting for the worker (the cap is 4).
 		_, err := b.d.SubscriptionDisable(b.ctx, b.org, s.ID)
 		require.NoError(t, err)
-		require.Eventually(t, func() bool { return released.n.Load() == 3 }, 10*time.Second, time.Millisecond,
+		require.Eventually(t, func() bool { return released.n.Load() >= 3 }, 10*time.Second, time.Millisecond,
 			"the three waiting rows are released")
 		require.NoError(t, b.d.Stop(b.ctx))
 		require.Equal(t, 1, b.rcv.Count(), "nothing sent after the subscription was disabled")
