@@ -51,18 +51,27 @@ func racySetup(t *testing.T, be backend, cfg *webhook.Config) (*bundle, *racySto
 	return &bundle{d: d, store: st, rcv: rcv, org: uuid.New(), ctx: context.Background()}, st
 }
 
+// deadLettered starts a racy dispatcher whose endpoint refuses everything
+// (400, straight to the DLQ), publishes one event and waits for its dead
+// letter; it returns the event's first row.
+func deadLettered(t *testing.T, be backend, name string) (*bundle, *racyStore, *storage.Delivery) {
+	t.Helper()
+	b, st := racySetup(t, be, fastConfig(nil, testPolicy(1)))
+	b.subscribe(t, name)
+	b.rcv.SetDefault(webhooktest.Fail(http.StatusBadRequest))
+	b.start(t)
+	ev := b.publish(t, webhook.EventJobCreated, nil)[0].EventID
+	return b, st, b.waitChain(t, ev, 1)[0]
+}
+
 // TestReplayKeepsItsOwnDeadLetter: a replay that fails and is dead-lettered
 // before the replay removes the event's older entries keeps its own entry.
 // It used to be removed with them: a dead letter Retry All never saw.
 func TestReplayKeepsItsOwnDeadLetter(t *testing.T) {
 	t.Parallel()
 	eachBackend(t, func(t *testing.T, be backend) {
-		b, st := racySetup(t, be, fastConfig(nil, testPolicy(1)))
-		b.subscribe(t, "own")
-		b.rcv.SetDefault(webhooktest.Fail(http.StatusBadRequest))
-		b.start(t)
-		ev := b.publish(t, webhook.EventJobCreated, nil)[0].EventID
-		first := b.waitChain(t, ev, 1)[0]
+		b, st, first := deadLettered(t, be, "own")
+		ev := first.EventID
 		st.beforeDeleteEvent = func() { b.waitChain(t, ev, 2) } // the replay is dead-lettered first
 		_, err := b.d.DeliveryReplay(b.ctx, b.org, first.ID)
 		require.NoError(t, err)
@@ -80,12 +89,8 @@ func TestReplayKeepsItsOwnDeadLetter(t *testing.T) {
 func TestDLQRetryOutrunsRetention(t *testing.T) {
 	t.Parallel()
 	eachBackend(t, func(t *testing.T, be backend) {
-		b, st := racySetup(t, be, fastConfig(nil, testPolicy(1)))
-		b.subscribe(t, "pruned")
-		b.rcv.SetDefault(webhooktest.Fail(http.StatusBadRequest))
-		b.start(t)
-		ev := b.publish(t, webhook.EventJobCreated, nil)[0].EventID
-		b.waitChain(t, ev, 1)
+		b, st, first := deadLettered(t, be, "pruned")
+		ev := first.EventID
 		page, err := b.d.DLQList(b.ctx, &storage.DLQListParams{OrganizationID: b.org})
 		require.NoError(t, err)
 		require.Len(t, page.Items, 1)
