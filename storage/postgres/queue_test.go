@@ -418,3 +418,48 @@ func TestReapOneSnapshot(t *testing.T) {
 		Status: storage.DeliverySuccess})
 	require.ErrorIs(t, err, storage.ErrConflict, "a reaped claim cannot finish")
 }
+
+// TestDeleteWebhookBesideDeadLetter: deleting a subscription while the
+// finisher commits a dead letter for it succeeds and takes the entry with
+// it. The delete used to clear the entries and then delete the webhook;
+// the entry committed between the two failed it on a foreign key.
+func TestDeleteWebhookBesideDeadLetter(t *testing.T) {
+	t.Parallel()
+	ring, err := newRing()
+	require.NoError(t, err)
+	_, dsn := pgtest.Schema(t)
+	s := newStore(t, dsn, ring)
+	pool := pgtest.PoolOn(t, dsn)
+	ctx := context.Background()
+	org := uuid.New()
+	w, err := s.WebhookCreate(ctx, &storage.WebhookCreateParams{OrganizationID: org, Name: "gone",
+		URL: "https://example.com/h", Secret: "s", Events: []string{"job.created"}})
+	require.NoError(t, err)
+	_, err = s.DeliveryInsert(ctx, []*storage.DeliveryInsertParams{{OrganizationID: org, WebhookID: w.ID,
+		EventType: "job.created", Payload: json.RawMessage(`{}`)}})
+	require.NoError(t, err)
+	claim := uuid.New()
+	rows, err := s.DeliveryClaim(ctx, &storage.DeliveryClaimParams{Now: queueNow, Limit: 1, LeaseFor: time.Minute,
+		ClaimID: claim})
+	require.NoError(t, err)
+	require.Len(t, rows, 1)
+
+	tx, err := pool.Begin(ctx) // the finisher's transaction, not yet committed
+	require.NoError(t, err)
+	_, err = s.WithTx(tx).DeliveryFinish(ctx, &storage.DeliveryFinishParams{OrganizationID: org, ID: rows[0].ID,
+		ClaimID: claim, Status: storage.DeliveryDLQ, ErrorMessage: "boom", DLQReason: "boom (after 4 attempts)"})
+	require.NoError(t, err)
+	deleted := make(chan error, 1)
+	go func() { deleted <- s.WebhookDelete(ctx, org, w.ID) }()
+	require.Eventually(t, func() bool {
+		var waiting int
+		require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FROM pg_stat_activity
+			WHERE wait_event_type = 'Lock' AND query LIKE 'DELETE FROM webhooks%'`).Scan(&waiting))
+		return waiting == 1
+	}, 10*time.Second, 5*time.Millisecond, "the delete waits for the dead letter's transaction")
+	require.NoError(t, tx.Commit(ctx))
+	require.NoError(t, <-deleted)
+	var left int
+	require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FROM webhook_dlq`).Scan(&left))
+	require.Zero(t, left, "the dead letter went with its webhook")
+}

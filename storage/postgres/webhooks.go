@@ -108,19 +108,16 @@ func (s *Store) sealOptional(v *string) (*string, error) {
 }
 
 // WebhookDelete implements [storage.WebhookStore]. Its deliveries and
-// dead-letter entries go with it.
+// dead-letter entries go with it, by ON DELETE CASCADE (migration 0006):
+// in one statement, so that a dead letter committed meanwhile goes too
+// rather than failing the delete.
 func (s *Store) WebhookDelete(ctx context.Context, orgID, id uuid.UUID) error {
-	return s.inTx(ctx, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `DELETE FROM webhook_dlq WHERE organization_id = $1 AND webhook_id = $2`, orgID, id); err != nil {
-			return mapErr(err)
-		}
-		tag, err := tx.Exec(ctx, `DELETE FROM webhooks WHERE organization_id = $1 AND id = $2`, orgID, id)
-		if err != nil {
-			return mapErr(err)
-		}
-		if tag.RowsAffected() == 0 {
-			return storage.ErrNotFound
-		}
-		return nil
-	})
+	tag, err := s.db.Exec(ctx, `DELETE FROM webhooks WHERE organization_id = $1 AND id = $2`, orgID, id)
+	if err != nil {
+		return mapErr(err)
+	}
+	if tag.RowsAffected() == 0 {
+		return storage.ErrNotFound
+	}
+	return nil
 }
