@@ -21,11 +21,13 @@ const (
 	FieldEvents = "events"
 )
 
-// The spec's messages for the webhook form (§17), plus the two length limits
-// and the unknown event, which the spec does not word.
+// The spec's messages for the webhook form (§17), plus the two length
+// limits, a name that is not plain text and the unknown event, which the
+// spec does not word.
 const (
 	MsgNameRequired   = "Webhook name is required"
 	MsgNameTooLong    = "Webhook name must be at most 100 characters"
+	MsgNameInvalid    = "Webhook name must be plain text, without control characters"
 	MsgNameDuplicate  = "A webhook with this name already exists"
 	MsgURLRequired    = "Webhook URL is required"
 	MsgURLInvalid     = "Please enter a valid HTTPS URL"

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/intimeos/integrations/retry"
@@ -42,8 +43,25 @@ func checkName(name string) string {
 		return MsgNameRequired
 	case utf8.RuneCountInString(strings.TrimSpace(name)) > NameMaxLen: // stored trimmed
 		return MsgNameTooLong
+	case !plainText(name):
+		return MsgNameInvalid
 	}
 	return ""
+}
+
+// plainText reports whether s is valid UTF-8 without control characters:
+// text a TEXT column stores (PostgreSQL refuses NUL and invalid UTF-8) and
+// a screen shows.
+func plainText(s string) bool {
+	if !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			return false
+		}
+	}
+	return true
 }
 
 // checkURL applies the URL rules: required, at most 2048 characters, an
@@ -55,6 +73,9 @@ func checkURL(raw string) string {
 	}
 	if utf8.RuneCountInString(raw) > URLMaxLen {
 		return MsgURLTooLong
+	}
+	if !plainText(raw) {
+		return MsgURLInvalid
 	}
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" || u.Hostname() == "" || u.Opaque != "" {
