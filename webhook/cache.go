@@ -23,6 +23,9 @@ const subscriptionCacheTTL = time.Second
 type subscriptionCache struct {
 	mu sync.Mutex
 	m  map[uuid.UUID]*cachedSubscription
+	// epoch counts local changes: a read that a change overtook is not
+	// cached, so that the change applies at once.
+	epoch uint64
 }
 
 type cachedSubscription struct {
@@ -36,7 +39,7 @@ func (d *Dispatcher) lookup(ctx context.Context, orgID, id uuid.UUID) (*storage.
 	c := &d.cache
 	now := time.Now()
 	c.mu.Lock()
-	e := c.m[id]
+	e, epoch := c.m[id], c.epoch
 	c.mu.Unlock()
 	if e != nil && now.Before(e.until) && e.webhook.OrganizationID == orgID {
 		return e.webhook, e.policy, nil
@@ -51,6 +54,9 @@ func (d *Dispatcher) lookup(ctx context.Context, orgID, id uuid.UUID) (*storage.
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.epoch != epoch {
+		return w, pol, nil // something changed meanwhile: use it, but do not keep it
+	}
 	if c.m == nil || len(c.m) > 10000 {
 		c.m = make(map[uuid.UUID]*cachedSubscription)
 	}
@@ -58,11 +64,14 @@ func (d *Dispatcher) lookup(ctx context.Context, orgID, id uuid.UUID) (*storage.
 	return w, pol, nil
 }
 
-// forget drops a subscription from the cache after a local change.
+// forget drops a subscription from the cache after a local change, and
+// keeps a read already under way from caching what it found.
 func (d *Dispatcher) forget(id uuid.UUID) {
-	d.cache.mu.Lock()
-	defer d.cache.mu.Unlock()
-	delete(d.cache.m, id)
+	c := &d.cache
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.m, id)
+	c.epoch++
 }
 
 // markDisabled makes this process's workers see w as disabled at once,

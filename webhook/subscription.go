@@ -193,8 +193,10 @@ func (d *Dispatcher) SubscriptionDelete(ctx context.Context, orgID, id uuid.UUID
 
 // SubscriptionSecretRegenerate replaces the signing secret. The old one
 // keeps signing beside the new one for Config.SecretOverlap, so receivers
-// can switch without losing deliveries. The result holds the new secret in
-// full, the only time it is shown.
+// can switch without losing deliveries. Regenerating again while an old
+// secret still signs keeps that one (with its expiry) and replaces only the
+// current secret. The result holds the new secret in full, the only time
+// it is shown.
 func (d *Dispatcher) SubscriptionSecretRegenerate(ctx context.Context, orgID, id uuid.UUID) (*Subscription, error) {
 	return d.regenerateSecret(ctx, orgID, id, d.cfg.SecretOverlap)
 }
@@ -219,7 +221,14 @@ func (d *Dispatcher) regenerateSecret(ctx context.Context, orgID, id uuid.UUID, 
 		return nil, err
 	}
 	up := &storage.WebhookUpdateParams{OrganizationID: orgID, ID: id, Secret: &sec, PreviousSecret: ptr("")}
-	if overlap > 0 {
+	switch {
+	case overlap <= 0:
+	case len(liveSecrets(w, d.now())) > 1:
+		// Regenerated again within the overlap (a double click): the
+		// predecessor receivers have keeps signing until its own expiry;
+		// only the secret shown moments ago is replaced.
+		up.PreviousSecret, up.PreviousSecretExpiresAt = nil, nil
+	default:
 		up.PreviousSecret = ptr(w.Secret)
 		up.PreviousSecretExpiresAt = ptr(d.now().Add(overlap))
 	}

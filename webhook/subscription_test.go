@@ -187,19 +187,34 @@ func TestSubscriptionSecretRegenerate(t *testing.T) {
 		require.ErrorIs(t, webhook.Verify(s.Secret, req.Header, req.Body, verify), webhook.ErrInvalidSignature)
 		require.NoError(t, webhook.Verify(rs.Secret, req.Header, req.Body, verify))
 
+		// Regenerating twice within the overlap (a double click) keeps the
+		// secret receivers have, with its expiry.
+		r1, err := b.d.SubscriptionSecretRegenerate(b.ctx, b.org, s.ID)
+		require.NoError(t, err)
+		clk.Advance(time.Minute)
+		r2, err := b.d.SubscriptionSecretRegenerate(b.ctx, b.org, s.ID)
+		require.NoError(t, err)
+		require.Equal(t, r1.PreviousSecretExpiresAt, r2.PreviousSecretExpiresAt, "the predecessor's expiry stands")
+		_, err = b.d.TestSend(b.ctx, b.org, s.ID, nil)
+		require.NoError(t, err)
+		req = b.rcv.Requests()[2]
+		require.NoError(t, webhook.Verify(rs.Secret, req.Header, req.Body, verify), "the secret receivers had still verifies")
+		require.NoError(t, webhook.Verify(r2.Secret, req.Header, req.Body, verify))
+		require.ErrorIs(t, webhook.Verify(r1.Secret, req.Header, req.Body, verify), webhook.ErrInvalidSignature,
+			"the one shown a minute ago is replaced")
+
 		// Revoking (after a leak) ends the old secret at once, with the
 		// overlap of a regeneration still running too.
-		_, err = b.d.SubscriptionSecretRegenerate(b.ctx, b.org, s.ID)
-		require.NoError(t, err)
 		rv, err := b.d.SubscriptionSecretRevoke(b.ctx, b.org, s.ID)
 		require.NoError(t, err)
 		require.Len(t, rv.Secret, 32)
 		require.Nil(t, rv.PreviousSecretExpiresAt)
 		_, err = b.d.TestSend(b.ctx, b.org, s.ID, nil)
 		require.NoError(t, err)
-		req = b.rcv.Requests()[2]
+		req = b.rcv.Requests()[3]
 		require.Equal(t, []string{independentInTime(rv.Secret, req.Body)}, req.Header.Values(webhook.HeaderSignature))
 		require.NoError(t, webhook.Verify(rv.Secret, req.Header, req.Body, verify))
 		require.ErrorIs(t, webhook.Verify(rs.Secret, req.Header, req.Body, verify), webhook.ErrInvalidSignature)
+		require.ErrorIs(t, webhook.Verify(r2.Secret, req.Header, req.Body, verify), webhook.ErrInvalidSignature)
 	})
 }
