@@ -68,6 +68,10 @@ type WebhookUpdateParams struct {
 	Status                  *WebhookStatus
 	DisabledReason          *string
 	RetryPolicy             json.RawMessage
+	// IfUpdatedAt, when set, makes the update apply only while the
+	// subscription's UpdatedAt is still this (it was read at that
+	// version); otherwise it is [ErrConflict] and nothing changes.
+	IfUpdatedAt *time.Time
 }
 
 // WebhookListParams filters a list of subscriptions, newest first.

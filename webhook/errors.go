@@ -57,6 +57,12 @@ var ErrPayloadUnstorable = errors.New("webhook: event data contains invalid UTF-
 // already scheduled, and a replay beside it would deliver the event twice.
 var ErrReplayPending = errors.New("webhook: a retry of this delivery is already pending; wait for it, or for the dead letter queue")
 
+// ErrSecretChanged is returned by the secret regeneration calls when the
+// subscription changed between reading and writing it (another admin
+// regenerated at the same moment): no secret is shown that would never
+// sign.
+var ErrSecretChanged = errors.New("webhook: the subscription changed while its secret was being replaced; reload it and try again")
+
 // ErrUnknownEvent is returned when an event type is not in the catalog.
 var ErrUnknownEvent = errors.New("webhook: unknown event type")
 

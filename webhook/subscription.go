@@ -220,7 +220,8 @@ func (d *Dispatcher) regenerateSecret(ctx context.Context, orgID, id uuid.UUID, 
 	if err != nil {
 		return nil, err
 	}
-	up := &storage.WebhookUpdateParams{OrganizationID: orgID, ID: id, Secret: &sec, PreviousSecret: ptr("")}
+	up := &storage.WebhookUpdateParams{OrganizationID: orgID, ID: id, Secret: &sec, PreviousSecret: ptr(""),
+		IfUpdatedAt: &w.UpdatedAt}
 	switch {
 	case overlap <= 0:
 	case len(liveSecrets(w, d.now())) > 1:
@@ -234,6 +235,9 @@ func (d *Dispatcher) regenerateSecret(ctx context.Context, orgID, id uuid.UUID, 
 	}
 	w, err = d.store.WebhookUpdate(ctx, up)
 	d.forget(id)
+	if errors.Is(err, storage.ErrConflict) {
+		return nil, ErrSecretChanged // a secret shown now would never sign
+	}
 	if err != nil {
 		return nil, err
 	}

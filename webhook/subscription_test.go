@@ -1,10 +1,12 @@
 package webhook_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
 	"github.com/intimeos/integrations/retry"
@@ -216,5 +218,47 @@ func TestSubscriptionSecretRegenerate(t *testing.T) {
 		require.NoError(t, webhook.Verify(rv.Secret, req.Header, req.Body, verify))
 		require.ErrorIs(t, webhook.Verify(rs.Secret, req.Header, req.Body, verify), webhook.ErrInvalidSignature)
 		require.ErrorIs(t, webhook.Verify(r2.Secret, req.Header, req.Body, verify), webhook.ErrInvalidSignature)
+	})
+}
+
+// staleRead serves one stale read of a subscription: the one made before
+// another admin's regeneration.
+type staleRead struct {
+	storage.Store
+	stale *storage.Webhook
+}
+
+func (s *staleRead) WebhookGet(ctx context.Context, orgID, id uuid.UUID) (*storage.Webhook, error) {
+	if w := s.stale; w != nil {
+		s.stale = nil
+		return w, nil
+	}
+	return s.Store.WebhookGet(ctx, orgID, id)
+}
+
+// TestSecretRegenerateRace: of two regenerations that read the same
+// version, the later write fails with ErrSecretChanged instead of showing
+// a secret that never signs (the earlier one's would have been lost).
+func TestSecretRegenerateRace(t *testing.T) {
+	t.Parallel()
+	eachBackend(t, func(t *testing.T, be backend) {
+		st := &staleRead{Store: be.open(t)}
+		d, err := webhook.New(st, nil)
+		require.NoError(t, err)
+		org := newOrg()
+		s, err := d.SubscriptionCreate(t.Context(), &webhook.SubscriptionCreateParams{OrganizationID: org, Name: "race",
+			URL: "https://example.com/hook", Events: []string{webhook.EventJobCreated}})
+		require.NoError(t, err)
+		before, err := st.Store.WebhookGet(t.Context(), org, s.ID)
+		require.NoError(t, err)
+
+		first, err := d.SubscriptionSecretRegenerate(t.Context(), org, s.ID)
+		require.NoError(t, err)
+		st.stale = before // the other admin read before the first wrote
+		_, err = d.SubscriptionSecretRegenerate(t.Context(), org, s.ID)
+		require.ErrorIs(t, err, webhook.ErrSecretChanged)
+		now, err := st.Store.WebhookGet(t.Context(), org, s.ID)
+		require.NoError(t, err)
+		require.Equal(t, first.Secret, now.Secret, "the secret shown to the first admin signs")
 	})
 }

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -88,15 +89,22 @@ func (s *Store) WebhookUpdate(ctx context.Context, p *storage.WebhookUpdateParam
 		st := string(*p.Status)
 		status = &st
 	}
-	return s.scanWebhook(s.db.QueryRow(ctx, `UPDATE webhooks SET
+	w, err := s.scanWebhook(s.db.QueryRow(ctx, `UPDATE webhooks SET
 		name = COALESCE($3, name), url = COALESCE($4, url), secret = COALESCE($5, secret),
 		previous_secret = CASE WHEN $6::text IS NULL THEN previous_secret ELSE NULLIF($6::text, '') END,
 		previous_secret_expires_at = CASE WHEN $6::text = '' THEN NULL ELSE COALESCE($7, previous_secret_expires_at) END,
 		events = COALESCE($8, events), status = COALESCE($9, status),
 		disabled_reason = COALESCE($10, disabled_reason), retry_policy = COALESCE($11, retry_policy), updated_at = $12
-		WHERE organization_id = $1 AND id = $2 RETURNING `+webhookCols,
+		WHERE organization_id = $1 AND id = $2 AND ($13::timestamptz IS NULL OR updated_at = $13)
+		RETURNING `+webhookCols,
 		p.OrganizationID, p.ID, p.Name, p.URL, secret, prev, micro(p.PreviousSecretExpiresAt),
-		p.Events, status, p.DisabledReason, nullJSON(p.RetryPolicy), s.Now()))
+		p.Events, status, p.DisabledReason, nullJSON(p.RetryPolicy), s.Now(), micro(p.IfUpdatedAt)))
+	if errors.Is(err, storage.ErrNotFound) && p.IfUpdatedAt != nil {
+		if _, gerr := s.WebhookGet(ctx, p.OrganizationID, p.ID); gerr == nil {
+			return nil, storage.ErrConflict // changed since it was read
+		}
+	}
+	return w, err
 }
 
 // sealOptional seals a value that may be absent (nil) or cleared ("").

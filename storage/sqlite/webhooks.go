@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 
 	"github.com/google/uuid"
 
@@ -84,15 +85,21 @@ func (s *Store) WebhookUpdate(ctx context.Context, p *storage.WebhookUpdateParam
 	if p.Events != nil {
 		events = jsonArray(p.Events)
 	}
-	return writeRow(ctx, s, s.scanWebhook, `UPDATE webhooks SET
+	w, err := writeRow(ctx, s, s.scanWebhook, `UPDATE webhooks SET
 		name = COALESCE(?3, name), url = COALESCE(?4, url), secret = COALESCE(?5, secret),
 		previous_secret = CASE WHEN ?6 IS NULL THEN previous_secret ELSE NULLIF(?6, '') END,
 		previous_secret_expires_at = CASE WHEN ?6 = '' THEN NULL ELSE COALESCE(?7, previous_secret_expires_at) END,
 		events = COALESCE(?8, events), status = COALESCE(?9, status),
 		disabled_reason = COALESCE(?10, disabled_reason), retry_policy = COALESCE(?11, retry_policy), updated_at = ?12
-		WHERE organization_id = ?1 AND id = ?2 RETURNING `+webhookCols,
+		WHERE organization_id = ?1 AND id = ?2 AND (?13 IS NULL OR updated_at = ?13) RETURNING `+webhookCols,
 		p.OrganizationID, p.ID, p.Name, p.URL, secret, prev, tsPtr(p.PreviousSecretExpiresAt),
-		events, strPtr(p.Status), p.DisabledReason, jsonText(p.RetryPolicy), ts(s.Now()))
+		events, strPtr(p.Status), p.DisabledReason, jsonText(p.RetryPolicy), ts(s.Now()), tsPtr(p.IfUpdatedAt))
+	if errors.Is(err, storage.ErrNotFound) && p.IfUpdatedAt != nil {
+		if _, gerr := s.WebhookGet(ctx, p.OrganizationID, p.ID); gerr == nil {
+			return nil, storage.ErrConflict // changed since it was read
+		}
+	}
+	return w, err
 }
 
 // sealOptional seals a value that may be absent (nil) or cleared ("").

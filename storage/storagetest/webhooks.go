@@ -23,6 +23,7 @@ func webhookTests() []test {
 		{"UpdateAllFields", testWebhookUpdate},
 		{"UpdateNilFieldsUnchanged", testWebhookUpdateNil},
 		{"UpdateEmptyPreviousSecretClearsIt", testWebhookClearPreviousSecret},
+		{"UpdateIfUpdatedAt", testWebhookUpdateIfUpdatedAt},
 		{"DeleteThenGetNotFound", testWebhookDelete},
 		{"DeleteWithDeliveriesAndDLQ", testWebhookDeleteWithDeliveries},
 		{"OtherOrganizationNotFound", testWebhookIsolation},
@@ -360,4 +361,29 @@ func webhookPager() *pager {
 			return pageKeys(p, err, func(w *storage.Webhook) key { return key{w.CreatedAt, w.ID} })
 		},
 	}
+}
+
+// testWebhookUpdateIfUpdatedAt: an update made at the version read applies;
+// one made at a version since changed is ErrConflict and changes nothing;
+// an unknown subscription is still ErrNotFound.
+func testWebhookUpdateIfUpdatedAt(t *testing.T, b *bundle) {
+	w := mustCreateWebhook(t, b, b.org)
+	read := w.UpdatedAt
+	first, second := "first-secret", "second-secret"
+	got, err := b.store.WebhookUpdate(b.ctx, &storage.WebhookUpdateParams{OrganizationID: b.org, ID: w.ID,
+		Secret: &first, IfUpdatedAt: &read})
+	require.NoError(t, err)
+	require.Equal(t, first, got.Secret)
+	require.True(t, got.UpdatedAt.After(read), "the version moved on")
+
+	_, err = b.store.WebhookUpdate(b.ctx, &storage.WebhookUpdateParams{OrganizationID: b.org, ID: w.ID,
+		Secret: &second, IfUpdatedAt: &read})
+	require.ErrorIs(t, err, storage.ErrConflict, "a stale version")
+	now, err := b.store.WebhookGet(b.ctx, b.org, w.ID)
+	require.NoError(t, err)
+	require.Equal(t, first, now.Secret, "nothing changed")
+
+	_, err = b.store.WebhookUpdate(b.ctx, &storage.WebhookUpdateParams{OrganizationID: b.org, ID: uuid.New(),
+		Secret: &second, IfUpdatedAt: &read})
+	require.ErrorIs(t, err, storage.ErrNotFound)
 }
