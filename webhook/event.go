@@ -162,7 +162,9 @@ func (c *Catalog) SamplePayload(name string, at time.Time) (json.RawMessage, err
 
 // encodePayload builds the {"event","timestamp","data"} body.
 func encodePayload(name string, at time.Time, data json.RawMessage) (json.RawMessage, error) {
-	b, err := marshalJSON(Payload{Event: name, Timestamp: at.UTC().Truncate(time.Millisecond), Data: data})
+	// Whole seconds, "2024-12-04T10:30:00Z" as §12 shows: one fixed
+	// layout for receivers (with fractions, the width would vary).
+	b, err := marshalJSON(Payload{Event: name, Timestamp: at.UTC().Truncate(time.Second), Data: data})
 	if err != nil {
 		return nil, fmt.Errorf("webhook: encode payload: %w", err)
 	}

@@ -40,13 +40,17 @@ type attempt struct {
 type Result struct {
 	// URL is where it was sent.
 	URL string
-	// RequestHeaders are the headers sent, signatures included.
+	// RequestHeaders are the headers the dispatcher set, signatures
+	// included; the HTTP client adds Host, Content-Length and
+	// Accept-Encoding (a gzip answer is stored decompressed).
 	RequestHeaders http.Header
 	// StatusCode is the response status, 0 when there was no response.
 	StatusCode      int
 	ResponseHeaders http.Header
 	// ResponseBody is the response's first 64 KiB, as valid UTF-8.
-	ResponseBody      string
+	ResponseBody string
+	// ResponseTruncated reports a body longer than that, or one whose
+	// reading failed part way (the attempt's deadline, a reset).
 	ResponseTruncated bool
 	// Duration is from sending the request to reading the body.
 	Duration time.Duration
@@ -126,7 +130,7 @@ func readBody(body io.ReadCloser) (string, bool, error) {
 	}
 	text, cut := storableText(buf)
 	if err != nil && !errors.Is(err, io.EOF) {
-		return text, truncated || cut, err
+		return text, true, err // cut short (the deadline, a reset): not the whole body
 	}
 	return text, truncated || cut, nil
 }

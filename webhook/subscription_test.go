@@ -38,6 +38,7 @@ func TestSubscriptionFieldRules(t *testing.T) {
 			{"url port", func(p *webhook.SubscriptionCreateParams) { p.URL = "https://example.com:99999/x" }, webhook.FieldURL, "Please enter a valid HTTPS URL"},
 			{"url invalid UTF-8", func(p *webhook.SubscriptionCreateParams) { p.URL = "https://example.com/\xff" }, webhook.FieldURL, "Please enter a valid HTTPS URL"},
 			{"url NUL", func(p *webhook.SubscriptionCreateParams) { p.URL = "https://example.com/a\x00b" }, webhook.FieldURL, "Please enter a valid HTTPS URL"},
+			{"url credentials", func(p *webhook.SubscriptionCreateParams) { p.URL = "https://alice:pw@example.com/x" }, webhook.FieldURL, "Please enter a valid HTTPS URL"},
 			{"name NUL", func(p *webhook.SubscriptionCreateParams) { p.Name = "nul\x00name" }, webhook.FieldName, webhook.MsgNameInvalid},
 			{"name invalid UTF-8", func(p *webhook.SubscriptionCreateParams) { p.Name = "bad\xffname" }, webhook.FieldName, webhook.MsgNameInvalid},
 			{"url http", func(p *webhook.SubscriptionCreateParams) { p.URL = "http://example.com/hook" }, webhook.FieldURL, "Webhook URLs must use HTTPS for security"},

@@ -2,6 +2,7 @@ package webhook_test
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
@@ -84,4 +85,48 @@ func TestTestSendTimeout(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, retry.ClassTimeout, res.Outcome.Class)
 	require.Less(t, res.Duration, 5*time.Second, "the policy's per-attempt timeout applies")
+}
+
+// TestTestSendAnswerLimits: a body cut short by the attempt's deadline is
+// flagged as truncated, and response headers past ResponseHeaderMax fail
+// the attempt instead of going into the history (Go's default allows
+// 10 MiB per attempt).
+func TestTestSendAnswerLimits(t *testing.T) {
+	t.Parallel()
+	b := setup(t, backends[0], nil)
+	pol := retry.DefaultPolicy()
+	pol.AttemptTimeout = time.Second
+	trickle := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/trickle":
+			w.WriteHeader(http.StatusOK)
+			for i := 0; i < 100 && r.Context().Err() == nil; i++ {
+				_, _ = w.Write([]byte("x"))
+				w.(http.Flusher).Flush()
+				time.Sleep(50 * time.Millisecond)
+			}
+		case "/headers":
+			w.Header().Set("X-Big", strings.Repeat("h", 2*webhook.ResponseHeaderMax))
+			w.WriteHeader(http.StatusOK)
+		}
+	}))
+	trickle.TLS = b.rcv.Server.TLS
+	trickle.StartTLS()
+	t.Cleanup(trickle.Close)
+	send := func(path string) *webhook.Result {
+		s, err := b.d.SubscriptionCreate(b.ctx, &webhook.SubscriptionCreateParams{OrganizationID: b.org, Name: path,
+			URL: trickle.URL + path, Events: []string{webhook.EventJobCreated}, RetryPolicy: &pol})
+		require.NoError(t, err)
+		res, err := b.d.TestSend(b.ctx, b.org, s.ID, nil)
+		require.NoError(t, err)
+		return res
+	}
+	res := send("/trickle")
+	require.Equal(t, 200, res.StatusCode)
+	require.True(t, res.ResponseTruncated, "cut by the deadline: %d bytes", len(res.ResponseBody))
+	require.Less(t, len(res.ResponseBody), 100)
+
+	res = send("/headers")
+	require.Zero(t, res.StatusCode, "no answer kept")
+	require.Error(t, res.Err())
 }

@@ -9,6 +9,10 @@ import (
 	"time"
 )
 
+// ResponseHeaderMax is the most response header bytes the default
+// transport accepts: 64 KiB. A larger answer fails the attempt.
+const ResponseHeaderMax = 64 << 10
+
 // TransportOpts configure [NewTransport]; nil means all defaults.
 type TransportOpts struct {
 	// AllowAddrs are ranges the SSRF guard lets through (development and
@@ -52,6 +56,10 @@ func NewTransport(opts *TransportOpts) *http.Transport {
 		TLSHandshakeTimeout:   10 * time.Second,
 		ExpectContinueTimeout: time.Second,
 		ResponseHeaderTimeout: 0,
+		// Response headers are kept in the history like the body, which
+		// is cut at 64 KiB: an endpoint may not send more (Go's default
+		// is 10 MiB, per attempt). HTTP/2 takes the same limit.
+		MaxResponseHeaderBytes: ResponseHeaderMax,
 	}
 	if opts.TLSConfig != nil {
 		tr.TLSClientConfig = opts.TLSConfig.Clone()

@@ -84,6 +84,11 @@ func checkURL(raw string) string {
 		}
 		return MsgURLInvalid
 	}
+	if u.User != nil {
+		// A password would be stored and shown in the clear; endpoints
+		// authenticate deliveries by their signatures.
+		return MsgURLInvalid
+	}
 	if p := u.Port(); p != "" {
 		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
 			return MsgURLInvalid
