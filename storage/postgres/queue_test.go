@@ -358,6 +358,43 @@ func TestLeaseCountsMatchLeases(t *testing.T) {
 	require.Equal(t, pending, len(ds), "the reaped rows, and those the caps held back, are due")
 }
 
+// lockScene is a store on a fresh schema with a second pool for holding
+// locks, and one organization's webhook with n queued rows.
+type lockScene struct {
+	s    *postgres.Store
+	pool *pgxpool.Pool
+	org  uuid.UUID
+	wh   *storage.Webhook
+}
+
+func newLockScene(t *testing.T, n int) *lockScene {
+	t.Helper()
+	ring, err := newRing()
+	require.NoError(t, err)
+	_, dsn := pgtest.Schema(t)
+	sc := &lockScene{s: newStore(t, dsn, ring), pool: pgtest.PoolOn(t, dsn), org: uuid.New()}
+	sc.wh, err = sc.s.WebhookCreate(context.Background(), &storage.WebhookCreateParams{OrganizationID: sc.org,
+		Name: "scene", URL: "https://example.com/h", Secret: "s", Events: []string{"job.created"}})
+	require.NoError(t, err)
+	for range n {
+		_, err = sc.s.DeliveryInsert(context.Background(), []*storage.DeliveryInsertParams{{OrganizationID: sc.org,
+			WebhookID: sc.wh.ID, EventType: "job.created", Payload: json.RawMessage(`{}`)}})
+		require.NoError(t, err)
+	}
+	return sc
+}
+
+// waitForLock waits until a statement starting with prefix waits on a lock.
+func (sc *lockScene) waitForLock(t *testing.T, prefix, why string) {
+	t.Helper()
+	require.Eventually(t, func() bool {
+		var waiting int
+		require.NoError(t, sc.pool.QueryRow(context.Background(), `SELECT count(*) FROM pg_stat_activity
+			WHERE wait_event_type = 'Lock' AND query LIKE $1`, prefix+"%").Scan(&waiting))
+		return waiting == 1
+	}, 10*time.Second, 5*time.Millisecond, why)
+}
+
 // TestReapOneSnapshot: a claim committed while the reaper runs (here made
 // with a clock 8 minutes behind, so its lease has already ended by the
 // reaper's) keeps its lease count until a later pass reaps its rows with
@@ -366,21 +403,8 @@ func TestLeaseCountsMatchLeases(t *testing.T) {
 // finish under that claim still succeeded.
 func TestReapOneSnapshot(t *testing.T) {
 	t.Parallel()
-	ring, err := newRing()
-	require.NoError(t, err)
-	_, dsn := pgtest.Schema(t)
-	s := newStore(t, dsn, ring)
-	pool := pgtest.PoolOn(t, dsn)
-	ctx := context.Background()
-	org := uuid.New()
-	wh, err := s.WebhookCreate(ctx, &storage.WebhookCreateParams{OrganizationID: org, Name: "reap",
-		URL: "https://example.com/h", Secret: "s", Events: []string{"job.created"}})
-	require.NoError(t, err)
-	for range 2 {
-		_, err = s.DeliveryInsert(ctx, []*storage.DeliveryInsertParams{{OrganizationID: org, WebhookID: wh.ID,
-			EventType: "job.created", Payload: json.RawMessage(`{}`)}})
-		require.NoError(t, err)
-	}
+	sc := newLockScene(t, 2)
+	s, pool, org, ctx := sc.s, sc.pool, sc.org, context.Background()
 	first, err := s.DeliveryClaim(ctx, &storage.DeliveryClaimParams{Now: queueNow, Limit: 1, LeaseFor: time.Minute,
 		ClaimID: uuid.New()})
 	require.NoError(t, err)
@@ -396,12 +420,7 @@ func TestReapOneSnapshot(t *testing.T) {
 		_, err := s.DeliveryReapExpired(ctx, queueNow.Add(10*time.Minute))
 		reaped <- err
 	}()
-	require.Eventually(t, func() bool {
-		var waiting int
-		require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FROM pg_stat_activity
-			WHERE wait_event_type = 'Lock' AND query LIKE 'UPDATE webhook_deliveries d SET claim_id = NULL%'`).Scan(&waiting))
-		return waiting == 1
-	}, 10*time.Second, 5*time.Millisecond, "the reaper waits for the row")
+	sc.waitForLock(t, "UPDATE webhook_deliveries d SET claim_id = NULL", "the reaper waits for the row")
 
 	late := uuid.New()
 	second, err := s.DeliveryClaim(ctx, &storage.DeliveryClaimParams{Now: queueNow.Add(2 * time.Minute), Limit: 1,
@@ -425,19 +444,8 @@ func TestReapOneSnapshot(t *testing.T) {
 // the entry committed between the two failed it on a foreign key.
 func TestDeleteWebhookBesideDeadLetter(t *testing.T) {
 	t.Parallel()
-	ring, err := newRing()
-	require.NoError(t, err)
-	_, dsn := pgtest.Schema(t)
-	s := newStore(t, dsn, ring)
-	pool := pgtest.PoolOn(t, dsn)
-	ctx := context.Background()
-	org := uuid.New()
-	w, err := s.WebhookCreate(ctx, &storage.WebhookCreateParams{OrganizationID: org, Name: "gone",
-		URL: "https://example.com/h", Secret: "s", Events: []string{"job.created"}})
-	require.NoError(t, err)
-	_, err = s.DeliveryInsert(ctx, []*storage.DeliveryInsertParams{{OrganizationID: org, WebhookID: w.ID,
-		EventType: "job.created", Payload: json.RawMessage(`{}`)}})
-	require.NoError(t, err)
+	sc := newLockScene(t, 1)
+	s, pool, org, w, ctx := sc.s, sc.pool, sc.org, sc.wh, context.Background()
 	claim := uuid.New()
 	rows, err := s.DeliveryClaim(ctx, &storage.DeliveryClaimParams{Now: queueNow, Limit: 1, LeaseFor: time.Minute,
 		ClaimID: claim})
@@ -451,12 +459,7 @@ func TestDeleteWebhookBesideDeadLetter(t *testing.T) {
 	require.NoError(t, err)
 	deleted := make(chan error, 1)
 	go func() { deleted <- s.WebhookDelete(ctx, org, w.ID) }()
-	require.Eventually(t, func() bool {
-		var waiting int
-		require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FROM pg_stat_activity
-			WHERE wait_event_type = 'Lock' AND query LIKE 'DELETE FROM webhooks%'`).Scan(&waiting))
-		return waiting == 1
-	}, 10*time.Second, 5*time.Millisecond, "the delete waits for the dead letter's transaction")
+	sc.waitForLock(t, "DELETE FROM webhooks", "the delete waits for the dead letter's transaction")
 	require.NoError(t, tx.Commit(ctx))
 	require.NoError(t, <-deleted)
 	var left int
