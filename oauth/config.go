@@ -40,7 +40,9 @@ type Config struct {
 	// verifiers and client secrets are never logged. Nil discards.
 	Logger *slog.Logger
 	// RefreshSkew is how long before its expiry an access token is
-	// refreshed on use (default 2 min).
+	// refreshed on use (default 2 min), capped at a quarter of the token's
+	// lifetime (from when it was stored to its expiry): a 30 s token is
+	// refreshed in its last 7.5 s, not on every use.
 	RefreshSkew time.Duration
 	// StateTTL is how long an authorization request may take (default
 	// 10 min).

@@ -22,10 +22,13 @@ import (
 	"github.com/stretchr/testify/require"
 	"github.com/zitadel/oidc/v3/example/server/exampleop"
 	exstorage "github.com/zitadel/oidc/v3/example/server/storage"
+	zop "github.com/zitadel/oidc/v3/pkg/op"
 
 	"github.com/intimeos/integrations/oauth"
 	"github.com/intimeos/integrations/secret"
 	"github.com/intimeos/integrations/storage"
+	"github.com/intimeos/integrations/storage/postgres"
+	"github.com/intimeos/integrations/storage/postgres/pgtest"
 	"github.com/intimeos/integrations/storage/sqlite"
 )
 
@@ -63,7 +66,7 @@ type authServer struct {
 	failFor    atomic.Int64
 }
 
-func newAuthServer(t *testing.T, redirectURI string) *authServer {
+func newAuthServer(t *testing.T, redirectURI string, accessTTL time.Duration) *authServer {
 	as := &authServer{}
 	var op http.Handler
 	as.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -74,9 +77,30 @@ func newAuthServer(t *testing.T, redirectURI string) *authServer {
 	}))
 	t.Cleanup(as.srv.Close)
 	clients := map[string]*exstorage.Client{clientID: exstorage.WebClient(clientID, clientSecret, redirectURI)}
-	st := exstorage.NewStorageWithClients(exstorage.NewUserStore(as.srv.URL), clients)
+	var st exampleop.Storage = exstorage.NewStorageWithClients(exstorage.NewUserStore(as.srv.URL), clients)
+	if accessTTL > 0 {
+		st = lifetime{Storage: st.(*exstorage.Storage), ttl: accessTTL}
+	}
 	op = exampleop.SetupServer(as.srv.URL, st, nil, false)
 	return as
+}
+
+// lifetime configures the example provider's access token lifetime (five
+// minutes in its storage): the token responses declare ttl, as a server
+// configured with short-lived tokens does.
+type lifetime struct {
+	*exstorage.Storage
+	ttl time.Duration
+}
+
+func (l lifetime) CreateAccessToken(ctx context.Context, r zop.TokenRequest) (string, time.Time, error) {
+	id, _, err := l.Storage.CreateAccessToken(ctx, r)
+	return id, time.Now().Add(l.ttl), err
+}
+
+func (l lifetime) CreateAccessAndRefreshTokens(ctx context.Context, r zop.TokenRequest, current string) (string, string, time.Time, error) {
+	id, refresh, _, err := l.Storage.CreateAccessAndRefreshTokens(ctx, r, current)
+	return id, refresh, time.Now().Add(l.ttl), err
 }
 
 // intercept counts token requests and injects failures for refreshes.
@@ -123,6 +147,7 @@ type env struct {
 	logs    *syncBuffer
 	dbPath  string
 	baseURL string
+	opts    envOpts
 }
 
 type syncBuffer struct {
@@ -151,43 +176,92 @@ func newRing(t *testing.T) *secret.Keyring {
 	return ring
 }
 
-func openSQLite(t *testing.T) (oauth.Store, string) {
+func openSQLite(t *testing.T, clock func() time.Time) (oauth.Store, string) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "intime.db")
-	s, closeFn, err := sqlite.Open(t.Context(), path, &sqlite.Config{Sealer: newRing(t)})
+	s, closeFn, err := sqlite.Open(t.Context(), path, &sqlite.Config{Sealer: newRing(t), Clock: clock})
 	require.NoError(t, err)
 	t.Cleanup(func() { require.NoError(t, closeFn()) })
 	return s, path
 }
 
-// setup builds an env on SQLite.
-func setup(t *testing.T) *env {
+// openPostgres opens a Store on a schema of its own.
+func openPostgres(t *testing.T, clock func() time.Time) oauth.Store {
 	t.Helper()
-	s, path := openSQLite(t)
-	e := setupOn(t, s)
-	e.dbPath = path
-	return e
+	_, dsn := pgtest.Schema(t)
+	s, err := postgres.New(pgtest.PoolOn(t, dsn), &postgres.Config{Sealer: newRing(t), Clock: clock})
+	require.NoError(t, err)
+	require.NoError(t, s.Migrate(t.Context()))
+	return s
 }
 
+// backend opens a store on a clock.
+type backend struct {
+	name string
+	open func(t *testing.T, clock func() time.Time) oauth.Store
+}
+
+// backends are the stores the tests of stored state run on.
+var backends = []backend{
+	{"SQLite", func(t *testing.T, clock func() time.Time) oauth.Store { s, _ := openSQLite(t, clock); return s }},
+	{"PostgreSQL", openPostgres},
+}
+
+// envOpts vary a test's world; the zero value is the default one.
+type envOpts struct {
+	// backend stores the env's data; nil means SQLite.
+	backend *backend
+	// store is a store opened already (its clock is its own); it takes
+	// precedence over backend.
+	store oauth.Store
+	// accessTTL is the authorization server's access token lifetime; 0
+	// means the example provider's five minutes.
+	accessTTL time.Duration
+	// settings edits the integration's settings; issuer is the
+	// authorization server's URL.
+	settings func(s *oauth.Settings, issuer string)
+	// config edits the Connector's configuration.
+	config func(*oauth.Config)
+}
+
+// setup builds an env on SQLite.
+func setup(t *testing.T) *env { return setupWith(t, envOpts{}) }
+
 // setupOn builds an env on the given store.
-func setupOn(t *testing.T, s oauth.Store) *env {
+func setupOn(t *testing.T, s oauth.Store) *env { return setupWith(t, envOpts{store: s}) }
+
+// setupWith builds an env. The store shares the env's clock, so that the
+// rows' timestamps and the Connector agree.
+func setupWith(t *testing.T, o envOpts) *env {
 	t.Helper()
-	e := &env{ctx: t.Context(), store: s, clock: &clock{t: time.Now().UTC()}, org: uuid.New(), user: uuid.New(), logs: &syncBuffer{}}
+	e := &env{ctx: t.Context(), clock: &clock{t: time.Now().UTC().Truncate(time.Second)}, org: uuid.New(), user: uuid.New(), logs: &syncBuffer{}, opts: o}
+	switch {
+	case o.store != nil:
+		e.store = o.store
+	case o.backend != nil:
+		e.store = o.backend.open(t, e.clock.Now)
+	default:
+		e.store, e.dbPath = openSQLite(t, e.clock.Now)
+	}
 	var h http.Handler
 	e.host = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
 	t.Cleanup(e.host.Close)
 	e.baseURL = e.host.URL
-	e.as = newAuthServer(t, oauth.RedirectURI(e.baseURL, oauth.ProviderCustom))
-	e.conn = e.newConnector(t, s)
+	e.as = newAuthServer(t, oauth.RedirectURI(e.baseURL, oauth.ProviderCustom), o.accessTTL)
+	e.conn = e.newConnector(t, e.store)
 	h = e.conn.Handler(&oauth.HandlerOpts{Authenticate: func(*http.Request) (uuid.UUID, *uuid.UUID, error) {
 		return e.org, &e.user, nil
 	}})
-	cfg, err := json.Marshal(&oauth.Settings{
+	settings := oauth.Settings{
 		Provider: oauth.ProviderCustom, ClientID: clientID, ClientSecret: clientSecret,
 		Scopes: []string{"openid", "profile"}, IssuerURL: e.as.srv.URL,
-	})
+	}
+	if o.settings != nil {
+		o.settings(&settings, e.as.srv.URL)
+	}
+	cfg, err := json.Marshal(&settings)
 	require.NoError(t, err)
-	e.in, err = s.IntegrationCreate(e.ctx, &storage.IntegrationCreateParams{
+	e.in, err = e.store.IntegrationCreate(e.ctx, &storage.IntegrationCreateParams{
 		OrganizationID: e.org, Type: "calendar", Provider: oauth.ProviderCustom, Name: "Test OP", Config: cfg,
 	})
 	require.NoError(t, err)
@@ -198,12 +272,16 @@ func setupOn(t *testing.T, s oauth.Store) *env {
 // and log buffer: another host.
 func (e *env) newConnector(t *testing.T, s oauth.Store) *oauth.Connector {
 	t.Helper()
-	c, err := oauth.New(s, &oauth.Config{
+	cfg := &oauth.Config{
 		BaseURL:    e.baseURL,
 		Clock:      e.clock.Now,
 		Logger:     slog.New(slog.NewJSONHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		RetryTimer: func() backoff.Timer { return &instantTimer{} },
-	})
+	}
+	if e.opts.config != nil {
+		e.opts.config(cfg)
+	}
+	c, err := oauth.New(s, cfg)
 	require.NoError(t, err)
 	return c
 }

@@ -21,13 +21,35 @@ type want struct {
 	rejected string
 	// retry retries transient failures with backoff.
 	retry bool
+	// capped caps ahead at a fraction of the token's lifetime: the skew of
+	// a refresh on use, as opposed to the window of proactive refreshes.
+	capped bool
 }
+
+// skewFraction caps the refresh skew at a quarter of a token's lifetime:
+// a token is used for at least three quarters of its life, however short,
+// instead of being refreshed (and its refresh token rotated) on every use.
+const skewFraction = 4
 
 func (c *Connector) usable(t *storage.OAuthToken, w want) bool {
 	if t == nil || t.AccessToken == "" || (w.rejected != "" && t.AccessToken == w.rejected) {
 		return false
 	}
-	return t.ExpiresAt == nil || c.now().Add(w.ahead).Before(*t.ExpiresAt)
+	return t.ExpiresAt == nil || c.now().Add(w.lead(t)).Before(*t.ExpiresAt)
+}
+
+// lead is how long before its expiry t counts as used up: w.ahead, capped
+// when w asks at a quarter of the lifetime, measured from when the store
+// last wrote the token (its UpdatedAt, on the store's clock).
+func (w want) lead(t *storage.OAuthToken) time.Duration {
+	if !w.capped || t.UpdatedAt.IsZero() {
+		return w.ahead
+	}
+	life := t.ExpiresAt.Sub(t.UpdatedAt)
+	if life <= 0 {
+		return 0 // clocks disagree: use the token until it expires
+	}
+	return min(w.ahead, life/skewFraction)
 }
 
 // token returns a usable token of the connection: from the cache, or from
@@ -38,7 +60,7 @@ func (c *Connector) token(ctx context.Context, orgID, integrationID uuid.UUID, w
 	if t := c.cached(integrationID); t != nil && t.OrganizationID == orgID && c.usable(t, w) {
 		return t, nil
 	}
-	key := fmt.Sprintf("%s/%s/%d/%t/%s", orgID, integrationID, w.ahead, w.retry, w.rejected)
+	key := fmt.Sprintf("%s/%s/%d/%t/%t/%s", orgID, integrationID, w.ahead, w.retry, w.capped, w.rejected)
 	detached := context.WithoutCancel(ctx)
 	ch := c.flights.DoChan(key, func() (any, error) {
 		return c.refresh(detached, orgID, integrationID, w)

@@ -28,7 +28,7 @@ func (c *Connector) TokenSource(orgID, integrationID uuid.UUID) *TokenSource {
 // Failures are [ErrNotConnected], a [*ReconnectError], or a transient error
 // (retry.IsRetryable) after the retries of [Config.RetryPolicy].
 func (s *TokenSource) Token(ctx context.Context) (*oauth2.Token, error) {
-	t, err := s.c.token(ctx, s.orgID, s.integrationID, want{ahead: s.c.cfg.RefreshSkew, retry: true})
+	t, err := s.c.token(ctx, s.orgID, s.integrationID, want{ahead: s.c.cfg.RefreshSkew, retry: true, capped: true})
 	if err != nil {
 		return nil, err
 	}

@@ -30,7 +30,7 @@ func (c *Connector) Client(orgID, integrationID uuid.UUID) *http.Client {
 func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
 	s := t.Source
-	tok, err := s.c.token(ctx, s.orgID, s.integrationID, want{ahead: s.c.cfg.RefreshSkew, retry: true})
+	tok, err := s.c.token(ctx, s.orgID, s.integrationID, want{ahead: s.c.cfg.RefreshSkew, retry: true, capped: true})
 	if err != nil {
 		closeBody(req)
 		return nil, err
@@ -39,7 +39,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil || resp.StatusCode != http.StatusUnauthorized || !replayable(req) {
 		return resp, err
 	}
-	fresh, err := s.c.token(ctx, s.orgID, s.integrationID, want{ahead: s.c.cfg.RefreshSkew, rejected: tok.AccessToken, retry: true})
+	fresh, err := s.c.token(ctx, s.orgID, s.integrationID, want{ahead: s.c.cfg.RefreshSkew, rejected: tok.AccessToken, retry: true, capped: true})
 	if err != nil {
 		return resp, nil // the provider's 401 says more than a failed refresh
 	}
