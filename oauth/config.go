@@ -42,7 +42,8 @@ type Config struct {
 	// RefreshSkew is how long before its expiry an access token is
 	// refreshed on use (default 2 min), capped at a quarter of the token's
 	// lifetime (from when it was stored to its expiry): a 30 s token is
-	// refreshed in its last 7.5 s, not on every use.
+	// refreshed in its last 7.5 s, not on every use. An access token
+	// without a refresh token is used until it expires.
 	RefreshSkew time.Duration
 	// StateTTL is how long an authorization request may take (default
 	// 10 min).

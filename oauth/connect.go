@@ -3,6 +3,7 @@ package oauth
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -50,7 +51,7 @@ func (c *Connector) Start(ctx context.Context, p *StartParams) (*Authorization, 
 		return nil, err
 	}
 	opts := []oauth2.AuthCodeOption{oauth2.S256ChallengeOption(verifier)}
-	for k, v := range ep.provider.AuthParams {
+	for k, v := range ep.authParams {
 		opts = append(opts, oauth2.SetAuthURLParam(k, v))
 	}
 	c.cfg.Logger.InfoContext(ctx, "oauth connect started", "integration_id", p.IntegrationID, "provider", ep.provider.Key)
@@ -77,11 +78,21 @@ type Connection struct {
 	Provider       string
 	Scope          string
 	ExpiresAt      *time.Time
+	// RefreshToken reports whether the provider issued a refresh token.
+	RefreshToken bool
+	// Warning is set when the connection works now but will not last: an
+	// expiring access token without a refresh token ("No refresh token:
+	// ..."). It is also the integration's error message, while its status
+	// is active; [Connector.Status] reports it as [StateNoRefreshToken].
+	Warning string
 }
 
 // Callback completes the connect flow (steps 4 to 7 of spec §11): it
 // consumes the state, exchanges the code with the PKCE verifier, stores the
-// tokens (sealed by the store) and marks the integration active. A
+// tokens (sealed by the store) and marks the integration active. A token response without
+// a refresh token still connects (the access token works until it
+// expires), with [Connection.Warning] set and kept as the integration's
+// message: a warning, not an error. A
 // missing, reused, tampered or foreign state is [ErrStateInvalid], an old
 // one [ErrStateExpired], a refusal at the provider a [*DeniedError] and a
 // failed exchange a [*TokenError] (or a network error); in each case no
@@ -107,16 +118,33 @@ func (c *Connector) Callback(ctx context.Context, p *CallbackParams) (*Connectio
 		c.cfg.Logger.WarnContext(ctx, "oauth code exchange failed", "integration_id", in.ID, "provider", ep.provider.Key, "error", err)
 		return nil, err
 	}
-	saved, err := c.replaceTokens(ctx, st, c.fields(tok, ""))
+	// RFC 6749 §5.1: a response without scope granted the requested ones.
+	saved, err := c.replaceTokens(ctx, st, c.fields(tok, strings.Join(ep.oauth2.Scopes, " ")))
 	if err != nil {
 		return nil, err
 	}
-	if err := c.setStatus(ctx, in.OrganizationID, in.ID, storage.IntegrationActive, ""); err != nil {
+	warning := connectWarning(ep, saved)
+	if err := c.setStatus(ctx, in.OrganizationID, in.ID, storage.IntegrationActive, warning); err != nil {
 		return nil, err
 	}
-	c.cfg.Logger.InfoContext(ctx, "oauth account connected", "integration_id", in.ID, "provider", ep.provider.Key)
+	if warning != "" {
+		c.cfg.Logger.WarnContext(ctx, "oauth account connected without a refresh token", "integration_id", in.ID,
+			"provider", ep.provider.Key, "expires_at", saved.ExpiresAt)
+	} else {
+		c.cfg.Logger.InfoContext(ctx, "oauth account connected", "integration_id", in.ID, "provider", ep.provider.Key)
+	}
 	return &Connection{OrganizationID: in.OrganizationID, IntegrationID: in.ID, TokenID: saved.ID,
-		Provider: ep.provider.Key, Scope: saved.Scope, ExpiresAt: saved.ExpiresAt}, nil
+		Provider: ep.provider.Key, Scope: saved.Scope, ExpiresAt: saved.ExpiresAt,
+		RefreshToken: saved.RefreshToken != "", Warning: warning}, nil
+}
+
+// connectWarning is the warning of a connection that will not last: an
+// access token that expires, and no refresh token to renew it.
+func connectWarning(ep *endpoint, t *storage.OAuthToken) string {
+	if t.RefreshToken != "" || t.ExpiresAt == nil {
+		return ""
+	}
+	return noRefreshMessage(ep.name, ep.provider.OfflineHelp, *t.ExpiresAt)
 }
 
 func (c *Connector) consumeState(ctx context.Context, p *CallbackParams) (*storage.OAuthState, error) {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -19,11 +20,18 @@ type endpoint struct {
 	// name is the display name used in messages.
 	name   string
 	oauth2 *oauth2.Config
+	// authParams are the extra authorization request parameters: the
+	// provider's, then the settings'.
+	authParams map[string]string
 }
 
 func (c *Connector) endpoint(ctx context.Context, s *Settings) (*endpoint, error) {
 	p, _ := ProviderByKey(s.Provider)
-	ep := &endpoint{provider: p, name: p.Name}
+	ep := &endpoint{provider: p, name: displayName(p, s), authParams: maps.Clone(p.AuthParams)}
+	if ep.authParams == nil {
+		ep.authParams = map[string]string{}
+	}
+	maps.Copy(ep.authParams, s.AuthParams)
 	oc := &oauth2.Config{
 		ClientID:     s.ClientID,
 		ClientSecret: s.ClientSecret,
@@ -36,9 +44,6 @@ func (c *Connector) endpoint(ctx context.Context, s *Settings) (*endpoint, error
 	}
 	offline := p.OfflineScopes
 	if p.Custom {
-		if s.DisplayName != "" {
-			ep.name = s.DisplayName
-		}
 		var err error
 		if offline, err = c.customEndpoint(ctx, s, &oc.Endpoint); err != nil {
 			return nil, err
@@ -49,6 +54,15 @@ func (c *Connector) endpoint(ctx context.Context, s *Settings) (*endpoint, error
 	return ep, nil
 }
 
+// displayName is the provider's name in messages: a custom provider's
+// DisplayName, else the table's.
+func displayName(p Provider, s *Settings) string {
+	if p.Custom && s.DisplayName != "" {
+		return s.DisplayName
+	}
+	return p.Name
+}
+
 func tenantURL(tmpl, tenant, def string) string {
 	if tenant == "" {
 		tenant = def
@@ -57,31 +71,45 @@ func tenantURL(tmpl, tenant, def string) string {
 }
 
 // customEndpoint fills a Custom OAuth 2.0 endpoint from the settings or the
-// issuer's discovery document, and returns the offline scopes to add
-// (offline_access for an OpenID Connect issuer that supports it).
+// issuer's discovery document, and returns the offline scopes to add.
 func (c *Connector) customEndpoint(ctx context.Context, s *Settings, e *oauth2.Endpoint) ([]string, error) {
 	e.AuthURL, e.TokenURL = s.AuthURL, s.TokenURL
 	style := s.AuthStyle
-	var offline []string
+	var d *discovery
 	if s.IssuerURL != "" {
-		d, err := c.discover(ctx, s.IssuerURL)
-		if err != nil {
+		var err error
+		if d, err = c.discover(ctx, s.IssuerURL); err != nil {
 			return nil, err
 		}
 		e.AuthURL, e.TokenURL = d.AuthorizationEndpoint, d.TokenEndpoint
 		if style == "" {
 			style = d.authStyle()
 		}
-		if len(d.ScopesSupported) == 0 || slices.Contains(d.ScopesSupported, "offline_access") {
-			offline = []string{"offline_access"}
-		}
 	}
 	e.AuthStyle = oauth2.AuthStyleInHeader
 	if style == AuthStyleParams {
 		e.AuthStyle = oauth2.AuthStyleInParams
 	}
-	return offline, nil
+	return customOffline(s, d), nil
 }
+
+// customOffline returns a custom provider's offline scope: the settings'
+// own, else offline_access when the issuer's discovery document lists it
+// or lists no scopes (OpenID Connect Core §11 names it), else none.
+func customOffline(s *Settings, d *discovery) []string {
+	switch {
+	case s.OfflineScope == OfflineScopeNone:
+		return nil
+	case s.OfflineScope != "":
+		return []string{s.OfflineScope}
+	case d != nil && (len(d.ScopesSupported) == 0 || slices.Contains(d.ScopesSupported, scopeOfflineAccess)):
+		return []string{scopeOfflineAccess}
+	}
+	return nil
+}
+
+// scopeOfflineAccess is OpenID Connect's scope for a refresh token.
+const scopeOfflineAccess = "offline_access"
 
 // discovery is the part of an OpenID Connect discovery document this
 // package reads.

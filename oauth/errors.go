@@ -50,7 +50,7 @@ func (e *ValidationError) Error() string {
 func (e *ValidationError) Field(name string) string { return e.Fields[name] }
 
 var fieldOrder = []string{FieldProvider, FieldClientID, FieldClientSecret, FieldRedirectURI, FieldScopes,
-	FieldTenant, FieldIssuerURL, FieldAuthURL, FieldTokenURL, FieldAuthStyle}
+	FieldTenant, FieldIssuerURL, FieldAuthURL, FieldTokenURL, FieldAuthStyle, FieldOfflineScope, FieldAuthParams}
 
 func fieldRank(name string) string {
 	for i, f := range fieldOrder {

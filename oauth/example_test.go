@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -66,4 +67,44 @@ func ExampleConnector_Start() {
 	// https://graph.microsoft.com/Calendars.ReadWrite offline_access
 	// https://app.intime.com/oauth/callback/microsoft
 	// S256
+}
+
+// ExampleConnector_Status reads a Google connection's state: not connected,
+// then connected by a token response that held no refresh token.
+func ExampleConnector_Status() {
+	ctx := context.Background()
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	dir, _ := os.MkdirTemp("", "oauth-example")
+	defer os.RemoveAll(dir)
+	k, _ := secret.GenerateKey("k1")
+	ring, _ := secret.NewKeyring(k)
+	store, closeStore, err := sqlite.Open(ctx, filepath.Join(dir, "intime.db"), &sqlite.Config{Sealer: ring, Clock: clock})
+	if err != nil {
+		panic(err)
+	}
+	defer closeStore()
+	cfg, _ := json.Marshal(&oauth.Settings{
+		Provider: oauth.ProviderGoogle, ClientID: "123456789-abc123.apps.googleusercontent.com",
+		ClientSecret: "from-the-admin-form", Scopes: []string{"https://www.googleapis.com/auth/calendar"},
+	})
+	org := uuid.New()
+	in, _ := store.IntegrationCreate(ctx, &storage.IntegrationCreateParams{
+		OrganizationID: org, Type: "calendar", Provider: oauth.ProviderGoogle, Name: "Calendar", Config: cfg,
+	})
+	conn, _ := oauth.New(store, &oauth.Config{BaseURL: "https://app.intime.com", Clock: clock})
+
+	st, _ := conn.Status(ctx, org, in.ID)
+	fmt.Println(st.State, st.Connected())
+
+	exp := now.Add(time.Hour) // what Callback stores from a response without refresh_token
+	_, _ = store.OAuthTokenCreate(ctx, &storage.OAuthTokenCreateParams{OrganizationID: org, IntegrationID: in.ID,
+		AccessToken: "ya29.example", ExpiresAt: &exp, Scope: "https://www.googleapis.com/auth/calendar"})
+	st, _ = conn.Status(ctx, org, in.ID)
+	fmt.Println(st.State, st.Connected(), st.Scopes)
+	fmt.Println(st.Message)
+	// Output:
+	// not_connected false
+	// no_refresh_token true [https://www.googleapis.com/auth/calendar]
+	// No refresh token: your Google connection will need a reconnect at 2026-03-02 10:00:00 UTC; connect again; if Google still issues none, remove the app's access in the Google account's security settings first
 }

@@ -16,7 +16,9 @@ type HandlerOpts struct {
 	// and, if known, the user. It is the host's session check. Required.
 	Authenticate func(r *http.Request) (orgID uuid.UUID, userID *uuid.UUID, err error)
 	// SuccessURL is where a completed callback redirects, with
-	// ?integration=<id> added. Empty answers 200 with a short text.
+	// ?integration=<id> added, and warning=no_refresh_token when the
+	// provider issued no refresh token ([Connection.Warning]). Empty
+	// answers 200 with a short text, which includes the warning.
 	SuccessURL string
 }
 
@@ -76,6 +78,10 @@ func (h *handler) callback(w http.ResponseWriter, r *http.Request) {
 	}
 	if h.opts.SuccessURL == "" {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		if conn.Warning != "" {
+			_, _ = w.Write([]byte("Connected, with a warning. " + conn.Warning + ".\n"))
+			return
+		}
 		_, _ = w.Write([]byte("Connected. You can close this window.\n"))
 		return
 	}
@@ -86,6 +92,9 @@ func (h *handler) callback(w http.ResponseWriter, r *http.Request) {
 	}
 	v := u.Query()
 	v.Set("integration", conn.IntegrationID.String())
+	if conn.Warning != "" {
+		v.Set("warning", string(StateNoRefreshToken))
+	}
 	u.RawQuery = v.Encode()
 	http.Redirect(w, r, u.String(), http.StatusFound)
 }

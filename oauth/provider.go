@@ -42,11 +42,17 @@ type Provider struct {
 	// Scopes are the scopes the configuration form offers.
 	Scopes []Scope
 	// OfflineScopes are added to every authorization request so that the
-	// provider issues a refresh token.
+	// provider issues a refresh token (Microsoft's offline_access,
+	// Salesforce's refresh_token).
 	OfflineScopes []string
 	// AuthParams are added to every authorization request (Google's
-	// access_type=offline).
+	// access_type=offline and prompt=consent, without which Google issues a
+	// refresh token only at the first consent).
 	AuthParams map[string]string
+	// OfflineHelp tells the admin how to obtain a refresh token when a
+	// connection got none; it ends the "No refresh token" warning of
+	// [ConnectionStatus.Message].
+	OfflineHelp string
 	// ReconnectCodes are token endpoint error codes that, besides
 	// invalid_grant, mean the user must reconnect.
 	ReconnectCodes []string
@@ -61,6 +67,12 @@ type Scope struct {
 	Default bool
 }
 
+// providers is the table. Offline access (a refresh token) is requested as
+// each provider documents it: Google by access_type=offline with
+// prompt=consent, Microsoft by the offline_access scope, Salesforce by the
+// refresh_token scope; Zoom issues refresh tokens to its OAuth apps and
+// LinkedIn only to apps approved for them, with nothing to request. Custom
+// OAuth 2.0: see [Settings.OfflineScope].
 var providers = []Provider{
 	{
 		Key: ProviderGoogle, Name: "Google",
@@ -73,7 +85,8 @@ var providers = []Provider{
 			{"https://www.googleapis.com/auth/gmail.send", "Send email (Gmail)", false},
 			{"https://www.googleapis.com/auth/drive.readonly", "Drive (read only)", false},
 		},
-		AuthParams: map[string]string{"access_type": "offline", "prompt": "consent", "include_granted_scopes": "true"},
+		AuthParams:  map[string]string{"access_type": "offline", "prompt": "consent", "include_granted_scopes": "true"},
+		OfflineHelp: "connect again; if Google still issues none, remove the app's access in the Google account's security settings first",
 	},
 	{
 		Key: ProviderMicrosoft, Name: "Microsoft",
@@ -89,6 +102,7 @@ var providers = []Provider{
 		},
 		OfflineScopes:  []string{"offline_access"},
 		ReconnectCodes: []string{"interaction_required", "consent_required"},
+		OfflineHelp:    "grant the app registration the offline_access permission and connect again",
 	},
 	{
 		Key: ProviderZoom, Name: "Zoom",
@@ -100,6 +114,7 @@ var providers = []Provider{
 			{"meeting:read", "Read meetings", false},
 			{"user:read", "Read user profile", false},
 		},
+		OfflineHelp: "use a user-managed OAuth app, to which Zoom issues refresh tokens, and connect again",
 	},
 	{
 		Key: ProviderSalesforce, Name: "Salesforce",
@@ -112,6 +127,7 @@ var providers = []Provider{
 			{"id", "Identity", false},
 		},
 		OfflineScopes: []string{"refresh_token"},
+		OfflineHelp:   "allow the refresh_token (offline access) scope in the connected app's OAuth policies and connect again",
 	},
 	{
 		Key: ProviderLinkedIn, Name: "LinkedIn",
@@ -124,11 +140,13 @@ var providers = []Provider{
 			{"email", "Email address", false},
 			{"w_member_social", "Post jobs and updates", false},
 		},
+		OfflineHelp: "LinkedIn issues refresh tokens only to apps approved for programmatic refresh; ask LinkedIn to enable it, or reconnect before each expiry",
 	},
 	{
 		Key: ProviderCustom, Name: "Custom OAuth 2.0",
-		AuthStyle: oauth2.AuthStyleInHeader,
-		Custom:    true,
+		AuthStyle:   oauth2.AuthStyleInHeader,
+		Custom:      true,
+		OfflineHelp: "enable offline access: set the offline access scope in the settings (often offline_access) or allow refresh tokens for the client at the provider, and connect again",
 	},
 }
 

@@ -52,6 +52,13 @@ func (w want) lead(t *storage.OAuthToken) time.Duration {
 	return min(w.ahead, life/skewFraction)
 }
 
+// lastUsable reports whether t, which has no refresh token, may still be
+// used: nothing can renew it, so it serves until it expires rather than
+// failing a skew early.
+func (c *Connector) lastUsable(t *storage.OAuthToken, w want) bool {
+	return t.RefreshToken == "" && c.usable(t, want{rejected: w.rejected})
+}
+
 // token returns a usable token of the connection: from the cache, or from
 // one refresh shared by every caller in the process (singleflight). The
 // refresh runs detached from ctx, so that once the provider has answered
@@ -110,7 +117,7 @@ func (c *Connector) refreshOnce(ctx context.Context, orgID, integrationID uuid.U
 	if err != nil {
 		return nil, err
 	}
-	if c.usable(cur, w) {
+	if c.usable(cur, w) || c.lastUsable(cur, w) {
 		c.remember(cur)
 		return cur, nil
 	}
@@ -120,7 +127,7 @@ func (c *Connector) refreshOnce(ctx context.Context, orgID, integrationID uuid.U
 	}
 	var spent string // a refresh token the provider refused
 	t, err := c.store.OAuthTokenRefresh(ctx, orgID, cur.ID, func(cur *storage.OAuthToken) (*storage.OAuthTokenUpdateParams, error) {
-		if c.usable(cur, w) {
+		if c.usable(cur, w) || c.lastUsable(cur, w) {
 			return nil, nil
 		}
 		if cur.RefreshToken == "" {

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -25,6 +26,8 @@ const (
 	FieldTokenURL     = "tokenUrl"
 	FieldIssuerURL    = "issuerUrl"
 	FieldAuthStyle    = "authStyle"
+	FieldOfflineScope = "offlineScope"
+	FieldAuthParams   = "authParams"
 )
 
 // The spec's messages (§17), and the ones it does not word for the fields
@@ -44,10 +47,28 @@ const (
 	MsgTokenURLInvalid      = "Token URL must be an HTTPS URL"
 	MsgIssuerURLInvalid     = "Issuer URL must be an HTTPS URL"
 	MsgAuthStyleInvalid     = `Token authentication must be "header" or "params"`
+	MsgOfflineScopeInvalid  = "Offline access scope format is invalid"
+	MsgOfflineScopeCustom   = "Offline access scope can be set for a Custom OAuth 2.0 provider only"
+	MsgAuthParamsInvalid    = "Authorization parameters must be at most 10 name=value pairs that do not replace the standard ones"
 )
 
 // MaxCredentialLen is the longest accepted client ID and client secret.
 const MaxCredentialLen = 500
+
+// OfflineScopeNone is the [Settings.OfflineScope] that requests no offline
+// scope, even when the issuer's discovery document lists offline_access.
+const OfflineScopeNone = "-"
+
+// Limits of [Settings.AuthParams].
+const (
+	MaxAuthParams        = 10
+	MaxAuthParamValueLen = 200
+)
+
+// reservedAuthParams are the authorization request parameters this package
+// sets; [Settings.AuthParams] may not replace them.
+var reservedAuthParams = []string{"response_type", "client_id", "redirect_uri", "scope", "state",
+	"code_challenge", "code_challenge_method", "request", "request_uri"}
 
 // Auth styles of [Settings.AuthStyle].
 const (
@@ -56,8 +77,9 @@ const (
 )
 
 var (
-	clientIDRe = regexp.MustCompile(`^[A-Za-z0-9.-]+$`)
-	tenantRe   = regexp.MustCompile(`^[A-Za-z0-9.-]+$`)
+	clientIDRe  = regexp.MustCompile(`^[A-Za-z0-9.-]+$`)
+	tenantRe    = regexp.MustCompile(`^[A-Za-z0-9.-]+$`)
+	paramNameRe = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,64}$`)
 )
 
 // Settings is an OAuth integration's configuration: the form of spec §17,
@@ -85,6 +107,21 @@ type Settings struct {
 	// DisplayName names a custom provider in messages; empty means "Custom
 	// OAuth 2.0".
 	DisplayName string `json:"displayName,omitempty"`
+	// OfflineScope is the scope a Custom OAuth 2.0 provider needs before
+	// it issues a refresh token ("offline_access" for most OpenID
+	// providers, "offline" or "refresh_token" for some). Empty means
+	// offline_access when the issuer's discovery document lists it (or
+	// lists no scopes), and none when the endpoint URLs are given, as an
+	// unknown scope makes some providers refuse the request;
+	// [OfflineScopeNone] requests none. Only for Custom OAuth 2.0: the
+	// other providers' conventions are in the provider table.
+	OfflineScope string `json:"offlineScope,omitempty"`
+	// AuthParams are extra authorization request parameters, added after
+	// the provider's own: a custom provider's offline switch
+	// (token_access_type=offline) or an audience. They may not replace the
+	// parameters the flow sets (client_id, redirect_uri, scope, state, PKCE,
+	// ...). At most [MaxAuthParams].
+	AuthParams map[string]string `json:"authParams,omitempty"`
 }
 
 // ParseSettings reads Settings from an integration's config JSON.
@@ -130,6 +167,11 @@ func (s *Settings) Validate() error {
 	}
 	if ok && p.Custom {
 		s.validateCustom(f)
+	} else if s.OfflineScope != "" {
+		f[FieldOfflineScope] = MsgOfflineScopeCustom
+	}
+	if !authParamsOK(s.AuthParams) {
+		f[FieldAuthParams] = MsgAuthParamsInvalid
 	}
 	if len(f) == 0 {
 		return nil
@@ -166,6 +208,30 @@ func (s *Settings) validateCustom(f map[string]string) {
 	if s.AuthStyle != "" && s.AuthStyle != AuthStyleHeader && s.AuthStyle != AuthStyleParams {
 		f[FieldAuthStyle] = MsgAuthStyleInvalid
 	}
+	if s.OfflineScope != "" && s.OfflineScope != OfflineScopeNone && validateScopes([]string{s.OfflineScope}) != "" {
+		f[FieldOfflineScope] = MsgOfflineScopeInvalid
+	}
+}
+
+func authParamsOK(params map[string]string) bool {
+	if len(params) > MaxAuthParams {
+		return false
+	}
+	for k, v := range params {
+		if !paramNameRe.MatchString(k) || slices.Contains(reservedAuthParams, strings.ToLower(k)) ||
+			utf8.RuneCountInString(v) > MaxAuthParamValueLen || !printable(v) {
+			return false
+		}
+	}
+	return true
+}
+
+// printable reports whether v is valid UTF-8 without control characters.
+func printable(v string) bool {
+	if !utf8.ValidString(v) {
+		return false
+	}
+	return !strings.ContainsFunc(v, unicode.IsControl)
 }
 
 func checkURL(f map[string]string, field, v, required, invalid string) {

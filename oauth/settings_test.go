@@ -1,6 +1,7 @@
 package oauth_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -39,6 +40,22 @@ func TestSettingsValidate(t *testing.T) {
 		{"CustomAuthStyle", func(s *oauth.Settings) {
 			s.Provider, s.IssuerURL, s.AuthStyle = oauth.ProviderCustom, "https://id.example.com", "auto"
 		}, oauth.FieldAuthStyle, oauth.MsgAuthStyleInvalid},
+		{"OfflineScopeInvalid", func(s *oauth.Settings) {
+			s.Provider, s.IssuerURL, s.OfflineScope = oauth.ProviderCustom, "https://id.example.com", "offline access"
+		}, oauth.FieldOfflineScope, oauth.MsgOfflineScopeInvalid},
+		{"OfflineScopeBuiltIn", func(s *oauth.Settings) { s.OfflineScope = "offline_access" }, oauth.FieldOfflineScope, oauth.MsgOfflineScopeCustom},
+		{"AuthParamReserved", func(s *oauth.Settings) { s.AuthParams = map[string]string{"Redirect_URI": "https://evil.example"} },
+			oauth.FieldAuthParams, oauth.MsgAuthParamsInvalid},
+		{"AuthParamName", func(s *oauth.Settings) { s.AuthParams = map[string]string{"a b": "c"} }, oauth.FieldAuthParams, oauth.MsgAuthParamsInvalid},
+		{"AuthParamControl", func(s *oauth.Settings) { s.AuthParams = map[string]string{"audience": "a\nb"} }, oauth.FieldAuthParams, oauth.MsgAuthParamsInvalid},
+		{"AuthParamLong", func(s *oauth.Settings) { s.AuthParams = map[string]string{"audience": strings.Repeat("a", 201)} },
+			oauth.FieldAuthParams, oauth.MsgAuthParamsInvalid},
+		{"AuthParamsTooMany", func(s *oauth.Settings) {
+			s.AuthParams = map[string]string{}
+			for i := range oauth.MaxAuthParams + 1 {
+				s.AuthParams[fmt.Sprintf("p%d", i)] = "v"
+			}
+		}, oauth.FieldAuthParams, oauth.MsgAuthParamsInvalid},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -57,6 +74,10 @@ func TestSettingsValidate(t *testing.T) {
 		s = oauth.Settings{Provider: oauth.ProviderCustom, ClientID: "c", ClientSecret: "s", Scopes: []string{"read"},
 			AuthURL: "http://127.0.0.1:8080/auth", TokenURL: "http://localhost/token"}
 		require.NoError(t, s.Validate(), "http only for loopback")
+		s.OfflineScope, s.AuthParams = "offline_access", map[string]string{"token_access_type": "offline"}
+		require.NoError(t, s.Validate())
+		s.OfflineScope = oauth.OfflineScopeNone
+		require.NoError(t, s.Validate())
 	})
 }
 
