@@ -60,7 +60,11 @@ func (c *Connector) Start(ctx context.Context, p *StartParams) (*Authorization, 
 
 // CallbackParams are the query parameters of the provider's redirect.
 type CallbackParams struct {
-	// Provider is the provider key from the redirect URI's path.
+	// Provider is the provider key from the redirect URI's path. It may be
+	// empty: the state names the provider it was issued for. When given, a
+	// state issued for another provider is refused, which keeps the
+	// defence against mix-up attacks that per-provider redirect URIs give;
+	// [Connector.Handler] passes it.
 	Provider string
 	State    string
 	Code     string
@@ -89,7 +93,8 @@ type Connection struct {
 
 // Callback completes the connect flow (steps 4 to 7 of spec §11): it
 // consumes the state, exchanges the code with the PKCE verifier, stores the
-// tokens (sealed by the store) and marks the integration active. A token response without
+// tokens (sealed by the store) and marks the integration active. The
+// provider is the one the state was issued for. A token response without
 // a refresh token still connects (the access token works until it
 // expires), with [Connection.Warning] set and kept as the integration's
 // message: a warning, not an error. A
@@ -158,7 +163,7 @@ func (c *Connector) consumeState(ctx context.Context, p *CallbackParams) (*stora
 	if err != nil {
 		return nil, err
 	}
-	if st.Provider != p.Provider {
+	if p.Provider != "" && st.Provider != p.Provider {
 		return nil, ErrStateInvalid
 	}
 	if !c.now().Before(st.ExpiresAt) {

@@ -122,3 +122,29 @@ func TestStatusUnknownIntegration(t *testing.T) {
 	_, err = e.conn.Status(e.ctx, uuid.New(), e.in.ID)
 	require.ErrorIs(t, err, storage.ErrNotFound, "another organization's integration")
 }
+
+// TestCallbackInfersProvider: the caller need not pass the provider; the
+// state names it. A wrong one passed is still refused.
+func TestCallbackInfersProvider(t *testing.T) {
+	t.Parallel()
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
+			e := setupWith(t, envOpts{backend: &b})
+			cb := e.login(t, e.startURL())
+			p := callbackParams(cb)
+			p.Provider = ""
+			conn, err := e.conn.Callback(e.ctx, p)
+			require.NoError(t, err)
+			require.Equal(t, oauth.ProviderCustom, conn.Provider)
+			require.True(t, conn.RefreshToken)
+			require.Equal(t, storage.IntegrationActive, e.integration(t).Status)
+
+			cb = e.login(t, e.startURL())
+			p = callbackParams(cb)
+			p.Provider = oauth.ProviderGoogle
+			_, err = e.conn.Callback(e.ctx, p)
+			require.ErrorIs(t, err, oauth.ErrStateInvalid)
+		})
+	}
+}
