@@ -207,6 +207,20 @@ var backends = []backend{
 	{"PostgreSQL", openPostgres},
 }
 
+// onBackends runs test in parallel subtests on SQLite and on PostgreSQL,
+// each in an env of its own built with o.
+func onBackends(t *testing.T, o envOpts, test func(t *testing.T, e *env)) {
+	t.Helper()
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
+			o := o
+			o.backend = &b
+			test(t, setupWith(t, o))
+		})
+	}
+}
+
 // envOpts vary a test's world; the zero value is the default one.
 type envOpts struct {
 	// backend stores the env's data; nil means SQLite.

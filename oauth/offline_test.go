@@ -50,34 +50,30 @@ func (e *env) connectDirect(t *testing.T) *oauth.Connection {
 // and died at the first expiry. The connection now says so at once.
 func TestCustomByURLsWithoutRefreshTokenWarns(t *testing.T) {
 	t.Parallel()
-	for _, b := range backends {
-		t.Run(b.name, func(t *testing.T) {
-			t.Parallel()
-			e := setupWith(t, envOpts{backend: &b, settings: byURLs("")})
-			require.Equal(t, "openid profile", e.startScope(t), "no unknown scope is sent to a provider given by URLs")
+	onBackends(t, envOpts{settings: byURLs("")}, func(t *testing.T, e *env) {
+		require.Equal(t, "openid profile", e.startScope(t), "no unknown scope is sent to a provider given by URLs")
 
-			conn := e.connectDirect(t)
-			require.False(t, conn.RefreshToken)
-			tok := e.stored(t)
-			require.Empty(t, tok.RefreshToken, "the provider issued none")
-			want := "No refresh token: your Custom OAuth 2.0 connection will need a reconnect at " +
-				tok.ExpiresAt.UTC().Format("2006-01-02 15:04:05 UTC") + "; enable offline access: set the offline access scope"
-			require.True(t, strings.HasPrefix(conn.Warning, want), conn.Warning)
+		conn := e.connectDirect(t)
+		require.False(t, conn.RefreshToken)
+		tok := e.stored(t)
+		require.Empty(t, tok.RefreshToken, "the provider issued none")
+		want := "No refresh token: your Custom OAuth 2.0 connection will need a reconnect at " +
+			tok.ExpiresAt.UTC().Format("2006-01-02 15:04:05 UTC") + "; enable offline access: set the offline access scope"
+		require.True(t, strings.HasPrefix(conn.Warning, want), conn.Warning)
 
-			in := e.integration(t)
-			require.Equal(t, storage.IntegrationActive, in.Status, "a warning: the connection works until it expires")
-			require.Equal(t, conn.Warning, in.ErrorMessage)
+		in := e.integration(t)
+		require.Equal(t, storage.IntegrationActive, in.Status, "a warning: the connection works until it expires")
+		require.Equal(t, conn.Warning, in.ErrorMessage)
 
-			st, err := e.conn.Status(e.ctx, e.org, e.in.ID)
-			require.NoError(t, err)
-			require.Equal(t, oauth.StateNoRefreshToken, st.State)
-			require.Equal(t, conn.Warning, st.Message)
-			require.True(t, st.Connected())
-			require.False(t, st.RefreshToken)
-			require.Equal(t, tok.ExpiresAt, st.ExpiresAt)
-			requireNoSecrets(t, e.logs.String(), tok)
-		})
-	}
+		st, err := e.conn.Status(e.ctx, e.org, e.in.ID)
+		require.NoError(t, err)
+		require.Equal(t, oauth.StateNoRefreshToken, st.State)
+		require.Equal(t, conn.Warning, st.Message)
+		require.True(t, st.Connected())
+		require.False(t, st.RefreshToken)
+		require.Equal(t, tok.ExpiresAt, st.ExpiresAt)
+		requireNoSecrets(t, e.logs.String(), tok)
+	})
 }
 
 // TestHandlerShowsNoRefreshWarning: the browser's page says it too.
@@ -131,33 +127,29 @@ func TestCustomOfflineScopeSetting(t *testing.T) {
 // the connection needs a reconnect, as the warning said.
 func TestNoRefreshTokenServesUntilExpiry(t *testing.T) {
 	t.Parallel()
-	for _, b := range backends {
-		t.Run(b.name, func(t *testing.T) {
-			t.Parallel()
-			e := setupWith(t, envOpts{backend: &b, settings: byURLs("")})
-			e.connectDirect(t)
-			tok := e.stored(t)
-			ts := e.conn.TokenSource(e.org, e.in.ID)
+	onBackends(t, envOpts{settings: byURLs("")}, func(t *testing.T, e *env) {
+		e.connectDirect(t)
+		tok := e.stored(t)
+		ts := e.conn.TokenSource(e.org, e.in.ID)
 
-			e.clock.Advance(tok.ExpiresAt.Sub(e.clock.Now()) - 10*time.Second)
-			got, err := ts.Token(e.ctx)
-			require.NoError(t, err, "ten seconds before its expiry the token still works")
-			require.Equal(t, tok.AccessToken, got.AccessToken)
-			require.Equal(t, storage.IntegrationActive, e.integration(t).Status)
+		e.clock.Advance(tok.ExpiresAt.Sub(e.clock.Now()) - 10*time.Second)
+		got, err := ts.Token(e.ctx)
+		require.NoError(t, err, "ten seconds before its expiry the token still works")
+		require.Equal(t, tok.AccessToken, got.AccessToken)
+		require.Equal(t, storage.IntegrationActive, e.integration(t).Status)
 
-			e.clock.Advance(11 * time.Second)
-			_, err = ts.Token(e.ctx)
-			require.True(t, oauth.NeedsReconnect(err), "%v", err)
-			in := e.integration(t)
-			require.Equal(t, storage.IntegrationError, in.Status)
-			require.Equal(t, "Please reconnect your Custom OAuth 2.0 account", in.ErrorMessage)
-			st, err := e.conn.Status(e.ctx, e.org, e.in.ID)
-			require.NoError(t, err)
-			require.Equal(t, oauth.StateReconnectNeeded, st.State)
-			require.Equal(t, in.ErrorMessage, st.Message)
-			require.Zero(t, e.as.refreshes.Load(), "no refresh request without a refresh token")
-		})
-	}
+		e.clock.Advance(11 * time.Second)
+		_, err = ts.Token(e.ctx)
+		require.True(t, oauth.NeedsReconnect(err), "%v", err)
+		in := e.integration(t)
+		require.Equal(t, storage.IntegrationError, in.Status)
+		require.Equal(t, "Please reconnect your Custom OAuth 2.0 account", in.ErrorMessage)
+		st, err := e.conn.Status(e.ctx, e.org, e.in.ID)
+		require.NoError(t, err)
+		require.Equal(t, oauth.StateReconnectNeeded, st.State)
+		require.Equal(t, in.ErrorMessage, st.Message)
+		require.Zero(t, e.as.refreshes.Load(), "no refresh request without a refresh token")
+	})
 }
 
 // TestProviderOfflineConventions: each built-in provider's authorization

@@ -14,36 +14,32 @@ import (
 // token). The skew is now at most a quarter of the lifetime.
 func TestRefreshSkewCappedToLifetime(t *testing.T) {
 	t.Parallel()
-	for _, b := range backends {
-		t.Run(b.name, func(t *testing.T) {
-			t.Parallel()
-			e := setupWith(t, envOpts{backend: &b, accessTTL: 30 * time.Second})
-			first := e.connect(t)
-			life := first.ExpiresAt.Sub(e.clock.Now())
-			require.InDelta(t, 30, life.Seconds(), 1.5, "the server issues 30 s tokens")
-			ts := e.conn.TokenSource(e.org, e.in.ID)
+	onBackends(t, envOpts{accessTTL: 30 * time.Second}, func(t *testing.T, e *env) {
+		first := e.connect(t)
+		life := first.ExpiresAt.Sub(e.clock.Now())
+		require.InDelta(t, 30, life.Seconds(), 1.5, "the server issues 30 s tokens")
+		ts := e.conn.TokenSource(e.org, e.in.ID)
 
-			for range 5 {
-				got, err := ts.Token(e.ctx)
-				require.NoError(t, err)
-				require.Equal(t, first.AccessToken, got.AccessToken)
-			}
-			e.clock.Advance(life / 2)
-			_, err := ts.Token(e.ctx)
+		for range 5 {
+			got, err := ts.Token(e.ctx)
 			require.NoError(t, err)
-			require.Zero(t, e.as.refreshes.Load(), "a token with half its life left is used as is")
-			require.Equal(t, first.RefreshToken, e.stored(t).RefreshToken, "and its refresh token is not rotated")
+			require.Equal(t, first.AccessToken, got.AccessToken)
+		}
+		e.clock.Advance(life / 2)
+		_, err := ts.Token(e.ctx)
+		require.NoError(t, err)
+		require.Zero(t, e.as.refreshes.Load(), "a token with half its life left is used as is")
+		require.Equal(t, first.RefreshToken, e.stored(t).RefreshToken, "and its refresh token is not rotated")
 
-			e.clock.Advance(life/2 - life/8) // an eighth of the life left: inside the capped skew
-			for range 5 {
-				got, err := ts.Token(e.ctx)
-				require.NoError(t, err)
-				require.NotEqual(t, first.AccessToken, got.AccessToken)
-			}
-			require.Equal(t, int64(1), e.as.refreshes.Load(), "one refresh, then the new token is used")
-			require.NotEqual(t, first.RefreshToken, e.stored(t).RefreshToken)
-		})
-	}
+		e.clock.Advance(life/2 - life/8) // an eighth of the life left: inside the capped skew
+		for range 5 {
+			got, err := ts.Token(e.ctx)
+			require.NoError(t, err)
+			require.NotEqual(t, first.AccessToken, got.AccessToken)
+		}
+		require.Equal(t, int64(1), e.as.refreshes.Load(), "one refresh, then the new token is used")
+		require.NotEqual(t, first.RefreshToken, e.stored(t).RefreshToken)
+	})
 }
 
 // TestRefreshSkewKeptForLongTokens: below the cap, the configured skew

@@ -17,50 +17,46 @@ import (
 // connected, refreshed, reconnect needed.
 func TestStatus(t *testing.T) {
 	t.Parallel()
-	for _, b := range backends {
-		t.Run(b.name, func(t *testing.T) {
-			t.Parallel()
-			e := setupWith(t, envOpts{backend: &b})
-			st, err := e.conn.Status(e.ctx, e.org, e.in.ID)
-			require.NoError(t, err)
-			require.Equal(t, &oauth.ConnectionStatus{IntegrationID: e.in.ID, Provider: oauth.ProviderCustom,
-				ProviderName: "Custom OAuth 2.0", State: oauth.StateNotConnected}, st)
-			require.False(t, st.Connected())
+	onBackends(t, envOpts{}, func(t *testing.T, e *env) {
+		st, err := e.conn.Status(e.ctx, e.org, e.in.ID)
+		require.NoError(t, err)
+		require.Equal(t, &oauth.ConnectionStatus{IntegrationID: e.in.ID, Provider: oauth.ProviderCustom,
+			ProviderName: "Custom OAuth 2.0", State: oauth.StateNotConnected}, st)
+		require.False(t, st.Connected())
 
-			connectedAt := e.clock.Now()
-			tok := e.connect(t)
-			st, err = e.conn.Status(e.ctx, e.org, e.in.ID)
-			require.NoError(t, err)
-			require.Equal(t, oauth.StateConnected, st.State)
-			require.True(t, st.Connected())
-			require.Empty(t, st.Message)
-			require.True(t, st.RefreshToken)
-			require.Equal(t, tok.ExpiresAt, st.ExpiresAt)
-			require.Equal(t, []string{"openid", "profile", "offline_access"}, st.Scopes)
-			require.Equal(t, connectedAt, st.ConnectedAt.UTC())
-			require.Equal(t, &e.user, st.ConnectedBy)
-			require.Nil(t, st.LastRefresh, "never refreshed")
+		connectedAt := e.clock.Now()
+		tok := e.connect(t)
+		st, err = e.conn.Status(e.ctx, e.org, e.in.ID)
+		require.NoError(t, err)
+		require.Equal(t, oauth.StateConnected, st.State)
+		require.True(t, st.Connected())
+		require.Empty(t, st.Message)
+		require.True(t, st.RefreshToken)
+		require.Equal(t, tok.ExpiresAt, st.ExpiresAt)
+		require.Equal(t, []string{"openid", "profile", "offline_access"}, st.Scopes)
+		require.Equal(t, connectedAt, st.ConnectedAt.UTC())
+		require.Equal(t, &e.user, st.ConnectedBy)
+		require.Nil(t, st.LastRefresh, "never refreshed")
 
-			e.expire(t)
-			refreshedAt := e.clock.Now()
-			_, err = e.conn.TokenSource(e.org, e.in.ID).Token(e.ctx)
-			require.NoError(t, err)
-			st, err = e.conn.Status(e.ctx, e.org, e.in.ID)
-			require.NoError(t, err)
-			require.Equal(t, oauth.StateConnected, st.State)
-			require.Equal(t, refreshedAt, st.LastRefresh.UTC())
-			require.Equal(t, e.stored(t).ExpiresAt, st.ExpiresAt)
+		e.expire(t)
+		refreshedAt := e.clock.Now()
+		_, err = e.conn.TokenSource(e.org, e.in.ID).Token(e.ctx)
+		require.NoError(t, err)
+		st, err = e.conn.Status(e.ctx, e.org, e.in.ID)
+		require.NoError(t, err)
+		require.Equal(t, oauth.StateConnected, st.State)
+		require.Equal(t, refreshedAt, st.LastRefresh.UTC())
+		require.Equal(t, e.stored(t).ExpiresAt, st.ExpiresAt)
 
-			spendRefreshToken(t, e, tok)
-			st, err = e.conn.Status(e.ctx, e.org, e.in.ID)
-			require.NoError(t, err)
-			require.Equal(t, oauth.StateReconnectNeeded, st.State)
-			require.Equal(t, "Please reconnect your Custom OAuth 2.0 account", st.Message)
-			require.False(t, st.RefreshToken)
-			require.False(t, st.Connected())
-			requireNoSecrets(t, fmt.Sprintf("%+v", st), tok, e.stored(t))
-		})
-	}
+		spendRefreshToken(t, e, tok)
+		st, err = e.conn.Status(e.ctx, e.org, e.in.ID)
+		require.NoError(t, err)
+		require.Equal(t, oauth.StateReconnectNeeded, st.State)
+		require.Equal(t, "Please reconnect your Custom OAuth 2.0 account", st.Message)
+		require.False(t, st.RefreshToken)
+		require.False(t, st.Connected())
+		requireNoSecrets(t, fmt.Sprintf("%+v", st), tok, e.stored(t))
+	})
 }
 
 // spendRefreshToken puts an already rotated refresh token back and lets
@@ -127,24 +123,20 @@ func TestStatusUnknownIntegration(t *testing.T) {
 // state names it. A wrong one passed is still refused.
 func TestCallbackInfersProvider(t *testing.T) {
 	t.Parallel()
-	for _, b := range backends {
-		t.Run(b.name, func(t *testing.T) {
-			t.Parallel()
-			e := setupWith(t, envOpts{backend: &b})
-			cb := e.login(t, e.startURL())
-			p := callbackParams(cb)
-			p.Provider = ""
-			conn, err := e.conn.Callback(e.ctx, p)
-			require.NoError(t, err)
-			require.Equal(t, oauth.ProviderCustom, conn.Provider)
-			require.True(t, conn.RefreshToken)
-			require.Equal(t, storage.IntegrationActive, e.integration(t).Status)
+	onBackends(t, envOpts{}, func(t *testing.T, e *env) {
+		cb := e.login(t, e.startURL())
+		p := callbackParams(cb)
+		p.Provider = ""
+		conn, err := e.conn.Callback(e.ctx, p)
+		require.NoError(t, err)
+		require.Equal(t, oauth.ProviderCustom, conn.Provider)
+		require.True(t, conn.RefreshToken)
+		require.Equal(t, storage.IntegrationActive, e.integration(t).Status)
 
-			cb = e.login(t, e.startURL())
-			p = callbackParams(cb)
-			p.Provider = oauth.ProviderGoogle
-			_, err = e.conn.Callback(e.ctx, p)
-			require.ErrorIs(t, err, oauth.ErrStateInvalid)
-		})
-	}
+		cb = e.login(t, e.startURL())
+		p = callbackParams(cb)
+		p.Provider = oauth.ProviderGoogle
+		_, err = e.conn.Callback(e.ctx, p)
+		require.ErrorIs(t, err, oauth.ErrStateInvalid)
+	})
 }
