@@ -97,11 +97,11 @@ type Connection struct {
 // provider is the one the state was issued for. A token response without
 // a refresh token still connects (the access token works until it
 // expires), with [Connection.Warning] set and kept as the integration's
-// message: a warning, not an error. A
-// missing, reused, tampered or foreign state is [ErrStateInvalid], an old
-// one [ErrStateExpired], a refusal at the provider a [*DeniedError] and a
-// failed exchange a [*TokenError] (or a network error); in each case no
-// token and no integration is changed. The state is spent either way.
+// message: a warning, not an error. A missing, reused, tampered or
+// foreign state is [ErrStateInvalid], an old one [ErrStateExpired], a
+// refusal at the provider a [*DeniedError] and a failed exchange a
+// [*TokenError] (or a network error); in each case no token and no
+// integration is changed. The state is spent either way.
 func (c *Connector) Callback(ctx context.Context, p *CallbackParams) (*Connection, error) {
 	st, err := c.consumeState(ctx, p)
 	if err != nil {
