@@ -98,16 +98,17 @@ func (c *Client) Do(ctx context.Context, r *Request) (*Response, error) {
 	if err != nil {
 		return nil, err
 	}
+	path := Redact(req.URL.Path, r.Secrets...) // a webhook's path can be its secret
 	start := c.Now()
 	resp, err := c.HTTP.Do(req)
 	if err != nil {
-		c.Logger.DebugContext(ctx, c.Name+": request failed", "method", r.Method, "path", req.URL.Path,
+		c.Logger.DebugContext(ctx, c.Name+": request failed", "method", r.Method, "path", path,
 			"error", Redact(TransportError(c.Name, req, err).Error(), r.Secrets...))
 		return nil, TransportError(c.Name, req, err)
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, c.maxBody()))
-	c.Logger.DebugContext(ctx, c.Name+": request", "method", r.Method, "path", req.URL.Path,
+	c.Logger.DebugContext(ctx, c.Name+": request", "method", r.Method, "path", path,
 		"status", resp.StatusCode, "duration", c.Now().Sub(start))
 	if err != nil {
 		return nil, TransportError(c.Name, req, err)
