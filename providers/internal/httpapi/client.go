@@ -172,26 +172,46 @@ func TransportError(name string, req *http.Request, err error) error {
 }
 
 // StatusError classifies an error answer of code with the service's
-// message msg (empty means the status text).
+// message msg (empty means the status text). The *providers.Error wraps a
+// *[Status], so that the provider can tell codes apart ([StatusCode]).
 func StatusError(name string, code int, h http.Header, msg string, now time.Time) error {
 	if msg == "" {
 		msg = http.StatusText(code)
 	}
-	text := fmt.Sprintf("%s: %d %s", name, code, Truncate(msg))
+	st := &Status{Code: code, text: fmt.Sprintf("%s: %d %s", name, code, Truncate(msg))}
 	after, _ := retry.ParseRetryAfter(h.Get("Retry-After"), now)
+	e := &providers.Error{Kind: providers.KindPermanent, Message: st.text, Err: st}
 	switch {
 	case code == http.StatusUnauthorized || code == http.StatusForbidden:
-		return &providers.Error{Kind: providers.KindAuth, Message: text}
+		e.Kind = providers.KindAuth
 	case code == http.StatusTooManyRequests:
-		return &providers.Error{Kind: providers.KindRateLimited, RetryAfter: after, Message: text}
+		e.Kind, e.RetryAfter = providers.KindRateLimited, after
 	case code == http.StatusRequestTimeout:
-		return &providers.Error{Kind: providers.KindRetryable, Class: retry.ClassTimeout, RetryAfter: after, Message: text}
+		e.Kind, e.Class, e.RetryAfter = providers.KindRetryable, retry.ClassTimeout, after
 	case code >= 500:
-		return &providers.Error{Kind: providers.KindRetryable, Class: retry.ClassServerError, RetryAfter: after, Message: text}
+		e.Kind, e.Class, e.RetryAfter = providers.KindRetryable, retry.ClassServerError, after
 	case code >= 400:
-		return &providers.Error{Kind: providers.KindInvalidInput, Message: text}
+		e.Kind = providers.KindInvalidInput
 	}
-	return &providers.Error{Kind: providers.KindPermanent, Message: text}
+	return e
+}
+
+// Status is an HTTP error answer's code, wrapped by [StatusError]'s errors.
+type Status struct {
+	Code int
+	text string
+}
+
+func (s *Status) Error() string { return s.text }
+
+// StatusCode returns the HTTP status of an error answer in err's chain, or
+// 0.
+func StatusCode(err error) int {
+	var s *Status
+	if errors.As(err, &s) {
+		return s.Code
+	}
+	return 0
 }
 
 // Redact replaces every non-empty secret in s.
