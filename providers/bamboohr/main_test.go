@@ -6,8 +6,8 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/intimeos/integrations/providers"
-	"github.com/intimeos/integrations/providers/providertest"
 	"github.com/intimeos/integrations/providers/bamboohr"
+	"github.com/intimeos/integrations/providers/providertest"
 )
 
 // TestMain serves the provider when the test binary is re-executed as a

@@ -136,7 +136,7 @@ func (f *fakeTwilio) create(w http.ResponseWriter, r *http.Request) {
 		"body": r.PostForm.Get("Body"), "to": to, "from": from, "status": "queued", "num_segments": "1",
 		"direction": "outbound-api", "date_created": "Thu, 24 Aug 2023 05:01:45 +0000", "date_sent": nil,
 		"error_code": nil, "error_message": nil, "price": nil, "price_unit": "USD",
-		"uri": "/2010-04-01/Accounts/" + r.PathValue("sid") + "/Messages/" + sid + ".json",
+		"uri":            "/2010-04-01/Accounts/" + r.PathValue("sid") + "/Messages/" + sid + ".json",
 		"statusCallback": r.PostForm.Get("StatusCallback")}
 	f.messages[sid] = m
 	writeJSON(w, http.StatusCreated, m)
