@@ -65,4 +65,3 @@ func errorMessage(_ int, _ http.Header, body []byte) string {
 	}
 	return e.Error
 }
-

@@ -155,7 +155,7 @@ var workers = []map[string]any{
 		"exemptionType": "NON_EXEMPT", "hireDate": "2022-06-01T00:00:00Z", "name": map[string]string{"givenName": "Grace", "familyName": "Hopper"},
 		"currentStatus": map[string]string{"statusType": "ACTIVE", "statusReason": "HIRED"}},
 	{"workerId": "00H2A1IUJ5JSZ6FW9OX5", "employeeId": "3", "workerType": "CONTRACTOR", "employmentType": "FULL_TIME",
-		"name": map[string]string{"givenName": "Linus", "familyName": "Torvalds"},
+		"name":          map[string]string{"givenName": "Linus", "familyName": "Torvalds"},
 		"currentStatus": map[string]string{"statusType": "TERMINATED", "statusReason": "RESIGNED"}},
 }
 
