@@ -161,4 +161,3 @@ func or(a, b string) string {
 	}
 	return b
 }
-

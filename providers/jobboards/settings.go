@@ -111,4 +111,3 @@ func parseSettings(s providers.Settings) (*settings, error) {
 
 // boardURL is where board's feed is served.
 func (st *settings) boardURL(board string) string { return st.feedURL.String() + "/" + board + ".xml" }
-
