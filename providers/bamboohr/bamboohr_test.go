@@ -2,7 +2,6 @@ package bamboohr_test
 
 import (
 	"bytes"
-	"encoding/json"
 	"log/slog"
 	"strings"
 	"testing"
@@ -12,35 +11,17 @@ import (
 
 	"github.com/intimeos/integrations/providers"
 	"github.com/intimeos/integrations/providers/bamboohr"
+	"github.com/intimeos/integrations/providers/internal/testkit"
 	"github.com/intimeos/integrations/providers/providertest"
 	"github.com/intimeos/integrations/retry"
 )
 
-func op(name string, payload any) *providers.Operation {
-	b, err := json.Marshal(payload)
-	if err != nil {
-		panic(err)
-	}
-	return &providers.Operation{Name: name, Payload: b}
-}
+var (
+	op   = testkit.Op
+	with = testkit.With
+)
 
-func decode[T any](t *testing.T, r *providers.Result) *T {
-	t.Helper()
-	var v T
-	require.NoError(t, json.Unmarshal(r.Payload, &v))
-	return &v
-}
-
-func with(s providers.Settings, kv ...string) providers.Settings {
-	out := providers.Settings{}
-	for k, v := range s {
-		out[k] = v
-	}
-	for i := 0; i < len(kv); i += 2 {
-		out[kv[i]] = kv[i+1]
-	}
-	return out
-}
+func decode[T any](t *testing.T, r *providers.Result) *T { return testkit.Decode[T](t, r) }
 
 var (
 	directoryOp = &providers.Operation{Name: bamboohr.OpDirectory}
@@ -223,11 +204,7 @@ func TestCheck(t *testing.T) {
 func TestValidate(t *testing.T) {
 	t.Parallel()
 	good := providers.Settings{bamboohr.FieldCompanyDomain: "acme", bamboohr.FieldAPIKey: "k"}
-	tests := []struct {
-		name        string
-		s           providers.Settings
-		field, want string
-	}{
+	tests := []testkit.ValidateCase{
 		{"valid", good, "", ""},
 		{"no domain", with(good, bamboohr.FieldCompanyDomain, ""), bamboohr.FieldCompanyDomain, "Company domain is required"},
 		{"full host", with(good, bamboohr.FieldCompanyDomain, "acme.bamboohr.com"), bamboohr.FieldCompanyDomain,
@@ -236,18 +213,5 @@ func TestValidate(t *testing.T) {
 		{"http base", with(good, bamboohr.FieldBaseURL, "http://api.bamboohr.com"), bamboohr.FieldBaseURL,
 			"Please enter a valid https URL"},
 	}
-	p := bamboohr.New(nil)
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			err := p.Validate(t.Context(), tt.s)
-			if tt.field == "" {
-				require.NoError(t, err)
-				return
-			}
-			var ve *providers.ValidationError
-			require.ErrorAs(t, err, &ve)
-			require.Equal(t, tt.want, ve.Field(tt.field))
-		})
-	}
+	testkit.Validate(t, bamboohr.New(nil), tests)
 }

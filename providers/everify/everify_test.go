@@ -2,7 +2,6 @@ package everify_test
 
 import (
 	"bytes"
-	"encoding/json"
 	"log/slog"
 	"strings"
 	"testing"
@@ -12,35 +11,17 @@ import (
 
 	"github.com/intimeos/integrations/providers"
 	"github.com/intimeos/integrations/providers/everify"
+	"github.com/intimeos/integrations/providers/internal/testkit"
 	"github.com/intimeos/integrations/providers/providertest"
 	"github.com/intimeos/integrations/retry"
 )
 
-func op(name string, payload any) *providers.Operation {
-	b, err := json.Marshal(payload)
-	if err != nil {
-		panic(err)
-	}
-	return &providers.Operation{Name: name, Payload: b}
-}
+var (
+	op   = testkit.Op
+	with = testkit.With
+)
 
-func decode[T any](t *testing.T, r *providers.Result) *T {
-	t.Helper()
-	var v T
-	require.NoError(t, json.Unmarshal(r.Payload, &v))
-	return &v
-}
-
-func with(s providers.Settings, kv ...string) providers.Settings {
-	out := providers.Settings{}
-	for k, v := range s {
-		out[k] = v
-	}
-	for i := 0; i < len(kv); i += 2 {
-		out[kv[i]] = kv[i+1]
-	}
-	return out
-}
+func decode[T any](t *testing.T, r *providers.Result) *T { return testkit.Decode[T](t, r) }
 
 // employee is a valid case for the last name, with a US passport.
 func employee(last string) *everify.CaseCreateParams {
@@ -224,11 +205,7 @@ func TestValidate(t *testing.T) {
 	t.Parallel()
 	f := newFakeEVerify(t)
 	good := f.settings(clientGood)
-	tests := []struct {
-		name        string
-		s           providers.Settings
-		field, want string
-	}{
+	tests := []testkit.ValidateCase{
 		{"valid", good, "", ""},
 		{"no URL", with(good, everify.FieldBaseURL, ""), everify.FieldBaseURL, "E-Verify API URL is required"},
 		{"http URL", with(good, everify.FieldBaseURL, "http://e-verify.example/api"), everify.FieldBaseURL, "Please enter a valid https URL"},
@@ -237,20 +214,7 @@ func TestValidate(t *testing.T) {
 			"Please enter a 10-digit US phone number"},
 		{"bad company", with(good, everify.FieldCompanyID, "acme"), everify.FieldCompanyID, "Client company ID must be digits"},
 	}
-	p := everify.New(nil)
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			err := p.Validate(t.Context(), tt.s)
-			if tt.field == "" {
-				require.NoError(t, err)
-				return
-			}
-			var ve *providers.ValidationError
-			require.ErrorAs(t, err, &ve)
-			require.Equal(t, tt.want, ve.Field(tt.field))
-		})
-	}
+	testkit.Validate(t, everify.New(nil), tests)
 }
 
 // TestCaseValidation: cases E-Verify would refuse are refused before any

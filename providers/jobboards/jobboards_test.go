@@ -1,7 +1,6 @@
 package jobboards_test
 
 import (
-	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -13,9 +12,17 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/intimeos/integrations/providers"
+	"github.com/intimeos/integrations/providers/internal/testkit"
 	"github.com/intimeos/integrations/providers/jobboards"
 	"github.com/intimeos/integrations/providers/providertest"
 )
+
+var (
+	op   = testkit.Op
+	with = testkit.With
+)
+
+func decode[T any](t *testing.T, r *providers.Result) *T { return testkit.Decode[T](t, r) }
 
 var clock = func() time.Time { return time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC) }
 
@@ -55,32 +62,6 @@ func (h *host) get(t testing.TB, path string, header http.Header) (*http.Respons
 	b, err := io.ReadAll(resp.Body)
 	require.NoError(t, err)
 	return resp, b
-}
-
-func op(name string, payload any) *providers.Operation {
-	b, err := json.Marshal(payload)
-	if err != nil {
-		panic(err)
-	}
-	return &providers.Operation{Name: name, Payload: b}
-}
-
-func decode[T any](t *testing.T, r *providers.Result) *T {
-	t.Helper()
-	var v T
-	require.NoError(t, json.Unmarshal(r.Payload, &v))
-	return &v
-}
-
-func with(s providers.Settings, kv ...string) providers.Settings {
-	out := providers.Settings{}
-	for k, v := range s {
-		out[k] = v
-	}
-	for i := 0; i < len(kv); i += 2 {
-		out[kv[i]] = kv[i+1]
-	}
-	return out
 }
 
 var longDescription = "<p>We are hiring a recruiter to run full-cycle searches for engineering roles, " +
@@ -167,11 +148,7 @@ func TestValidate(t *testing.T) {
 	good := providers.Settings{jobboards.FieldBoards: "indeed, linkedin", jobboards.FieldFeedDir: "/var/lib/feeds",
 		jobboards.FieldFeedURL: "https://app.example.com/jobs/feeds", jobboards.FieldPublisher: "InTime",
 		jobboards.FieldPublisherURL: "https://intime.example"}
-	tests := []struct {
-		name        string
-		s           providers.Settings
-		field, want string
-	}{
+	tests := []testkit.ValidateCase{
 		{"valid", good, "", ""},
 		{"no boards", with(good, jobboards.FieldBoards, ""), jobboards.FieldBoards, "Please select at least one job board"},
 		{"unknown board", with(good, jobboards.FieldBoards, "indeed,monster"), jobboards.FieldBoards,
@@ -183,20 +160,7 @@ func TestValidate(t *testing.T) {
 		{"bad LinkedIn ID", with(good, jobboards.FieldLinkedInCompanyID, "acme"), jobboards.FieldLinkedInCompanyID,
 			"LinkedIn company ID must be digits"},
 	}
-	p := jobboards.New(nil)
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			err := p.Validate(t.Context(), tt.s)
-			if tt.field == "" {
-				require.NoError(t, err)
-				return
-			}
-			var ve *providers.ValidationError
-			require.ErrorAs(t, err, &ve)
-			require.Equal(t, tt.want, ve.Field(tt.field))
-		})
-	}
+	testkit.Validate(t, jobboards.New(nil), tests)
 }
 
 func TestCheck(t *testing.T) {

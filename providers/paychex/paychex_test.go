@@ -2,7 +2,6 @@ package paychex_test
 
 import (
 	"bytes"
-	"encoding/json"
 	"log/slog"
 	"strings"
 	"testing"
@@ -11,36 +10,18 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/intimeos/integrations/providers"
+	"github.com/intimeos/integrations/providers/internal/testkit"
 	"github.com/intimeos/integrations/providers/paychex"
 	"github.com/intimeos/integrations/providers/providertest"
 	"github.com/intimeos/integrations/retry"
 )
 
-func op(name string, payload any) *providers.Operation {
-	b, err := json.Marshal(payload)
-	if err != nil {
-		panic(err)
-	}
-	return &providers.Operation{Name: name, Payload: b}
-}
+var (
+	op   = testkit.Op
+	with = testkit.With
+)
 
-func decode[T any](t *testing.T, r *providers.Result) *T {
-	t.Helper()
-	var v T
-	require.NoError(t, json.Unmarshal(r.Payload, &v))
-	return &v
-}
-
-func with(s providers.Settings, kv ...string) providers.Settings {
-	out := providers.Settings{}
-	for k, v := range s {
-		out[k] = v
-	}
-	for i := 0; i < len(kv); i += 2 {
-		out[kv[i]] = kv[i+1]
-	}
-	return out
-}
+func decode[T any](t *testing.T, r *providers.Result) *T { return testkit.Decode[T](t, r) }
 
 var workersOp = op(paychex.OpWorkersList, &paychex.WorkersListParams{Limit: 2})
 
@@ -222,11 +203,7 @@ func TestCheck(t *testing.T) {
 func TestValidate(t *testing.T) {
 	t.Parallel()
 	good := providers.Settings{paychex.FieldClientID: "c", paychex.FieldClientSecret: "s"}
-	tests := []struct {
-		name        string
-		s           providers.Settings
-		field, want string
-	}{
+	tests := []testkit.ValidateCase{
 		{"valid", good, "", ""},
 		{"no client", with(good, paychex.FieldClientID, ""), paychex.FieldClientID, "Client ID is required"},
 		{"no secret", with(good, paychex.FieldClientSecret, ""), paychex.FieldClientSecret, "Client Secret is required"},
@@ -234,18 +211,5 @@ func TestValidate(t *testing.T) {
 		{"http token URL", with(good, paychex.FieldTokenURL, "http://api.paychex.com/auth/oauth/v2/token"), paychex.FieldTokenURL,
 			"Please enter a valid https URL"},
 	}
-	p := paychex.New(nil)
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			err := p.Validate(t.Context(), tt.s)
-			if tt.field == "" {
-				require.NoError(t, err)
-				return
-			}
-			var ve *providers.ValidationError
-			require.ErrorAs(t, err, &ve)
-			require.Equal(t, tt.want, ve.Field(tt.field))
-		})
-	}
+	testkit.Validate(t, paychex.New(nil), tests)
 }

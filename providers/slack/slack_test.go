@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/intimeos/integrations/providers"
+	"github.com/intimeos/integrations/providers/internal/testkit"
 	"github.com/intimeos/integrations/providers/providertest"
 	"github.com/intimeos/integrations/providers/slack"
 	"github.com/intimeos/integrations/retry"
@@ -198,11 +199,7 @@ func TestCheck(t *testing.T) {
 
 func TestValidate(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		name        string
-		s           providers.Settings
-		field, want string
-	}{
+	tests := []testkit.ValidateCase{
 		{"hook", providers.Settings{slack.FieldWebhookURL: "https://hooks.slack.com/services/T0/B0/x"}, "", ""},
 		{"token", providers.Settings{slack.FieldBotToken: "xoxb-1-2-abc", slack.FieldChannel: "C0123456789"}, "", ""},
 		{"neither", providers.Settings{}, slack.FieldWebhookURL, "Please enter an incoming webhook URL or a bot token"},
@@ -212,19 +209,5 @@ func TestValidate(t *testing.T) {
 		{"bad channel", providers.Settings{slack.FieldBotToken: "xoxb-1", slack.FieldChannel: "#No Spaces"},
 			slack.FieldChannel, "Please enter a channel such as #alerts or a channel ID"},
 	}
-	p := slack.New(nil)
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			err := p.Validate(t.Context(), tt.s)
-			if tt.field == "" {
-				require.NoError(t, err)
-				return
-			}
-			var ve *providers.ValidationError
-			require.ErrorAs(t, err, &ve)
-			require.Equal(t, tt.want, ve.Field(tt.field))
-			require.Equal(t, providers.KindInvalidInput, providers.KindOf(err))
-		})
-	}
+	testkit.Validate(t, slack.New(nil), tests)
 }

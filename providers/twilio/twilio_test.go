@@ -14,11 +14,19 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/intimeos/integrations/providers"
+	"github.com/intimeos/integrations/providers/internal/testkit"
 	"github.com/intimeos/integrations/providers/providertest"
 	"github.com/intimeos/integrations/providers/sms"
 	"github.com/intimeos/integrations/providers/twilio"
 	"github.com/intimeos/integrations/retry"
 )
+
+var (
+	op   = testkit.Op
+	with = testkit.With
+)
+
+func decode[T any](t *testing.T, r *providers.Result) *T { return testkit.Decode[T](t, r) }
 
 func setup(t *testing.T) (*fakeTwilio, *twilio.Provider) {
 	t.Helper()
@@ -26,32 +34,6 @@ func setup(t *testing.T) (*fakeTwilio, *twilio.Provider) {
 	p := twilio.New(nil)
 	t.Cleanup(func() { _ = p.Close() })
 	return f, p
-}
-
-func op(name string, payload any) *providers.Operation {
-	b, err := json.Marshal(payload)
-	if err != nil {
-		panic(err)
-	}
-	return &providers.Operation{Name: name, Payload: b}
-}
-
-func with(s providers.Settings, kv ...string) providers.Settings {
-	out := providers.Settings{}
-	for k, v := range s {
-		out[k] = v
-	}
-	for i := 0; i < len(kv); i += 2 {
-		out[kv[i]] = kv[i+1]
-	}
-	return out
-}
-
-func decode[T any](t *testing.T, r *providers.Result) *T {
-	t.Helper()
-	var v T
-	require.NoError(t, json.Unmarshal(r.Payload, &v))
-	return &v
 }
 
 var sendOp = op(sms.OpSend, &sms.Message{To: "+15558675310", Body: "Your interview is confirmed for 10:00."})
@@ -263,11 +245,7 @@ func TestCheck(t *testing.T) {
 func TestValidate(t *testing.T) {
 	t.Parallel()
 	good := providers.Settings{twilio.FieldAccountSID: sidGood, twilio.FieldAuthToken: "t", twilio.FieldFromNumber: fromGood}
-	tests := []struct {
-		name        string
-		s           providers.Settings
-		field, want string
-	}{
+	tests := []testkit.ValidateCase{
 		{"valid", good, "", ""},
 		{"no sid", with(good, twilio.FieldAccountSID, ""), twilio.FieldAccountSID, "Account SID is required"},
 		{"bad sid", with(good, twilio.FieldAccountSID, "AC123"), twilio.FieldAccountSID,
@@ -283,18 +261,5 @@ func TestValidate(t *testing.T) {
 		{"plain http base", with(good, twilio.FieldBaseURL, "http://api.twilio.com"), twilio.FieldBaseURL,
 			"Please enter a valid https URL"},
 	}
-	p := twilio.New(nil)
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			err := p.Validate(t.Context(), tt.s)
-			if tt.field == "" {
-				require.NoError(t, err)
-				return
-			}
-			var ve *providers.ValidationError
-			require.ErrorAs(t, err, &ve)
-			require.Equal(t, tt.want, ve.Field(tt.field))
-		})
-	}
+	testkit.Validate(t, twilio.New(nil), tests)
 }
