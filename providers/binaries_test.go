@@ -23,6 +23,13 @@ var shippedPlugins = map[string]string{
 	"./sendgrid/cmd/intime-provider-sendgrid": "sendgrid",
 	"./ses/cmd/intime-provider-ses":           "ses",
 	"./smtp/cmd/intime-provider-smtp":         "smtp",
+
+	"./bamboohr/cmd/intime-provider-bamboohr":   "bamboohr",
+	"./everify/cmd/intime-provider-everify":     "everify",
+	"./jobboards/cmd/intime-provider-jobboards": "jobboards",
+	"./paychex/cmd/intime-provider-paychex":     "paychex",
+	"./slack/cmd/intime-provider-slack":         "slack",
+	"./twilio/cmd/intime-provider-twilio":       "twilio",
 }
 
 // TestShippedPluginBinaries builds every provider's plugin binary, loads the

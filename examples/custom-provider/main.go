@@ -1,7 +1,9 @@
 // Command custom-provider is a complete third-party provider plugin: Slack
 // incoming webhooks. Build it as intime-provider-slack, list its SHA-256 in
 // the plugin directory's SHA256SUMS, and a host loads it with
-// providers.Host.LoadDir.
+// providers.Host.LoadDir. It is an example of writing a plugin; the Slack
+// provider the SDK ships is package providers/slack (incoming webhooks and
+// the Web API), which answers to the same name, so use one or the other.
 package main
 
 import (
