@@ -20,6 +20,7 @@ import (
 var shippedPlugins = map[string]string{
 	"./adp/cmd/intime-provider-adp":           "adp",
 	"./checkr/cmd/intime-provider-checkr":     "checkr",
+	"./s3/cmd/intime-provider-s3":             "s3",
 	"./sendgrid/cmd/intime-provider-sendgrid": "sendgrid",
 	"./ses/cmd/intime-provider-ses":           "ses",
 	"./smtp/cmd/intime-provider-smtp":         "smtp",
