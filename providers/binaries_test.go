@@ -19,6 +19,7 @@ import (
 // and the provider name each must announce.
 var shippedPlugins = map[string]string{
 	"./adp/cmd/intime-provider-adp":           "adp",
+	"./carrier/cmd/intime-provider-carrier":   "carrier",
 	"./checkr/cmd/intime-provider-checkr":     "checkr",
 	"./s3/cmd/intime-provider-s3":             "s3",
 	"./sendgrid/cmd/intime-provider-sendgrid": "sendgrid",

@@ -56,7 +56,7 @@ func TestUpload(t *testing.T) {
 	c := sftpdrop.New(nil)
 	tg := target(t, settings(srv))
 	data := []byte("ISA*00*...~")
-	rc, err := c.Upload(t.Context(), tg, "834_test.edi", data)
+	rc, err := c.Upload(t.Context(), tg, "834_test.edi", data, nil)
 	require.NoError(t, err)
 	require.Equal(t, "inbound/834_test.edi", rc.Path)
 	require.Equal(t, int64(len(data)), rc.Size)
@@ -64,16 +64,22 @@ func TestUpload(t *testing.T) {
 	require.Equal(t, data, srv.File(t, "inbound/834_test.edi"))
 	require.Equal(t, []string{"834_test.edi"}, srv.Files(t, "inbound"), "no partial file left")
 
-	again, err := c.Upload(t.Context(), tg, "834_test.edi", data)
+	again, err := c.Upload(t.Context(), tg, "834_test.edi", data, nil)
 	require.NoError(t, err)
 	require.True(t, again.AlreadyDelivered, "a retry with the same bytes is a no-op")
 
-	_, err = c.Upload(t.Context(), tg, "834_test.edi", []byte("other"))
+	_, err = c.Upload(t.Context(), tg, "834_test.edi", []byte("other"), nil)
 	require.Equal(t, providers.KindInvalidInput, providers.KindOf(err), "never overwritten")
 	require.Equal(t, data, srv.File(t, "inbound/834_test.edi"))
 
+	same := &sftpdrop.UploadOpts{Same: func(old []byte) bool { return string(old) == string(data) }}
+	rc, err = c.Upload(t.Context(), tg, "834_test.edi", []byte("ISA*00*...(rendered again)~"), same)
+	require.NoError(t, err)
+	require.True(t, rc.AlreadyDelivered, "the caller's comparison recognises its earlier file")
+	require.Equal(t, data, srv.File(t, "inbound/834_test.edi"))
+
 	for _, name := range []string{"", "../x", "a/b", ".hidden"} {
-		_, err = c.Upload(t.Context(), tg, name, data)
+		_, err = c.Upload(t.Context(), tg, name, data, nil)
 		require.Equal(t, providers.KindInvalidInput, providers.KindOf(err), name)
 	}
 }
@@ -88,12 +94,12 @@ func TestHostKeyPinning(t *testing.T) {
 	c := sftpdrop.New(nil)
 
 	fp := target(t, with(settings(srv), sftpdrop.FieldHostKey, srv.HostKeyFingerprint()))
-	_, err := c.Upload(t.Context(), fp, "by-fingerprint.edi", []byte("x"))
+	_, err := c.Upload(t.Context(), fp, "by-fingerprint.edi", []byte("x"), nil)
 	require.NoError(t, err)
 
 	for name, pin := range map[string]string{"key": other.HostKey(), "fingerprint": other.HostKeyFingerprint()} {
 		tg := target(t, with(settings(srv), sftpdrop.FieldHostKey, pin))
-		_, err := c.Upload(t.Context(), tg, "x.edi", []byte("x"))
+		_, err := c.Upload(t.Context(), tg, "x.edi", []byte("x"), nil)
 		var hk *sftpdrop.HostKeyError
 		require.ErrorAs(t, err, &hk, name)
 		require.Equal(t, srv.HostKeyFingerprint(), hk.Got)
@@ -113,7 +119,7 @@ func TestAuthFailures(t *testing.T) {
 	c := sftpdrop.New(nil)
 	_, strangerKey := sftptest.NewKey(t)
 	stranger := target(t, with(settings(srv), sftpdrop.FieldPrivateKey, strangerKey))
-	_, err := c.Upload(t.Context(), stranger, "x.edi", []byte("x"))
+	_, err := c.Upload(t.Context(), stranger, "x.edi", []byte("x"), nil)
 	require.Equal(t, providers.KindAuth, providers.KindOf(err), "%v", err)
 	require.Equal(t, "Authentication failed. Please check credentials.", providers.UserMessage(err, "VSP"))
 	res := c.Check(t.Context(), stranger)
@@ -121,11 +127,11 @@ func TestAuthFailures(t *testing.T) {
 	require.Equal(t, providers.StagePassed, res.Stages[2].Status, "the host key was verified")
 
 	wrongUser := target(t, with(settings(srv), sftpdrop.FieldUsername, "root"))
-	_, err = c.Upload(t.Context(), wrongUser, "x.edi", []byte("x"))
+	_, err = c.Upload(t.Context(), wrongUser, "x.edi", []byte("x"), nil)
 	require.Equal(t, providers.KindAuth, providers.KindOf(err))
 
 	ro := sftptest.New(t, &sftptest.Config{ReadOnly: true})
-	_, err = c.Upload(t.Context(), target(t, settings(ro)), "x.edi", []byte("x"))
+	_, err = c.Upload(t.Context(), target(t, settings(ro)), "x.edi", []byte("x"), nil)
 	require.Equal(t, providers.KindAuth, providers.KindOf(err), "%v", err)
 }
 
@@ -134,7 +140,7 @@ func TestFolderAndNetworkFailures(t *testing.T) {
 	srv := sftptest.New(t, nil)
 	c := sftpdrop.New(nil)
 	missing := target(t, with(settings(srv), sftpdrop.FieldDirectory, "outbound"))
-	_, err := c.Upload(t.Context(), missing, "x.edi", []byte("x"))
+	_, err := c.Upload(t.Context(), missing, "x.edi", []byte("x"), nil)
 	require.Equal(t, providers.KindInvalidInput, providers.KindOf(err), "%v", err)
 	res := c.Check(t.Context(), missing)
 	require.Equal(t, providers.StageAuth, res.Failed().Name)
@@ -144,7 +150,7 @@ func TestFolderAndNetworkFailures(t *testing.T) {
 	port := l.Addr().(*net.TCPAddr).Port
 	require.NoError(t, l.Close())
 	closed := target(t, with(settings(srv), sftpdrop.FieldPort, strconv.Itoa(port)))
-	_, err = c.Upload(t.Context(), closed, "x.edi", []byte("x"))
+	_, err = c.Upload(t.Context(), closed, "x.edi", []byte("x"), nil)
 	require.Equal(t, providers.KindRetryable, providers.KindOf(err))
 	require.Equal(t, "Connection to Delta Dental timed out", providers.UserMessage(err, "Delta Dental"))
 	res = c.Check(t.Context(), closed)
@@ -153,7 +159,7 @@ func TestFolderAndNetworkFailures(t *testing.T) {
 
 	ctx, cancel := contextCanceled(t)
 	cancel()
-	_, err = c.Upload(ctx, target(t, settings(srv)), "x.edi", []byte("x"))
+	_, err = c.Upload(ctx, target(t, settings(srv)), "x.edi", []byte("x"), nil)
 	require.Equal(t, providers.KindCanceled, providers.KindOf(err))
 }
 
