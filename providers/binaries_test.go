@@ -25,6 +25,8 @@ var shippedPlugins = map[string]string{
 	"./sendgrid/cmd/intime-provider-sendgrid": "sendgrid",
 	"./ses/cmd/intime-provider-ses":           "ses",
 	"./smtp/cmd/intime-provider-smtp":         "smtp",
+
+	"./recordkeeper/cmd/intime-provider-recordkeeper": "recordkeeper",
 }
 
 // TestShippedPluginBinaries builds every provider's plugin binary, loads the
