@@ -82,11 +82,11 @@
 //
 // # Control numbers and retries
 //
-// The interchange control number is [EnrollmentFile.ControlNumber] if
-// set; else it is derived from the operation's idempotency key (a hash
-// modulo 999999999, plus one), so a retry renders the same name; else from
-// the clock's milliseconds, which a host sending several files per second
-// should avoid by supplying numbers. Since the name carries the control
+// The interchange control number is [sftpdrop.FileNumber] of
+// [EnrollmentFile.ControlNumber]: that number if set, else one derived
+// from the operation's idempotency key, so a retry renders the same name,
+// else the clock's milliseconds, which a host sending several files a
+// second should avoid by supplying numbers. Since the name carries the control
 // number, a retry whose earlier upload did arrive finds the file: if it is
 // the same interchange but for its timestamps (ISA09/10, GS04/05,
 // BGN03/04), the delivery succeeds with [Delivery.AlreadyDelivered] and

@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"hash/fnv"
-	"time"
 
 	"github.com/intimeos/integrations/providers"
 	"github.com/intimeos/integrations/providers/sftpdrop"
@@ -62,7 +60,7 @@ func (p *Provider) Do(ctx context.Context, s providers.Settings, op *providers.O
 		return nil, providers.InvalidInput(err)
 	}
 	now := p.now().UTC()
-	icn := controlNumber(f.ControlNumber, op.IdempotencyKey, now)
+	icn := sftpdrop.FileNumber(f.ControlNumber, op.IdempotencyKey, now)
 	data, err := render(st, &f, icn, now)
 	if err != nil {
 		return nil, providers.InvalidInput(fmt.Errorf("carrier: %w", err))
@@ -89,21 +87,6 @@ func (p *Provider) Do(ctx context.Context, s providers.Settings, op *providers.O
 // number makes it unique, and a retry finds its earlier file by it.
 func fileName(st *settings, icn int) string {
 	return fmt.Sprintf("834_%s_%s_%09d.edi", st.carrier.Code, st.senderID, icn)
-}
-
-// controlNumber returns the file's control number: the payload's, else
-// one derived from the idempotency key (so a retry sends the same file,
-// which the server recognises), else the clock's milliseconds.
-func controlNumber(given int, key string, now time.Time) int {
-	switch {
-	case given > 0:
-		return given
-	case key != "":
-		h := fnv.New32a()
-		h.Write([]byte(key))
-		return int(h.Sum32()%999999999) + 1
-	}
-	return int(now.UnixMilli()%999999999) + 1
 }
 
 // Send delivers an enrolment file through c (an instance or a failover

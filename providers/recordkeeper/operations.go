@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"hash/fnv"
-	"time"
 
 	"github.com/intimeos/integrations/providers"
 	"github.com/intimeos/integrations/providers/sftpdrop"
@@ -61,7 +59,7 @@ func (p *Provider) Do(ctx context.Context, s providers.Settings, op *providers.O
 		return nil, providers.InvalidInput(err)
 	}
 	now := p.now().UTC()
-	id := fileID(f.FileID, op.IdempotencyKey, now)
+	id := sftpdrop.FileNumber(f.FileID, op.IdempotencyKey, now)
 	data, err := render(st, &f, id, now)
 	if err != nil {
 		return nil, err
@@ -82,21 +80,6 @@ func (p *Provider) Do(ctx context.Context, s providers.Settings, op *providers.O
 		return nil, fmt.Errorf("recordkeeper: encode result: %w", err)
 	}
 	return &providers.Result{Payload: b}, nil
-}
-
-// fileID returns the file's ID: the payload's, else one derived from the
-// idempotency key (so a retry renders the same name), else the clock's
-// milliseconds.
-func fileID(given int, key string, now time.Time) int {
-	switch {
-	case given > 0:
-		return given
-	case key != "":
-		h := fnv.New32a()
-		h.Write([]byte(key))
-		return int(h.Sum32()%999999999) + 1
-	}
-	return int(now.UnixMilli()%999999999) + 1
 }
 
 // Send delivers a contribution file through c (an instance or a failover

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"log/slog"
 	"net"
@@ -237,4 +238,23 @@ func classify(ctx context.Context, err error) error {
 		return providers.Unavailable(err, retry.ClassServerError) // SSH_FX_FAILURE: disk full, quota, server fault
 	}
 	return providers.AsError(err) // network, DNS, timeout, connection lost
+}
+
+// FileNumber returns a delivered file's number (an interchange control
+// number, a file ID), 1 to 999999999: given if positive; else derived from
+// the operation's idempotency key (an FNV-1a hash), so that a retry
+// renders the same file name and [Client.Upload] recognises the file; else
+// the clock's milliseconds, which repeat after about eleven days and
+// collide within one millisecond: callers sending often should supply
+// numbers.
+func FileNumber(given int, idempotencyKey string, now time.Time) int {
+	switch {
+	case given > 0:
+		return given
+	case idempotencyKey != "":
+		h := fnv.New32a()
+		h.Write([]byte(idempotencyKey))
+		return int(h.Sum32()%999999999) + 1
+	}
+	return int(now.UnixMilli()%999999999) + 1
 }

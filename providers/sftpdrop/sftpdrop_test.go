@@ -8,6 +8,7 @@ import (
 	"net"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
@@ -234,4 +235,18 @@ func TestParseSettings(t *testing.T) {
 
 func contextCanceled(t *testing.T) (context.Context, context.CancelFunc) {
 	return context.WithCancel(t.Context())
+}
+
+func TestFileNumber(t *testing.T) {
+	t.Parallel()
+	now := time.UnixMilli(1_714_560_000_123)
+	require.Equal(t, 42, sftpdrop.FileNumber(42, "key", now), "given wins")
+	a := sftpdrop.FileNumber(0, "payroll-2024-05-15", now)
+	require.Equal(t, a, sftpdrop.FileNumber(0, "payroll-2024-05-15", now.Add(time.Hour)), "stable for a key")
+	require.NotEqual(t, a, sftpdrop.FileNumber(0, "payroll-2024-05-31", now))
+	require.Equal(t, int(1_714_560_000_123%999999999)+1, sftpdrop.FileNumber(0, "", now))
+	for _, k := range []string{"", "a", "b", "payroll"} {
+		n := sftpdrop.FileNumber(0, k, now)
+		require.True(t, n >= 1 && n <= 999999999, n)
+	}
 }
