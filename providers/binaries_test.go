@@ -18,18 +18,20 @@ import (
 // shippedPlugins are the plugin binaries of the module: the package to build
 // and the provider name each must announce.
 var shippedPlugins = map[string]string{
-	"./adp/cmd/intime-provider-adp":           "adp",
-	"./checkr/cmd/intime-provider-checkr":     "checkr",
-	"./sendgrid/cmd/intime-provider-sendgrid": "sendgrid",
-	"./ses/cmd/intime-provider-ses":           "ses",
-	"./smtp/cmd/intime-provider-smtp":         "smtp",
-
-	"./bamboohr/cmd/intime-provider-bamboohr":   "bamboohr",
-	"./everify/cmd/intime-provider-everify":     "everify",
-	"./jobboards/cmd/intime-provider-jobboards": "jobboards",
-	"./paychex/cmd/intime-provider-paychex":     "paychex",
-	"./slack/cmd/intime-provider-slack":         "slack",
-	"./twilio/cmd/intime-provider-twilio":       "twilio",
+	"./adp/cmd/intime-provider-adp":                   "adp",
+	"./bamboohr/cmd/intime-provider-bamboohr":         "bamboohr",
+	"./carrier/cmd/intime-provider-carrier":           "carrier",
+	"./checkr/cmd/intime-provider-checkr":             "checkr",
+	"./everify/cmd/intime-provider-everify":           "everify",
+	"./jobboards/cmd/intime-provider-jobboards":       "jobboards",
+	"./paychex/cmd/intime-provider-paychex":           "paychex",
+	"./recordkeeper/cmd/intime-provider-recordkeeper": "recordkeeper",
+	"./s3/cmd/intime-provider-s3":                     "s3",
+	"./sendgrid/cmd/intime-provider-sendgrid":         "sendgrid",
+	"./ses/cmd/intime-provider-ses":                   "ses",
+	"./slack/cmd/intime-provider-slack":               "slack",
+	"./smtp/cmd/intime-provider-smtp":                 "smtp",
+	"./twilio/cmd/intime-provider-twilio":             "twilio",
 }
 
 // TestShippedPluginBinaries builds every provider's plugin binary, loads the

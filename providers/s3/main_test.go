@@ -1,0 +1,18 @@
+package s3_test
+
+import (
+	"testing"
+
+	"go.uber.org/goleak"
+
+	"github.com/intimeos/integrations/providers"
+	"github.com/intimeos/integrations/providers/s3"
+)
+
+// TestMain serves the provider when the test binary is re-executed as a
+// plugin (providertest.Plugin), and otherwise runs the tests and checks
+// for leaked goroutines.
+func TestMain(m *testing.M) {
+	providers.ServeSelf(map[string]providers.Provider{s3.Name: s3.New(nil)})
+	goleak.VerifyTestMain(m)
+}
