@@ -30,7 +30,7 @@ const (
 	AnomalyMinDefault      = 60
 	AnomalyBaselineDefault = 24 * time.Hour
 	// LimitMax bounds every configurable limit.
-	LimitMax = 1_000_000
+	LimitMax = 100_000_000
 )
 
 // Config configures a [Service]. The zero value is usable: every field has a

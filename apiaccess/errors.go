@@ -25,8 +25,8 @@ const (
 	MsgScopeInvalid   = "Scopes may use letters, digits and . : _ - (up to 64 characters each)"
 	MsgScopeUnknown   = "Unknown scope: "
 	MsgExpiryPast     = "Expiry must be in the future"
-	MsgPerMinuteRange = "Per-minute limit must be between 1 and 1,000,000"
-	MsgPerHourRange   = "Hourly rate limit must be between 1 and 1,000,000"
+	MsgPerMinuteRange = "Per-minute limit must be between 1 and 100,000,000"
+	MsgPerHourRange   = "Hourly rate limit must be between 1 and 100,000,000"
 	MsgGraceRange     = "Grace period must be between 0 and "
 )
 

@@ -11,8 +11,8 @@ import (
 // The token format. A token is TokenPrefix, 30 random base62 characters
 // (178 bits) and a 6-character base62 CRC-32 of everything before it:
 //
-//	itk_3mJ9vQ0aZk4T8bWcX1yR7nP2sL5dHf6Gg0Yx2K
-//	└──┘└────────── random ──────────┘└ crc ┘
+//	itk_NUUIQES0QsgjGFeE0IJqLg9ylcJ1oE0083OY
+//	└──┘└────────── random ──────────┘└crc─┘
 //
 // The fixed prefix and the checksum let secret scanners (GitHub secret
 // scanning, gitleaks, trufflehog) find leaked tokens with few false
