@@ -171,11 +171,11 @@ func setDefault[T comparable](p *T, v T) {
 // least 1.
 func (c *Config) LeaseChunk(limit int) int { return c.WithDefaults().chunk(limit) }
 
-// Margin is the documented bound on refusing while the budget has room:
-// with hosts sharing a limit, a host refuses a request only when fewer than
-// Margin(limit, hosts) + 1 of the window's budget are left unadmitted across
-// all hosts, that is, (hosts-1) x LeaseChunk(limit). With the defaults and
-// two hosts: 5 for 100/min, 50 for 1,000/h, 100 for 10,000/h.
+// Margin is the documented bound on refusing while the budget has room: with
+// hosts sharing a limit, a request is refused only when at most
+// Margin(limit, hosts) = (hosts-1) x LeaseChunk(limit) of the window's budget
+// is left unadmitted across all hosts. With the defaults and two hosts: 5 for
+// 100 a minute, 50 for 1,000 an hour, 100 for 10,000 an hour.
 func (c *Config) Margin(limit, hosts int) int { return max(0, hosts-1) * c.LeaseChunk(limit) }
 
 // chunk is LeaseChunk on a Config with its defaults.

@@ -40,7 +40,7 @@ func New(store storage.Store, cfg *Config) (*Service, error) {
 	}
 	s := &Service{store: store, cfg: c, usage: newRecorder(c.MaxPending)}
 	s.now = func() time.Time { return c.Clock().UTC() }
-	s.tokens = newTokenCache(store, c.TokenCacheTTL, s.limitsOf)
+	s.tokens = newTokenCache(store, c, s.limitsOf)
 	s.limiter = &limiter{store: store, cfg: c}
 	s.anomaly = &detector{store: store, cfg: c}
 	return s, nil

@@ -45,9 +45,10 @@ type cachedToken struct {
 // by sync. An eviction bumps gen, and a lookup that began before it does
 // not cache what it read, which may predate the change.
 type tokenCache struct {
-	store storage.APITokenInfoStore
-	ttl   time.Duration
-	lim   func(*storage.APITokenInfo) (int, int)
+	store   storage.APITokenInfoStore
+	ttl     time.Duration
+	timeout time.Duration
+	lim     func(*storage.APITokenInfo) (int, int)
 	group singleflight.Group
 
 	mu     sync.RWMutex
@@ -59,8 +60,9 @@ type tokenCache struct {
 	lastSync time.Time
 }
 
-func newTokenCache(store storage.APITokenInfoStore, ttl time.Duration, lim func(*storage.APITokenInfo) (int, int)) *tokenCache {
-	return &tokenCache{store: store, ttl: ttl, lim: lim, byHash: map[string]*cachedToken{}, applied: map[uuid.UUID]time.Time{}}
+func newTokenCache(store storage.APITokenInfoStore, cfg *Config, lim func(*storage.APITokenInfo) (int, int)) *tokenCache {
+	return &tokenCache{store: store, ttl: cfg.TokenCacheTTL, timeout: cfg.StoreTimeout, lim: lim,
+		byHash: map[string]*cachedToken{}, applied: map[uuid.UUID]time.Time{}}
 }
 
 // lookup returns the token whose hash is hash, from memory when fresh.
@@ -81,7 +83,11 @@ func (c *tokenCache) lookup(ctx context.Context, hash string, now time.Time) (*c
 }
 
 func (c *tokenCache) fetch(ctx context.Context, hash string, now time.Time, gen uint64) (*cachedToken, error) {
-	info, err := c.store.APITokenInfoGetByHash(context.WithoutCancel(ctx), hash)
+	// The lookup is shared by every request waiting for this hash: one
+	// caller's cancellation must not fail the others.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.timeout)
+	defer cancel()
+	info, err := c.store.APITokenInfoGetByHash(ctx, hash)
 	if err != nil && !errors.Is(err, storage.ErrNotFound) {
 		return nil, err
 	}
