@@ -202,3 +202,55 @@ func testLimitConcurrent(t *testing.T, db *database) {
 	require.LessOrEqual(t, ok.Load(), int64(100))
 	require.GreaterOrEqual(t, ok.Load(), int64(100-(&apiaccess.Config{}).Margin(100, 2)))
 }
+
+// TestLeaseGivenBack: budget a host leased and did not use goes back to the
+// store when the host stops, or when it sits idle, for other hosts to use
+// in the same window.
+func TestLeaseGivenBack(t *testing.T) {
+	t.Parallel()
+	for _, stop := range []bool{true, false} {
+		name := map[bool]string{true: "OnStop", false: "WhenIdle"}[stop]
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			eachBackend(t, func(t *testing.T, db *database) {
+				// Leases of half the limit: the first host holds much of it.
+				b := setup(t, db, 2, &apiaccess.Config{LeaseShare: 0.5, FlushInterval: 10 * time.Millisecond})
+				a, other := b.hosts[0], b.hosts[1]
+				// An hour's budget, so the clock can move on while the
+				// other host asks again every second (Recheck).
+				tok := b.mustToken(t, b.org, func(p *apiaccess.TokenCreateParams) { p.PerMinute, p.PerHour = 1000, 20 })
+				admitted := 0
+				for range 6 {
+					require.Equal(t, http.StatusOK, send(t, a, tok.Secret).StatusCode)
+					admitted++
+				}
+				for send(t, other, tok.Secret).StatusCode == http.StatusOK {
+					admitted++
+				}
+				held := 20 - admitted
+				t.Logf("the first host holds %d unused", held)
+				require.Positive(t, held, "the other host was refused while the first held budget")
+
+				if stop {
+					require.NoError(t, a.svc.Stop(b.ctx))
+					b.clock.Advance(time.Second) // past Recheck: the other host asks again
+				} else {
+					require.NoError(t, a.svc.Start(b.ctx))
+					b.clock.Advance(5 * time.Second) // IdleReturn
+					require.Eventually(t, func() bool {
+						if send(t, other, tok.Secret).StatusCode == http.StatusOK {
+							return true
+						}
+						b.clock.Advance(time.Second)
+						return false
+					}, 10*time.Second, 10*time.Millisecond)
+					admitted++
+				}
+				for send(t, other, tok.Secret).StatusCode == http.StatusOK {
+					admitted++
+				}
+				require.Equal(t, 20, admitted, "all of the window's budget was used, none twice")
+			})
+		})
+	}
+}

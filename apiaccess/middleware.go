@@ -59,7 +59,9 @@ func (s *Service) serve(w http.ResponseWriter, r *http.Request, next http.Handle
 	}
 	d := s.limiter.admit(r.Context(), p, now)
 	if d.err != nil {
-		s.cfg.Logger.ErrorContext(r.Context(), "apiaccess: rate limit", "error", d.err)
+		if r.Context().Err() == nil {
+			s.cfg.Logger.ErrorContext(r.Context(), "apiaccess: rate limit", "error", d.err)
+		}
 		writeJSON(w, http.StatusServiceUnavailable, errorBody{Error: "unavailable", Message: msgUnavailable})
 		return
 	}

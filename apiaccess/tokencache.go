@@ -23,7 +23,8 @@ type Principal struct {
 	OrganizationID uuid.UUID
 	TokenID        uuid.UUID
 	TokenName      string
-	Scopes         []string
+	// Scopes are shared by every request of the token: read, never modify.
+	Scopes []string
 
 	// limits of the token: per minute, per hour.
 	perMinute, perHour int
