@@ -50,7 +50,7 @@ type tokenCache struct {
 	ttl     time.Duration
 	timeout time.Duration
 	lim     func(*storage.APITokenInfo) (int, int)
-	group singleflight.Group
+	group   singleflight.Group
 
 	mu     sync.RWMutex
 	byHash map[string]*cachedToken
