@@ -23,6 +23,7 @@ type Store interface {
 	MetricStore
 	AlertStore
 	APITokenStore
+	APIAccessStore
 	Maintenance
 }
 

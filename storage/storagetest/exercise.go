@@ -56,6 +56,10 @@ func families() []family {
 		{name: "Metrics", tests: metricTests()},
 		{name: "Alerts", tests: alertTests(), pager: alertPager()},
 		{name: "APITokens", tests: apiTokenTests()},
+		{name: "APITokenInfo", tests: apiTokenInfoTests()},
+		{name: "APIRate", tests: apiRateTests()},
+		{name: "APIUsage", tests: apiUsageTests()},
+		{name: "ZapierHooks", tests: zapierHookTests()},
 		{name: "Maintenance", tests: maintenanceTests()},
 	}
 }
