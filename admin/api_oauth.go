@@ -352,4 +352,3 @@ func (h *Handler) revealClientSecret(r *http.Request, in *storage.Integration) (
 	}
 	return s.ClientSecret, nil
 }
-

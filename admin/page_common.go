@@ -31,8 +31,6 @@ func (h *Handler) confirmed(w http.ResponseWriter, r *http.Request, question, ba
 	return false
 }
 
-// pageFail shows an error on a page, or in the API's shape.
-func (h *Handler) pageFail(w http.ResponseWriter, r *http.Request, err error) { h.fail(w, r, err) }
 
 // placeholderView describes a screen whose backend is not configured yet.
 type placeholderView struct {

@@ -103,5 +103,5 @@ func (h *Handler) pageDebuggerSend(w http.ResponseWriter, r *http.Request) {
 			status = http.StatusUnprocessableEntity
 		}
 	}
-	h.render(w, r, "debugger", status, h.newView(w, r, "debugger", "Webhook debugger", v))
+	h.render(w, r, "debugger", status, h.newView(w, r, "debugger", "Webhook debugger", v).at(h, "/debugger"+queryString("webhook", id.String(), "event", event)))
 }

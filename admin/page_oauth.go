@@ -103,7 +103,7 @@ func (h *Handler) pageOAuthCreate(w http.ResponseWriter, r *http.Request) {
 			h.fail(w, r, err)
 			return
 		}
-		h.render(w, r, "oauth_form", http.StatusUnprocessableEntity, h.newView(w, r, "oauth", "OAuth integration setup", v))
+		h.render(w, r, "oauth_form", http.StatusUnprocessableEntity, h.newView(w, r, "oauth", "OAuth integration setup", v).at(h, "/oauth/new"+queryString("provider", in.Provider)))
 		return
 	}
 	h.redirect(w, r, "/oauth/"+saved.ID.String(), "Configuration saved. Connect the account to activate it.")
@@ -129,7 +129,7 @@ func (h *Handler) showOAuth(w http.ResponseWriter, r *http.Request, v *oauthForm
 			form.Name, form.Settings = v.Name, v.Settings
 		}
 	}
-	h.render(w, r, "oauth_form", status, h.newView(w, r, "oauth", in.Name, form))
+	h.render(w, r, "oauth_form", status, h.newView(w, r, "oauth", in.Name, form).at(h, "/oauth/"+in.ID.String()))
 }
 
 func (h *Handler) pageOAuthDetail(w http.ResponseWriter, r *http.Request) {
@@ -255,7 +255,6 @@ func (h *Handler) pageOAuthReveal(w http.ResponseWriter, r *http.Request) {
 	}
 	h.showOAuth(w, r, &oauthFormView{Revealed: s}, http.StatusOK)
 }
-
 
 // uniqueNonEmpty drops empty and repeated values, keeping the order.
 func uniqueNonEmpty(vs []string) []string {

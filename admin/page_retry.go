@@ -27,8 +27,8 @@ type retryView struct {
 // comes back with its message.
 type retryForm struct {
 	MaxRetries, Strategy, FixedDelay, MaxDelay, AttemptTimeout string
-	Jitter, DLQ                                               bool
-	RetryOn                                                   []string
+	Jitter, DLQ                                                bool
+	RetryOn                                                    []string
 }
 
 // classOption is one "retry on these errors" checkbox.
@@ -140,7 +140,7 @@ func (h *Handler) pageRetrySave(w http.ResponseWriter, r *http.Request) {
 		v.Form = formOf(form)
 		v.Form.Jitter, v.Form.DLQ = *form.EnableJitter, *form.EnableDlq
 		v.Form.FixedDelay = r.PostFormValue(retry.FieldFixedDelay)
-		h.render(w, r, "retry", http.StatusUnprocessableEntity, h.newView(w, r, "retry", "Retry configuration", v))
+		h.render(w, r, "retry", http.StatusUnprocessableEntity, h.newView(w, r, "retry", "Retry configuration", v).at(h, "/retry"+queryString("webhook", scope)))
 		return
 	}
 	h.redirect(w, r, back, "Retry configuration saved.")

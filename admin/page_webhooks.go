@@ -126,7 +126,7 @@ func (h *Handler) pageWebhookCreate(w http.ResponseWriter, r *http.Request) {
 	s, test, err := h.webhookCreate(r, in)
 	if err != nil {
 		if formErrors(err, f.Errors) {
-			h.render(w, r, "webhook_new", http.StatusUnprocessableEntity, h.newView(w, r, "webhooks", "New webhook", f))
+			h.render(w, r, "webhook_new", http.StatusUnprocessableEntity, h.newView(w, r, "webhooks", "New webhook", f).at(h, "/webhooks/new"))
 			return
 		}
 		h.fail(w, r, err)
@@ -169,7 +169,7 @@ func (h *Handler) showWebhook(w http.ResponseWriter, r *http.Request, id uuid.UU
 	if len(v.Form.Errors) > 0 {
 		status = http.StatusUnprocessableEntity
 	}
-	h.render(w, r, "webhook", status, h.newView(w, r, "webhooks", "Webhook: "+s.Name, v))
+	h.render(w, r, "webhook", status, h.newView(w, r, "webhooks", "Webhook: "+s.Name, v).at(h, "/webhooks/"+id.String()))
 }
 
 func (h *Handler) pageWebhook(w http.ResponseWriter, r *http.Request) {

@@ -29,6 +29,9 @@ type view struct {
 	CSRF      string
 	Principal *Principal
 	Flash     string
+	// Canonical is the page's own GET address: a page rendered in answer
+	// to a form shows it in the address bar and polls it for live parts.
+	Canonical string
 	PollMS    int64
 	Features  features
 	Data      any
@@ -169,6 +172,9 @@ func (h *Handler) newView(w http.ResponseWriter, r *http.Request, section, title
 		v.Principal, v.CSRF = p, h.csrfToken(p)
 	}
 	v.Flash = h.takeFlash(w, r)
+	if r.Method == http.MethodGet {
+		v.Canonical = h.url(r.URL.RequestURI())
+	}
 	return v
 }
 
@@ -180,8 +186,13 @@ const fragmentHeader = "X-Admin-Fragment"
 func (h *Handler) render(w http.ResponseWriter, r *http.Request, page string, status int, v *view) {
 	t := h.pages[page]
 	name := "layout"
-	if f := r.Header.Get(fragmentHeader); f != "" && t.Lookup("fragment-"+f) != nil {
+	if f := r.Header.Get(fragmentHeader); f != "" {
+		if t.Lookup("fragment-"+f) == nil {
+			http.Error(w, "no such fragment", http.StatusNotFound)
+			return
+		}
 		name = "fragment-" + f
+		w.Header().Set(fragmentHeader, f)
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, name, v); err != nil {
@@ -192,6 +203,12 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, page string, st
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
 	_, _ = buf.WriteTo(w)
+}
+
+// at sets the page's canonical address (a path under the prefix).
+func (v *view) at(h *Handler, path string) *view {
+	v.Canonical = h.url(path)
+	return v
 }
 
 // renderError shows an error page.

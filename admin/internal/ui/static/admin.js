@@ -5,6 +5,12 @@
   "use strict";
   var meta = function (n) { var m = document.querySelector('meta[name="' + n + '"]'); return m ? m.content : ""; };
   var csrf = meta("csrf-token"), prefix = meta("admin-prefix"), pollMS = parseInt(meta("poll-ms"), 10) || 5000;
+  var pageURL = meta("page-url");
+  // A page shown in answer to a form takes its own address, so that a
+  // reload does not post the form again.
+  if (pageURL && pageURL !== location.pathname + location.search && history.replaceState) {
+    history.replaceState(null, "", pageURL + location.hash);
+  }
   var $ = function (s, root) { return (root || document).querySelector(s); };
   var $$ = function (s, root) { return Array.prototype.slice.call((root || document).querySelectorAll(s)); };
 
@@ -134,8 +140,8 @@
   // ---- Live updates: poll each [data-live] fragment ----
   function poll(el) {
     if (document.hidden || el.contains(document.activeElement)) return;
-    fetch(el.dataset.liveUrl || location.href, { headers: { "X-Admin-Fragment": el.dataset.live }, credentials: "same-origin" })
-      .then(function (r) { return r.ok ? r.text() : null; })
+    fetch(el.dataset.liveUrl || pageURL || location.href, { headers: { "X-Admin-Fragment": el.dataset.live }, credentials: "same-origin" })
+      .then(function (r) { return r.status === 200 && r.headers.get("X-Admin-Fragment") === el.dataset.live ? r.text() : null; })
       .then(function (html) {
         if (html === null || el.innerHTML === html) return;
         el.innerHTML = html;
