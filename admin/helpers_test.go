@@ -301,3 +301,31 @@ func waitFor(t testing.TB, what string, cond func() bool) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// failingWebhook creates a webhook that gives up after one retry, one
+// second later, so that a failing receiver fills the dead letter queue.
+func (e *env) failingWebhook(t testing.TB, name string) *admin.Webhook {
+	t.Helper()
+	w := e.webhook(t, name)
+	r := e.call(t, "PUT", "/api/webhooks/"+w.ID.String()+"/retry", map[string]any{"maxRetries": 1, "retryStrategy": "fixed",
+		"fixedDelay": 1, "maxDelay": 10, "enableJitter": false, "retryOn": []string{"server_error"}})
+	require.Equal(t, http.StatusOK, r.status, string(r.body))
+	return w
+}
+
+// publish publishes one event and returns its ID.
+func (e *env) publish(t testing.TB, data string) uuid.UUID {
+	t.Helper()
+	ds, err := e.d.Publish(e.ctx, e.org, &webhook.Event{Type: webhook.EventJobCreated, Data: json.RawMessage(data)})
+	require.NoError(t, err)
+	require.NotEmpty(t, ds)
+	return ds[0].EventID
+}
+
+// dlqLen counts the organization's dead letters.
+func (e *env) dlqLen(t testing.TB) int {
+	t.Helper()
+	p, err := e.d.DLQList(e.ctx, &storage.DLQListParams{OrganizationID: e.org})
+	require.NoError(t, err)
+	return len(p.Items)
+}
