@@ -235,7 +235,7 @@ func (e *env) call(t testing.TB, method, path string, body any, hdr ...string) *
 	require.NoError(t, err)
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Sec-Fetch-Site", "same-origin")
-	req.Header.Set("X-CSRF-Token", e.csrf(t))
+	req.Header.Set("X-CSRF-Token", e.csrf(t, hdr...))
 	for i := 0; i+1 < len(hdr); i += 2 {
 		if hdr[i+1] == "" {
 			req.Header.Del(hdr[i])
@@ -251,11 +251,17 @@ func (e *env) call(t testing.TB, method, path string, body any, hdr ...string) *
 	return &response{status: resp.StatusCode, header: resp.Header, body: b}
 }
 
-// csrf returns the admin's CSRF token from the session call.
-func (e *env) csrf(t testing.TB) string {
+// csrf returns the admin's CSRF token from the session call (of the
+// organization an orgHeader pair among hdr names).
+func (e *env) csrf(t testing.TB, hdr ...string) string {
 	t.Helper()
 	req, err := http.NewRequest(http.MethodGet, e.host.URL+"/admin/api/session", nil)
 	require.NoError(t, err)
+	for i := 0; i+1 < len(hdr); i += 2 {
+		if hdr[i] == orgHeader {
+			req.Header.Set(orgHeader, hdr[i+1])
+		}
+	}
 	resp, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
 	defer resp.Body.Close()
@@ -329,3 +335,5 @@ func (e *env) dlqLen(t testing.TB) int {
 	require.NoError(t, err)
 	return len(p.Items)
 }
+
+func webhookFail(status int) webhooktest.Response { return webhooktest.Fail(status) }
