@@ -46,15 +46,15 @@ func (h *Handler) audit(r *http.Request, action, target string, id uuid.UUID, de
 	if p != nil {
 		e.OrganizationID, e.UserID = p.OrganizationID, p.UserID
 	}
-	if h.cfg.Audit != nil {
-		if err := h.cfg.Audit(r.Context(), e); err != nil {
-			h.cfg.Logger.ErrorContext(r.Context(), "admin audit record failed", "action", action, "error", err)
-			return err
-		}
-		return nil
-	}
 	h.cfg.Logger.InfoContext(r.Context(), "admin audit", "action", e.Action, "target", e.Target,
 		"target_id", e.TargetID, "detail", e.Detail, "organization_id", e.OrganizationID, "user_id", e.UserID,
 		"remote_addr", e.RemoteAddr)
+	if h.cfg.Audit == nil {
+		return nil
+	}
+	if err := h.cfg.Audit(r.Context(), e); err != nil {
+		h.cfg.Logger.ErrorContext(r.Context(), "admin audit record failed", "action", action, "error", err)
+		return err
+	}
 	return nil
 }

@@ -74,9 +74,10 @@ type Config struct {
 	// host processes, so set it when several processes serve the admin.
 	CSRFKey []byte
 	// Audit records the actions taken (every change, and every secret
-	// shown, which is refused when Audit fails). Nil writes them to Logger
-	// at level INFO with the message "admin audit". Records never hold a
-	// secret.
+	// shown, which is refused when Audit fails), for the host's audit log.
+	// Every record is also written to Logger at level INFO with the
+	// message "admin audit"; nil records them there only. Records never
+	// hold a secret.
 	Audit func(ctx context.Context, e *AuditEvent) error
 	// Logger receives request failures; secrets and request bodies are
 	// never logged. Nil discards.
