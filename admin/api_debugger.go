@@ -94,6 +94,15 @@ func (h *Handler) testSend(r *http.Request, id uuid.UUID, in *TestInput) (*SendR
 		if event == "" {
 			event = envelopeEvent(in.Payload)
 		}
+		if event == "" {
+			s, err := h.cfg.Webhooks.SubscriptionGet(r.Context(), org(r), id)
+			if err != nil {
+				return nil, err
+			}
+			if len(s.Events) > 0 {
+				event = s.Events[0]
+			}
+		}
 		res, err = h.cfg.Webhooks.TestSendData(r.Context(), org(r), id, event, data)
 	}
 	if err != nil {

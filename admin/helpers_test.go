@@ -337,3 +337,5 @@ func (e *env) dlqLen(t testing.TB) int {
 }
 
 func webhookFail(status int) webhooktest.Response { return webhooktest.Fail(status) }
+
+func webhookOK() webhooktest.Response { return webhooktest.OK() }
