@@ -146,7 +146,15 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 	}
 	b, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 	require.NoError(t, err)
-	p := filepath.Join(dir, strings.ReplaceAll(t.Name(), "/", "_")+"-"+name+".png")
+	safe := func(s string) string {
+		return strings.Map(func(r rune) rune {
+			if r == '-' || r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' {
+				return r
+			}
+			return '_'
+		}, s)
+	}
+	p := filepath.Join(dir, safe(t.Name())+"-"+safe(name)+".png")
 	require.NoError(t, os.WriteFile(p, b, 0o644))
 	t.Logf("screenshot %s", p)
 }
