@@ -114,6 +114,19 @@ type replayView struct {
 	Events   []*EventType
 }
 
+// replayFiltered replays (or, dry, counts) what the filter form selects.
+func (h *Handler) replayFiltered(r *http.Request, f deliveryFilter, dry bool) (int, error) {
+	in, err := h.replayInput(f, dry)
+	if err != nil {
+		return 0, err
+	}
+	n, err := h.replayBulk(r, in)
+	if err != nil {
+		return 0, err
+	}
+	return n.Count, nil
+}
+
 // replayInput is the bulk replay of the filter form.
 func (h *Handler) replayInput(f deliveryFilter, dry bool) (*ReplayInput, error) {
 	in := &ReplayInput{EventType: f.Event, DryRun: dry}
@@ -137,17 +150,12 @@ func (h *Handler) replayInput(f deliveryFilter, dry bool) (*ReplayInput, error) 
 func (h *Handler) pageReplay(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	f := deliveryFilter{Webhook: q.Get("webhook"), Event: q.Get("event"), Status: q.Get("status"), Range: q.Get("range")}
-	in, err := h.replayInput(f, true)
+	n, err := h.replayFiltered(r, f, true)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	n, err := h.replayBulk(r, in)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	v := &replayView{Filter: f, Count: n.Count}
+	v := &replayView{Filter: f, Count: n}
 	if v.Webhooks, err = h.listWebhooks(r, ""); err != nil {
 		h.fail(w, r, err)
 		return
@@ -161,15 +169,10 @@ func (h *Handler) pageReplay(w http.ResponseWriter, r *http.Request) {
 
 func (h *Handler) pageReplayRun(w http.ResponseWriter, r *http.Request) {
 	f := deliveryFilter{Webhook: r.PostFormValue("webhook"), Event: r.PostFormValue("event"), Status: r.PostFormValue("status"), Range: r.PostFormValue("range")}
-	in, err := h.replayInput(f, false)
+	n, err := h.replayFiltered(r, f, false)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	n, err := h.replayBulk(r, in)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	h.redirect(w, r, "/deliveries"+queryString("webhook", f.Webhook, "event", f.Event), "Replayed "+itoa(n.Count)+" events.")
+	h.redirect(w, r, "/deliveries"+queryString("webhook", f.Webhook, "event", f.Event), "Replayed "+itoa(n)+" events.")
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/intimeos/integrations/oauth"
+	"github.com/intimeos/integrations/storage"
 )
 
 // oauthListView is the list of OAuth connections (§11).
@@ -26,6 +27,17 @@ type oauthFormView struct {
 	RedirectURI string
 	Integration *OAuthIntegration
 	Revealed    string
+}
+
+// oauthTarget loads the path's OAuth integration for a page, or answers
+// the error and returns nil.
+func (h *Handler) oauthTarget(w http.ResponseWriter, r *http.Request) *storage.Integration {
+	in, err := h.getOAuth(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return nil
+	}
+	return in
 }
 
 func (h *Handler) oauthPage(w http.ResponseWriter, r *http.Request) bool {
@@ -111,9 +123,8 @@ func (h *Handler) pageOAuthCreate(w http.ResponseWriter, r *http.Request) {
 
 // showOAuth renders a saved integration's page.
 func (h *Handler) showOAuth(w http.ResponseWriter, r *http.Request, v *oauthFormView, status int) {
-	in, err := h.getOAuth(r)
-	if err != nil {
-		h.fail(w, r, err)
+	in := h.oauthTarget(w, r)
+	if in == nil {
 		return
 	}
 	oi, err := h.oauthIntegration(r, in)
@@ -139,12 +150,8 @@ func (h *Handler) pageOAuthDetail(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) pageOAuthUpdate(w http.ResponseWriter, r *http.Request) {
-	if !h.oauthPage(w, r) {
-		return
-	}
-	cur, err := h.getOAuth(r)
-	if err != nil {
-		h.fail(w, r, err)
+	cur := h.oauthTarget(w, r)
+	if cur == nil {
 		return
 	}
 	in := readOAuthForm(r)
@@ -170,12 +177,8 @@ type oauthRedirectView struct {
 // browser on to the provider by a page (a meta refresh and a link): the
 // strict form-action policy would block a redirect answering a form.
 func (h *Handler) pageOAuthConnect(w http.ResponseWriter, r *http.Request) {
-	if !h.oauthPage(w, r) {
-		return
-	}
-	in, err := h.getOAuth(r)
-	if err != nil {
-		h.fail(w, r, err)
+	in := h.oauthTarget(w, r)
+	if in == nil {
 		return
 	}
 	a, err := h.oauthConnect(r, in.ID)
@@ -240,12 +243,8 @@ func (h *Handler) pageOAuthDelete(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) pageOAuthReveal(w http.ResponseWriter, r *http.Request) {
-	if !h.oauthPage(w, r) {
-		return
-	}
-	in, err := h.getOAuth(r)
-	if err != nil {
-		h.fail(w, r, err)
+	in := h.oauthTarget(w, r)
+	if in == nil {
 		return
 	}
 	s, err := h.revealClientSecret(r, in)
