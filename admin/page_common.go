@@ -31,7 +31,6 @@ func (h *Handler) confirmed(w http.ResponseWriter, r *http.Request, question, ba
 	return false
 }
 
-
 // placeholderView describes a screen whose backend is not configured yet.
 type placeholderView struct {
 	Heading, Spec, What, Needs string
