@@ -98,7 +98,7 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if !expected {
 		h.cfg.Logger.ErrorContext(r.Context(), "admin request failed", "method", r.Method, "path", r.URL.Path, "error", err)
 	}
-	if isAPI(r) || principalOf(r.Context()) == nil {
+	if isAPI(r) {
 		writeJSON(w, ae.Status, &ErrorBody{Error: ae})
 		return
 	}

@@ -15,7 +15,10 @@ import (
 // gets the caller's data in the usual envelope, signed with the secret.
 func TestTestSendData(t *testing.T) {
 	t.Parallel()
-	b := setup(t, backends[0], nil)
+	eachBackend(t, func(t *testing.T, be backend) { testSendData(t, setup(t, be, nil)) })
+}
+
+func testSendData(t *testing.T, b *bundle) {
 	s, err := b.d.SubscriptionCreate(b.ctx, &webhook.SubscriptionCreateParams{OrganizationID: b.org, Name: "edited",
 		URL: b.rcv.URL + "/hooks/edited", Events: []string{webhook.EventJobUpdated}})
 	require.NoError(t, err)
