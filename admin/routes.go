@@ -1,0 +1,63 @@
+package admin
+
+import "net/http"
+
+// operations is the JSON API: every route, its handler and its
+// documentation. The OpenAPI document is built from this list.
+func (h *Handler) operations() []*operation {
+	var ops []*operation
+	for _, family := range [][]*operation{h.miscOps(), h.webhookOps(), h.deliveryOps(), h.dlqOps(), h.retryOps(), h.oauthOps()} {
+		ops = append(ops, family...)
+	}
+	return ops
+}
+
+// routePages registers the dashboard's screens, one file per screen.
+func (h *Handler) routePages() {
+	pages := map[string]http.HandlerFunc{
+		"GET /{$}":                              h.pageOverview,
+		"GET /integrations":                     h.pagePlaceholder("integrations"),
+		"GET /integrations/{id}":                h.pagePlaceholder("integrations"),
+		"GET /api-access":                       h.pagePlaceholder("api"),
+		"GET /logs":                             h.pagePlaceholder("logs"),
+		"GET /webhooks":                         h.pageWebhooks,
+		"GET /webhooks/new":                     h.pageWebhookNew,
+		"POST /webhooks":                        h.pageWebhookCreate,
+		"GET /webhooks/{id}":                    h.pageWebhook,
+		"POST /webhooks/{id}":                   h.pageWebhookUpdate,
+		"POST /webhooks/{id}/enable":            h.pageWebhookEnable,
+		"POST /webhooks/{id}/disable":           h.pageWebhookDisable,
+		"POST /webhooks/{id}/delete":            h.pageWebhookDelete,
+		"POST /webhooks/{id}/secret/reveal":     h.pageWebhookReveal,
+		"POST /webhooks/{id}/secret/regenerate": h.pageWebhookRegenerate,
+		"POST /webhooks/{id}/secret/revoke":     h.pageWebhookRevoke,
+		"GET /debugger":                         h.pageDebugger,
+		"POST /debugger":                        h.pageDebuggerSend,
+		"GET /deliveries":                       h.pageDeliveries,
+		"GET /deliveries/{id}":                  h.pageDelivery,
+		"POST /deliveries/{id}/replay":          h.pageDeliveryReplay,
+		"GET /replay":                           h.pageReplay,
+		"POST /replay":                          h.pageReplayRun,
+		"GET /dlq":                              h.pageDLQ,
+		"POST /dlq/{id}/retry":                  h.pageDLQRetry,
+		"POST /dlq/{id}/delete":                 h.pageDLQDelete,
+		"POST /dlq/retry-all":                   h.pageDLQRetryAll,
+		"POST /dlq/clear":                       h.pageDLQClear,
+		"GET /retry":                            h.pageRetry,
+		"POST /retry":                           h.pageRetrySave,
+		"GET /oauth":                            h.pageOAuth,
+		"GET /oauth/new":                        h.pageOAuthNew,
+		"POST /oauth":                           h.pageOAuthCreate,
+		"GET /oauth/connected":                  h.pageOAuthConnected,
+		"GET /oauth/{id}":                       h.pageOAuthDetail,
+		"POST /oauth/{id}":                      h.pageOAuthUpdate,
+		"POST /oauth/{id}/connect":              h.pageOAuthConnect,
+		"POST /oauth/{id}/disconnect":           h.pageOAuthDisconnect,
+		"POST /oauth/{id}/delete":               h.pageOAuthDelete,
+		"POST /oauth/{id}/secret/reveal":        h.pageOAuthReveal,
+		"GET /docs/webhooks":                    h.pageDocs,
+	}
+	for pattern, fn := range pages {
+		h.mux.Handle(pattern, fn)
+	}
+}
