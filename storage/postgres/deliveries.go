@@ -68,6 +68,9 @@ func decodeHeader(b []byte) (http.Header, error) {
 // rows are written by one statement per chunk of them (see insertChunks),
 // so a batch costs a few round trips rather than one per row.
 func (s *Store) DeliveryInsert(ctx context.Context, ps []*storage.DeliveryInsertParams) ([]*storage.Delivery, error) {
+	if err := storage.ValidateBatch(ps); err != nil {
+		return nil, err
+	}
 	out := make([]*storage.Delivery, 0, len(ps))
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
 		now := s.Now()
@@ -200,6 +203,9 @@ func (s *Store) DeliveryGet(ctx context.Context, orgID, id uuid.UUID) (*storage.
 
 // DeliveryList implements [storage.DeliveryStore].
 func (s *Store) DeliveryList(ctx context.Context, p *storage.DeliveryListParams) (*storage.Page[*storage.Delivery], error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
 	q := query.New(query.Dollar)
 	q.Where("organization_id = ?", p.OrganizationID)
 	if p.WebhookID != uuid.Nil {
@@ -219,6 +225,9 @@ func (s *Store) DeliveryList(ctx context.Context, p *storage.DeliveryListParams)
 
 // DeliveryUpdate implements [storage.DeliveryStore].
 func (s *Store) DeliveryUpdate(ctx context.Context, p *storage.DeliveryUpdateParams) (*storage.Delivery, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
 	reqHdr, respHdr := encodeHeader(p.RequestHeaders), encodeHeader(p.ResponseHeaders)
 	var status *string
 	if p.Status != nil {

@@ -18,6 +18,7 @@ import (
 	"github.com/intimeos/integrations/storage"
 	"github.com/intimeos/integrations/storage/postgres"
 	"github.com/intimeos/integrations/storage/postgres/pgtest"
+	"github.com/intimeos/integrations/storage/storagetest"
 )
 
 // queueNow is the claimers' clock in the queue tests: fixed, so leases
@@ -34,7 +35,7 @@ func seedQueue(t *testing.T, s *postgres.Store, webhooks, n int) {
 	for i := range webhooks {
 		org := orgs[i%len(orgs)]
 		wh, err := s.WebhookCreate(ctx, &storage.WebhookCreateParams{OrganizationID: org, Name: fmt.Sprintf("w%d", i),
-			URL: "https://example.com/h", Secret: "s", Events: []string{"job.created"}})
+			URL: "https://example.com/h", Secret: storagetest.NewSecret(), Events: []string{"job.created"}})
 		require.NoError(t, err)
 		for range n / webhooks {
 			ps = append(ps, &storage.DeliveryInsertParams{OrganizationID: org, WebhookID: wh.ID, EventType: "job.created",
@@ -205,7 +206,7 @@ func TestListenDeliveries(t *testing.T) {
 	ctx := context.Background()
 	org := uuid.New()
 	wh, err := writer.WebhookCreate(ctx, &storage.WebhookCreateParams{OrganizationID: org, Name: "l", URL: "https://example.com/h",
-		Secret: "s", Events: []string{"job.created"}})
+		Secret: storagetest.NewSecret(), Events: []string{"job.created"}})
 	require.NoError(t, err)
 
 	raw, err := pgx.Connect(ctx, dsn)
@@ -246,7 +247,7 @@ func TestListenDeliveriesReconnects(t *testing.T) {
 	ctx := context.Background()
 	org := uuid.New()
 	wh, err := writer.WebhookCreate(ctx, &storage.WebhookCreateParams{OrganizationID: org, Name: "r", URL: "https://example.com/h",
-		Secret: "s", Events: []string{"job.created"}})
+		Secret: storagetest.NewSecret(), Events: []string{"job.created"}})
 	require.NoError(t, err)
 	wakes := listener(t, listening)
 
@@ -374,7 +375,7 @@ func newLockScene(t *testing.T, n int) *lockScene {
 	_, dsn := pgtest.Schema(t)
 	sc := &lockScene{s: newStore(t, dsn, ring), pool: pgtest.PoolOn(t, dsn), org: uuid.New()}
 	sc.wh, err = sc.s.WebhookCreate(context.Background(), &storage.WebhookCreateParams{OrganizationID: sc.org,
-		Name: "scene", URL: "https://example.com/h", Secret: "s", Events: []string{"job.created"}})
+		Name: "scene", URL: "https://example.com/h", Secret: storagetest.NewSecret(), Events: []string{"job.created"}})
 	require.NoError(t, err)
 	for range n {
 		_, err = sc.s.DeliveryInsert(context.Background(), []*storage.DeliveryInsertParams{{OrganizationID: sc.org,

@@ -162,7 +162,7 @@ func TestWithTx(t *testing.T) {
 	ctx := context.Background()
 	org := storagetest.NewOrgID()
 	wh, err := s.WebhookCreate(ctx, &storage.WebhookCreateParams{OrganizationID: org, Name: "tx", URL: "https://example.com/h",
-		Secret: "s", Events: []string{"job.created"}})
+		Secret: storagetest.NewSecret(), Events: []string{"job.created"}})
 	require.NoError(t, err)
 	insert := func(commit bool) uuid.UUID {
 		tx, err := s.DB().BeginTx(ctx, nil)
@@ -173,7 +173,7 @@ func TestWithTx(t *testing.T) {
 		require.NoError(t, err)
 		_, err = in.DeliveryGet(ctx, org, ds[0].ID)
 		require.NoError(t, err, "the transaction reads its own writes")
-		_, err = in.WebhookCreate(ctx, &storage.WebhookCreateParams{OrganizationID: org, Name: "tx", URL: "https://x/h"})
+		_, err = in.WebhookCreate(ctx, &storage.WebhookCreateParams{OrganizationID: org, Name: "tx", URL: "https://x/h", Secret: storagetest.NewSecret()})
 		require.ErrorIs(t, err, storage.ErrConflict, "a failed statement leaves the transaction usable")
 		if commit {
 			require.NoError(t, tx.Commit())

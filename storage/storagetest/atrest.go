@@ -32,8 +32,8 @@ var plaintexts = struct {
 	access:   "ya29.plaintext-access-token-91c2",
 	refresh:  "1//plaintext-refresh-token-55de",
 	verifier: "plaintext-pkce-verifier-0b8e41",
-	webhook:  "plaintext-webhook-secret-c0ffee",
-	previous: "plaintext-previous-secret-beef",
+	webhook:  "cGxhaW50ZXh0LXdlYmhvb2stc2VjcmV0",     // plaintext-webhook-secret
+	previous: "cGxhaW50ZXh0LXByZXZpb3VzLXNlY3JldA==", // plaintext-previous-secret
 }
 
 // ExerciseSecretsAtRest checks that integration configs, OAuth tokens, PKCE
