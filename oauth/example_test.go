@@ -35,11 +35,11 @@ func ExampleConnector_Start() {
 	defer os.RemoveAll(dir)
 	k, _ := secret.GenerateKey("k1")
 	ring, _ := secret.NewKeyring(k)
-	store, closeStore, err := sqlite.Open(ctx, filepath.Join(dir, "intime.db"), &sqlite.Config{Sealer: ring})
+	store, err := sqlite.Open(ctx, filepath.Join(dir, "intime.db"), &sqlite.Config{Sealer: ring})
 	if err != nil {
 		panic(err)
 	}
-	defer closeStore()
+	defer store.Close()
 
 	cfg, _ := json.Marshal(&oauth.Settings{
 		Provider: oauth.ProviderMicrosoft, Tenant: "contoso.onmicrosoft.com",
