@@ -175,7 +175,10 @@ func TestDocumentedSchema(t *testing.T) {
 	s := newStore(t, dsn, ring)
 	want := map[string]string{
 		"integrations.id": "uuid", "integrations.config": "jsonb", "integrations.last_sync": "timestamp with time zone",
-		"oauth_tokens.access_token": "text", "webhooks.events": "ARRAY", "webhook_deliveries.payload": "jsonb",
+		"oauth_tokens.access_token": "text", "webhooks.events": "ARRAY",
+		// json, not the documented jsonb: deliveries send the bytes published
+		// (migration 0007).
+		"webhook_deliveries.payload": "json",
 		"webhook_deliveries.request_headers": "jsonb", "webhook_deliveries.duration_ms": "integer",
 		"webhook_dlq.reason": "text",
 	}
