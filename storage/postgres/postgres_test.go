@@ -178,7 +178,7 @@ func TestDocumentedSchema(t *testing.T) {
 		"oauth_tokens.access_token": "text", "webhooks.events": "ARRAY",
 		// json, not the documented jsonb: deliveries send the bytes published
 		// (migration 0007).
-		"webhook_deliveries.payload": "json",
+		"webhook_deliveries.payload":         "json",
 		"webhook_deliveries.request_headers": "jsonb", "webhook_deliveries.duration_ms": "integer",
 		"webhook_dlq.reason": "text",
 	}
