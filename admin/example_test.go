@@ -25,11 +25,11 @@ func Example() {
 	defer os.RemoveAll(dir)
 	key, _ := secret.GenerateKey("dev")
 	ring, _ := secret.NewKeyring(key)
-	store, closeStore, err := sqlite.Open(context.Background(), filepath.Join(dir, "intime.db"), &sqlite.Config{Sealer: ring})
+	store, err := sqlite.Open(context.Background(), filepath.Join(dir, "intime.db"), &sqlite.Config{Sealer: ring})
 	if err != nil {
 		panic(err)
 	}
-	defer closeStore()
+	defer store.Close()
 	hooks, _ := webhook.New(store, nil)
 
 	org := uuid.New()

@@ -71,9 +71,9 @@ func newRing(t testing.TB) *secret.Keyring {
 
 func openSQLite(t testing.TB) storage.Store {
 	t.Helper()
-	s, closeFn, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "intime.db"), &sqlite.Config{Sealer: newRing(t)})
+	s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "intime.db"), &sqlite.Config{Sealer: newRing(t)})
 	require.NoError(t, err)
-	t.Cleanup(func() { _ = closeFn() })
+	t.Cleanup(func() { _ = s.Close() })
 	return s
 }
 

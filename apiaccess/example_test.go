@@ -32,11 +32,11 @@ func exampleStore(ctx context.Context) (storage.Store, func()) {
 	if err != nil {
 		panic(err)
 	}
-	store, closeStore, err := sqlite.Open(ctx, filepath.Join(dir, "intime.db"), &sqlite.Config{Sealer: ring})
+	store, err := sqlite.Open(ctx, filepath.Join(dir, "intime.db"), &sqlite.Config{Sealer: ring})
 	if err != nil {
 		panic(err)
 	}
-	return store, func() { _ = closeStore(); _ = os.RemoveAll(dir) }
+	return store, func() { _ = store.Close(); _ = os.RemoveAll(dir) }
 }
 
 // The host mounts its API behind the middleware: a token of the

@@ -76,9 +76,9 @@ func newRing(t testing.TB) *secret.Keyring {
 // constructors.
 func openSQLite(t testing.TB, path string, ring *secret.Keyring, clock func() time.Time) storage.Store {
 	t.Helper()
-	s, closeFn, err := sqlite.Open(context.Background(), path, &sqlite.Config{Sealer: ring, Clock: clock})
+	s, err := sqlite.Open(context.Background(), path, &sqlite.Config{Sealer: ring, Clock: clock})
 	require.NoError(t, err)
-	t.Cleanup(func() { _ = closeFn() })
+	t.Cleanup(func() { _ = s.Close() })
 	return s
 }
 

@@ -36,11 +36,11 @@ func ExampleConnector_Start() {
 	defer os.RemoveAll(dir)
 	k, _ := secret.GenerateKey("k1")
 	ring, _ := secret.NewKeyring(k)
-	store, closeStore, err := sqlite.Open(ctx, filepath.Join(dir, "intime.db"), &sqlite.Config{Sealer: ring})
+	store, err := sqlite.Open(ctx, filepath.Join(dir, "intime.db"), &sqlite.Config{Sealer: ring})
 	if err != nil {
 		panic(err)
 	}
-	defer closeStore()
+	defer store.Close()
 
 	cfg, _ := json.Marshal(&oauth.Settings{
 		Provider: oauth.ProviderMicrosoft, Tenant: "contoso.onmicrosoft.com",
@@ -79,11 +79,11 @@ func ExampleConnector_Status() {
 	defer os.RemoveAll(dir)
 	k, _ := secret.GenerateKey("k1")
 	ring, _ := secret.NewKeyring(k)
-	store, closeStore, err := sqlite.Open(ctx, filepath.Join(dir, "intime.db"), &sqlite.Config{Sealer: ring, Clock: clock})
+	store, err := sqlite.Open(ctx, filepath.Join(dir, "intime.db"), &sqlite.Config{Sealer: ring, Clock: clock})
 	if err != nil {
 		panic(err)
 	}
-	defer closeStore()
+	defer store.Close()
 	cfg, _ := json.Marshal(&oauth.Settings{
 		Provider: oauth.ProviderGoogle, ClientID: "123456789-abc123.apps.googleusercontent.com",
 		ClientSecret: "from-the-admin-form", Scopes: []string{"https://www.googleapis.com/auth/calendar"},

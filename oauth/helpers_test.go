@@ -179,9 +179,9 @@ func newRing(t *testing.T) *secret.Keyring {
 func openSQLite(t *testing.T, clock func() time.Time) (oauth.Store, string) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "intime.db")
-	s, closeFn, err := sqlite.Open(t.Context(), path, &sqlite.Config{Sealer: newRing(t), Clock: clock})
+	s, err := sqlite.Open(t.Context(), path, &sqlite.Config{Sealer: newRing(t), Clock: clock})
 	require.NoError(t, err)
-	t.Cleanup(func() { require.NoError(t, closeFn()) })
+	t.Cleanup(func() { require.NoError(t, s.Close()) })
 	return s, path
 }
 

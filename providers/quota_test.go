@@ -22,9 +22,9 @@ func openStore(t *testing.T) *sqlite.Store {
 	require.NoError(t, err)
 	ring, err := secret.NewKeyring(k)
 	require.NoError(t, err)
-	st, closeFn, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "db"), &sqlite.Config{Sealer: ring})
+	st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "db"), &sqlite.Config{Sealer: ring})
 	require.NoError(t, err)
-	t.Cleanup(func() { require.NoError(t, closeFn()) })
+	t.Cleanup(func() { require.NoError(t, st.Close()) })
 	return st
 }
 

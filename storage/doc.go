@@ -24,14 +24,22 @@
 //   - oauth_states: pending, single-use authorization requests ([OAuthState]).
 //   - api_tokens: hashed credentials for the host's API ([APIToken]).
 //
-// Documented columns keep their names and types. Additions (organization_id
+// and two of the store's own: intime_schema_migrations (the migrations
+// applied) and intime_key_checks (one check value per key ID, see Secrets at
+// rest).
+//
+// Documented columns keep their names and types, with two exceptions:
+// webhooks.secret is TEXT rather than VARCHAR(64), because it holds
+// ciphertext, and on PostgreSQL webhook_deliveries.payload is json rather
+// than JSONB, because jsonb rewrites the text (key order, duplicate keys,
+// numbers, escapes) and deliveries must send the bytes published (SQLite
+// keeps JSON as TEXT, which never rewrote it). Additions (organization_id
 // on child tables so every query is tenant-scoped without a join, a version
 // for compare-and-swap token refreshes, an event ID shared by every attempt
 // of one delivery, secret-rotation columns, ...) are listed in each
 // backend's second migration. The spec's foreign keys to organizations and
 // user_profiles are dropped: those tables belong to the host; the UUID
-// columns stay. webhooks.secret is TEXT rather than VARCHAR(64), because it
-// holds ciphertext.
+// columns stay.
 //
 // # Tenancy
 //
@@ -48,6 +56,34 @@
 // on every read. Callers see plaintext; the database holds only
 // ciphertext. After adding a key, [Maintenance.SecretsReseal] moves every
 // value to it, and the old key can be retired.
+//
+// Every key ID is bound to its key on a database: [Maintenance.Migrate]
+// (which the backends' Open calls) records in intime_key_checks a check value
+// sealed with the Sealer's current key the first time that key seals there,
+// and opens every recorded check value whose key the Sealer holds. A wrong
+// key under a known ID is refused with [KeyMismatchError] ("key k1 does not
+// match the key that sealed this database") before it seals anything.
+// Rotation records the new ID beside the old ones; check values of keys the
+// Sealer does not hold (retired, or not yet rolled out to this host) are
+// passed over. The check runs in the migration's transaction and lock, so
+// hosts opening a new database at once take turns and the first one's key
+// is the database's. A database written before check values existed is
+// compared with the values already sealed under the ID (up to 500 per secret
+// column) before the ID's check value is recorded.
+//
+// # Input
+//
+// Every backend refuses the same input with the same [*InvalidError]
+// (matching [ErrInvalid]) before any statement runs, through the Validate
+// methods of the parameter structs: text must be valid UTF-8 without NUL
+// bytes (PostgreSQL's TEXT refuses them), names and types at most the
+// characters of their VARCHAR ([NameMaxLen], [TypeMaxLen], ...), keys held
+// by a unique index and searched by a lookup at most [KeyMaxLen] characters,
+// statuses, levels and severities one of their values, configs and payloads
+// JSON, JSON stored as jsonb (log details, retry policies) what jsonb holds
+// (no \u0000, no half surrogate pairs, numbers within numeric's range),
+// webhook secrets 24 to 64 bytes of standard base64 ([SecretMinBytes]), and
+// list filters and lookups text a row could hold. Nil parameters are errors.
 //
 // # The delivery queue
 //
@@ -66,7 +102,9 @@
 // the feature tables and columns, 0003 the queue's lease columns, 0004 the
 // OAuth refresh lease; 0005 is a per-webhook due index on SQLite, and on
 // PostgreSQL the lease counts per claim and webhook that let a claim be a
-// HOT update (no index holds locked_until).
+// HOT update (no index holds locked_until); 0006 (PostgreSQL) makes dead
+// letters go with their webhook; 0007 adds intime_key_checks, and on
+// PostgreSQL turns webhook_deliveries.payload into json.
 //
 // # Lists
 //

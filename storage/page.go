@@ -2,7 +2,6 @@ package storage
 
 import (
 	"encoding/base64"
-	"fmt"
 	"strings"
 	"time"
 
@@ -50,24 +49,27 @@ func (c Cursor) String() string {
 	return base64.RawURLEncoding.EncodeToString([]byte(raw))
 }
 
+// errCursor reports a page token that [Cursor.String] did not make.
+var errCursor = &InvalidError{Field: "Cursor", Problem: "is not a page cursor of a list"}
+
 // ParseCursor decodes a token made by [Cursor.String]. The empty string is
-// the zero Cursor.
+// the zero Cursor; anything else that is not a token is [ErrInvalid].
 func ParseCursor(token string) (Cursor, error) {
 	if token == "" {
 		return Cursor{}, nil
 	}
 	raw, err := base64.RawURLEncoding.DecodeString(token)
 	if err != nil {
-		return Cursor{}, fmt.Errorf("storage: invalid page cursor %q", token)
+		return Cursor{}, errCursor
 	}
 	ts, id, ok := strings.Cut(string(raw), "|")
 	if !ok {
-		return Cursor{}, fmt.Errorf("storage: invalid page cursor %q", token)
+		return Cursor{}, errCursor
 	}
 	t, terr := time.Parse(time.RFC3339Nano, ts)
 	u, uerr := uuid.Parse(id)
 	if terr != nil || uerr != nil {
-		return Cursor{}, fmt.Errorf("storage: invalid page cursor %q", token)
+		return Cursor{}, errCursor
 	}
 	return Cursor{Time: t, ID: u}, nil
 }

@@ -2,7 +2,6 @@ package storage
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"time"
 
@@ -125,17 +124,19 @@ type DeliveryClaimParams struct {
 	PerWebhookLimit int
 }
 
-// Validate reports a missing claim ID or lease length.
+// Validate reports a missing claim ID or lease length (see [ErrInvalid]).
 func (p *DeliveryClaimParams) Validate() error {
+	c := nonNil("DeliveryClaimParams", p)
 	switch {
+	case c.err != nil:
 	case p.ClaimID == uuid.Nil:
-		return errors.New("storage: DeliveryClaimParams.ClaimID is required")
+		c.fail("ClaimID", "is required")
 	case p.LeaseFor <= 0:
-		return errors.New("storage: DeliveryClaimParams.LeaseFor must be positive")
+		c.fail("LeaseFor", "must be positive")
 	case p.PerWebhookLimit < 0:
-		return errors.New("storage: DeliveryClaimParams.PerWebhookLimit must not be negative")
+		c.fail("PerWebhookLimit", "must not be negative")
 	}
-	return nil
+	return c.err
 }
 
 // DeliveryRetry schedules the next attempt of a delivery.
@@ -178,17 +179,29 @@ type DeliveryFinishParams struct {
 	DisableWebhook string
 }
 
-// Validate reports a missing key or a status that does not end an attempt.
+// Validate reports a missing key, a status that does not end an attempt,
+// or text a Store refuses (see [ErrInvalid]).
 func (p *DeliveryFinishParams) Validate() error {
+	c := nonNil("DeliveryFinishParams", p)
 	switch {
+	case c.err != nil:
+		return c.err
 	case p.ClaimID == uuid.Nil:
-		return errors.New("storage: DeliveryFinishParams.ClaimID is required")
+		c.fail("ClaimID", "is required")
 	case p.Status != DeliverySuccess && p.Status != DeliveryFailed && p.Status != DeliveryDLQ:
-		return errors.New("storage: DeliveryFinishParams.Status must be success, failed or dlq, not " + string(p.Status))
+		c.fail("Status", "must be success, failed or dlq")
 	case p.DLQReason != "" && p.Status != DeliveryDLQ:
-		return errors.New("storage: DeliveryFinishParams.DLQReason needs Status dlq")
+		c.fail("DLQReason", "needs Status dlq")
 	}
-	return nil
+	if p.ResponseStatus != nil {
+		c.int32("ResponseStatus", *p.ResponseStatus)
+	}
+	c.text("ResponseBody", p.ResponseBody)
+	c.int32("DurationMS", p.DurationMS)
+	c.text("ErrorMessage", p.ErrorMessage)
+	c.text("DLQReason", p.DLQReason)
+	c.text("DisableWebhook", p.DisableWebhook)
+	return c.err
 }
 
 // DeliveryStats summarises a webhook's recent attempts (see

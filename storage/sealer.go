@@ -6,6 +6,12 @@ package storage
 // Open after every read, so callers only ever see plaintext and the database
 // only ever holds ciphertext.
 //
+// Keys have IDs. A Store records, per key ID, a check value sealed with that
+// key the first time the Sealer seals with it on a database, and refuses to
+// migrate (and so to open) when the Sealer holds a key with a recorded ID
+// that cannot open its check value ([KeyMismatchError]): a wrong key under
+// the right ID is caught before it seals anything.
+//
 // [github.com/intimeos/integrations/secret.Keyring] implements Sealer. The
 // interface lives here, at the seam, so that storage does not depend on a
 // particular key management scheme.
@@ -18,4 +24,9 @@ type Sealer interface {
 	// Reseal re-encrypts sealed text with the current key. It reports
 	// whether the text changed (false when it was already current).
 	Reseal(sealed string) (string, bool, error)
+	// KeyID returns the ID of the key that sealed text, without decrypting
+	// it. For well-formed text sealed with a key the Sealer does not hold,
+	// it returns that ID and an error; for text that is not sealed at all,
+	// "" and an error.
+	KeyID(sealed string) (string, error)
 }

@@ -29,8 +29,11 @@ type Store interface {
 
 // Maintenance holds operations that span organizations.
 type Maintenance interface {
-	// Migrate brings the schema up to date. It is safe to run from several
-	// processes at once.
+	// Migrate brings the schema up to date and checks the Sealer's keys
+	// against the database's check values, recording the current key's
+	// when its ID has none: a key whose ID the database knows but which
+	// is not the key that sealed it is a [*KeyMismatchError], and nothing
+	// is written. It is safe to run from several processes at once.
 	Migrate(ctx context.Context) error
 	// SecretsReseal re-encrypts every sealed column that is not sealed with
 	// the Sealer's current key and returns how many values it rewrote.

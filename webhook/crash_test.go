@@ -66,10 +66,10 @@ func childStore(ctx context.Context) (storage.Store, error) {
 		return nil, err
 	}
 	if os.Getenv(envChild) == "sqlite" {
-		s, _, err := sqlite.Open(ctx, os.Getenv(envChildDB), &sqlite.Config{Sealer: ring})
+		s, err := sqlite.Open(ctx, os.Getenv(envChildDB), &sqlite.Config{Sealer: ring})
 		return s, err
 	}
-	s, _, err := postgres.Open(ctx, os.Getenv(envChildDB), &postgres.Config{Sealer: ring})
+	s, err := postgres.Open(ctx, os.Getenv(envChildDB), &postgres.Config{Sealer: ring})
 	return s, err
 }
 

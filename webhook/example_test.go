@@ -46,11 +46,11 @@ func ExampleDispatcher_SubscriptionCreate() {
 	defer os.RemoveAll(dir)
 	key, _ := secret.GenerateKey("k1")
 	ring, _ := secret.NewKeyring(key)
-	store, closeStore, err := sqlite.Open(ctx, filepath.Join(dir, "intime.db"), &sqlite.Config{Sealer: ring})
+	store, err := sqlite.Open(ctx, filepath.Join(dir, "intime.db"), &sqlite.Config{Sealer: ring})
 	if err != nil {
 		panic(err)
 	}
-	defer closeStore()
+	defer store.Close()
 	d, _ := webhook.New(store, nil)
 	defer d.Stop(ctx)
 	org := uuid.New()

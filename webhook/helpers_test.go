@@ -51,9 +51,9 @@ func newRing(t testing.TB) *secret.Keyring {
 
 func openSQLite(t testing.TB, path string) *sqlite.Store {
 	t.Helper()
-	s, closeFn, err := sqlite.Open(context.Background(), path, &sqlite.Config{Sealer: newRing(t)})
+	s, err := sqlite.Open(context.Background(), path, &sqlite.Config{Sealer: newRing(t)})
 	require.NoError(t, err)
-	t.Cleanup(func() { _ = closeFn() })
+	t.Cleanup(func() { _ = s.Close() })
 	return s
 }
 
@@ -145,9 +145,9 @@ func parseRing(encoded string) (*secret.Keyring, error) {
 
 func openSQLiteRing(t testing.TB, path string, ring *secret.Keyring) *sqlite.Store {
 	t.Helper()
-	s, closeFn, err := sqlite.Open(context.Background(), path, &sqlite.Config{Sealer: ring})
+	s, err := sqlite.Open(context.Background(), path, &sqlite.Config{Sealer: ring})
 	require.NoError(t, err)
-	t.Cleanup(func() { _ = closeFn() })
+	t.Cleanup(func() { _ = s.Close() })
 	return s
 }
 

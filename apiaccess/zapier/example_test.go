@@ -27,11 +27,11 @@ func ExampleNew() {
 	defer os.RemoveAll(dir)
 	key, _ := secret.GenerateKey("k1")
 	ring, _ := secret.NewKeyring(key)
-	store, closeStore, err := sqlite.Open(ctx, filepath.Join(dir, "intime.db"), &sqlite.Config{Sealer: ring})
+	store, err := sqlite.Open(ctx, filepath.Join(dir, "intime.db"), &sqlite.Config{Sealer: ring})
 	if err != nil {
 		panic(err)
 	}
-	defer closeStore()
+	defer store.Close()
 	svc, _ := apiaccess.New(store, nil)
 	defer svc.Stop(ctx)
 	d, _ := webhook.New(store, nil) // d.Start(ctx) delivers; not needed to subscribe

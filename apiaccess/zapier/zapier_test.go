@@ -33,9 +33,9 @@ var backends = []struct {
 	open func(t *testing.T) storage.Store
 }{
 	{"sqlite", func(t *testing.T) storage.Store {
-		s, closeFn, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "intime.db"), &sqlite.Config{Sealer: newRing(t)})
+		s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "intime.db"), &sqlite.Config{Sealer: newRing(t)})
 		require.NoError(t, err)
-		t.Cleanup(func() { _ = closeFn() })
+		t.Cleanup(func() { _ = s.Close() })
 		return s
 	}},
 	{"postgres", func(t *testing.T) storage.Store {

@@ -48,11 +48,11 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		}
 		*dbPath = filepath.Join(dir, "intime.db")
 	}
-	store, closeStore, err := sqlite.Open(ctx, *dbPath, &sqlite.Config{Sealer: ring})
+	store, err := sqlite.Open(ctx, *dbPath, &sqlite.Config{Sealer: ring})
 	if err != nil {
 		return err
 	}
-	defer closeStore()
+	defer store.Close()
 	fmt.Fprintf(out, "opened and migrated %s\n", *dbPath)
 	return seed(ctx, store, out)
 }
@@ -70,7 +70,7 @@ func seed(ctx context.Context, s storage.Store, out io.Writer) error {
 	fmt.Fprintf(out, "integration %s: %s (%s) status=%s\n", it.ID, it.Name, it.Provider, it.Status)
 	wh, err := s.WebhookCreate(ctx, &storage.WebhookCreateParams{
 		OrganizationID: org, Name: "Job Created - Zapier", URL: "https://hooks.zapier.com/hooks/catch/1/abc",
-		Secret: "3q2-7wQ7yG0aZp1bX9cKdLmNoPqRsTuV", Events: []string{"job.created"},
+		Secret: "3q2+7wQ7yG0aZp1bX9cKdLmNoPqRsTuV", Events: []string{"job.created"},
 	})
 	if err != nil {
 		return err

@@ -21,7 +21,7 @@ func TestRunCreatesAndMasks(t *testing.T) {
 	require.Contains(t, out.String(), "opened and migrated "+db)
 	require.Contains(t, out.String(), "status=inactive")
 	require.Contains(t, out.String(), "status=pending")
-	require.NotContains(t, out.String(), "3q2-7wQ7yG0aZp1bX9cKdLmNoPqRsTuV", "the webhook secret is masked")
+	require.NotContains(t, out.String(), "3q2+7wQ7yG0aZp1bX9cKdLmNoPqRsTuV", "the webhook secret is masked")
 }
 
 func TestRunWithoutKeyFails(t *testing.T) {

@@ -24,6 +24,9 @@ func scanAPIToken(row pgx.Row) (*storage.APIToken, error) {
 
 // APITokenCreate implements [storage.APITokenStore].
 func (s *Store) APITokenCreate(ctx context.Context, p *storage.APITokenCreateParams) (*storage.APIToken, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
 	scopes := p.Scopes
 	if scopes == nil {
 		scopes = []string{}
@@ -42,6 +45,9 @@ func (s *Store) APITokenList(ctx context.Context, orgID uuid.UUID) ([]*storage.A
 
 // APITokenGetByHash implements [storage.APITokenStore].
 func (s *Store) APITokenGetByHash(ctx context.Context, hash string) (*storage.APIToken, error) {
+	if err := storage.CheckKey("hash", hash); err != nil {
+		return nil, err
+	}
 	return scanAPIToken(s.db.QueryRow(ctx, `SELECT `+apiTokenCols+` FROM api_tokens WHERE token_hash = $1`, hash))
 }
 

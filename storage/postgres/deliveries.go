@@ -29,8 +29,9 @@ func scanDelivery(row pgx.Row) (*storage.Delivery, error) {
 		payload         []byte
 		status          string
 	)
-	// The payload is scanned as bytes: into a json.RawMessage, pgx would
-	// run it through json.Unmarshal, which re-validates what jsonb holds.
+	// The payload is scanned as bytes, the exact text the json column
+	// keeps: into a json.RawMessage, pgx would run it through
+	// json.Unmarshal, which re-validates it.
 	err := row.Scan(&d.ID, &d.OrganizationID, &d.WebhookID, &d.EventID, &d.EventType, &payload, &d.IdempotencyKey,
 		&reqHdr, &d.ResponseStatus, &d.ResponseBody, &respHdr, &d.ResponseTruncated,
 		&d.DurationMS, &d.AttemptNumber, &d.DeliveredAt, &d.NextRetryAt, &status, &d.ErrorMessage, &d.CreatedAt)
@@ -68,6 +69,9 @@ func decodeHeader(b []byte) (http.Header, error) {
 // rows are written by one statement per chunk of them (see insertChunks),
 // so a batch costs a few round trips rather than one per row.
 func (s *Store) DeliveryInsert(ctx context.Context, ps []*storage.DeliveryInsertParams) ([]*storage.Delivery, error) {
+	if err := storage.ValidateBatch(ps); err != nil {
+		return nil, err
+	}
 	out := make([]*storage.Delivery, 0, len(ps))
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
 		now := s.Now()
@@ -121,7 +125,7 @@ func insertChunks(ps []*storage.DeliveryInsertParams) iter.Seq[[]*storage.Delive
 const insertSQL = `INSERT INTO webhook_deliveries
 	(id, organization_id, webhook_id, event_id, event_type, payload, idempotency_key, attempt_number,
 	 delivered_at, next_retry_at, status, created_at)
-	SELECT u.id, w.organization_id, w.id, u.event_id, u.event_type, u.payload::jsonb, u.idem, u.attempt,
+	SELECT u.id, w.organization_id, w.id, u.event_id, u.event_type, u.payload::json, u.idem, u.attempt,
 		NULL, u.next, u.status, $11
 	FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::text[], $8::int4[],
 		$9::timestamptz[], $10::text[]) AS u(id, org, webhook, event_id, event_type, payload, idem, attempt, next, status)
@@ -200,6 +204,9 @@ func (s *Store) DeliveryGet(ctx context.Context, orgID, id uuid.UUID) (*storage.
 
 // DeliveryList implements [storage.DeliveryStore].
 func (s *Store) DeliveryList(ctx context.Context, p *storage.DeliveryListParams) (*storage.Page[*storage.Delivery], error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
 	q := query.New(query.Dollar)
 	q.Where("organization_id = ?", p.OrganizationID)
 	if p.WebhookID != uuid.Nil {
@@ -219,6 +226,9 @@ func (s *Store) DeliveryList(ctx context.Context, p *storage.DeliveryListParams)
 
 // DeliveryUpdate implements [storage.DeliveryStore].
 func (s *Store) DeliveryUpdate(ctx context.Context, p *storage.DeliveryUpdateParams) (*storage.Delivery, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
 	reqHdr, respHdr := encodeHeader(p.RequestHeaders), encodeHeader(p.ResponseHeaders)
 	var status *string
 	if p.Status != nil {

@@ -24,6 +24,9 @@ func scanDLQ(row pgx.Row) (*storage.DLQEntry, error) {
 // DLQAdd implements [storage.DLQStore]. The delivery must belong to the
 // organization and to the webhook.
 func (s *Store) DLQAdd(ctx context.Context, p *storage.DLQAddParams) (*storage.DLQEntry, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
 	return scanDLQ(s.db.QueryRow(ctx, `INSERT INTO webhook_dlq (id, organization_id, webhook_id, delivery_id, reason, added_at)
 		SELECT $1, d.organization_id, d.webhook_id, d.id, $5, $6 FROM webhook_deliveries d
 		WHERE d.organization_id = $2 AND d.webhook_id = $3 AND d.id = $4 RETURNING `+dlqCols,
@@ -37,6 +40,9 @@ func (s *Store) DLQGet(ctx context.Context, orgID, id uuid.UUID) (*storage.DLQEn
 
 // DLQList implements [storage.DLQStore].
 func (s *Store) DLQList(ctx context.Context, p *storage.DLQListParams) (*storage.Page[*storage.DLQEntry], error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
 	q := query.New(query.Dollar)
 	q.Where("organization_id = ?", p.OrganizationID)
 	if p.WebhookID != uuid.Nil {

@@ -36,6 +36,9 @@ func (s *Store) scanIntegration(row pgx.Row) (*storage.Integration, error) {
 
 // IntegrationCreate implements [storage.IntegrationStore].
 func (s *Store) IntegrationCreate(ctx context.Context, p *storage.IntegrationCreateParams) (*storage.Integration, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
 	config, err := s.sealJSON(p.Config)
 	if err != nil {
 		return nil, err
@@ -59,6 +62,9 @@ func (s *Store) IntegrationGet(ctx context.Context, orgID, id uuid.UUID) (*stora
 
 // IntegrationList implements [storage.IntegrationStore].
 func (s *Store) IntegrationList(ctx context.Context, p *storage.IntegrationListParams) (*storage.Page[*storage.Integration], error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
 	q := query.New(query.Dollar)
 	q.Where("organization_id = ?", p.OrganizationID)
 	if p.Type != "" {
@@ -71,6 +77,9 @@ func (s *Store) IntegrationList(ctx context.Context, p *storage.IntegrationListP
 
 // IntegrationUpdate implements [storage.IntegrationStore].
 func (s *Store) IntegrationUpdate(ctx context.Context, p *storage.IntegrationUpdateParams) (*storage.Integration, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
 	var config []byte
 	if p.Config != nil {
 		var err error

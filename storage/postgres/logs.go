@@ -28,6 +28,9 @@ func scanLog(row pgx.Row) (*storage.LogEntry, error) {
 
 // LogInsert implements [storage.LogStore] with one batch round trip.
 func (s *Store) LogInsert(ctx context.Context, ps []*storage.LogInsertParams) error {
+	if err := storage.ValidateBatch(ps); err != nil {
+		return err
+	}
 	now := s.Now()
 	batch := &pgx.Batch{}
 	for _, p := range ps {
@@ -44,6 +47,9 @@ func (s *Store) LogInsert(ctx context.Context, ps []*storage.LogInsertParams) er
 
 // LogList implements [storage.LogStore].
 func (s *Store) LogList(ctx context.Context, p *storage.LogListParams) (*storage.Page[*storage.LogEntry], error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
 	q := query.New(query.Dollar)
 	q.Where("organization_id = ?", p.OrganizationID)
 	if p.IntegrationID != uuid.Nil {

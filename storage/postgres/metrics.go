@@ -25,6 +25,9 @@ func scanMetric(row pgx.Row) (*storage.MetricBucket, error) {
 // MetricAdd implements [storage.MetricStore] as one upsert, atomic across
 // hosts.
 func (s *Store) MetricAdd(ctx context.Context, p *storage.MetricAddParams) (*storage.MetricBucket, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
 	return scanMetric(s.db.QueryRow(ctx, `INSERT INTO integration_metrics AS m (`+metricCols+`)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 		ON CONFLICT (organization_id, integration_id, metric, bucket_start) DO UPDATE SET
@@ -38,6 +41,9 @@ func (s *Store) MetricAdd(ctx context.Context, p *storage.MetricAddParams) (*sto
 
 // MetricList implements [storage.MetricStore].
 func (s *Store) MetricList(ctx context.Context, p *storage.MetricListParams) ([]*storage.MetricBucket, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
 	q := query.New(query.Dollar)
 	q.Where("organization_id = ? AND integration_id = ?", p.OrganizationID, p.IntegrationID)
 	if p.Metric != "" {

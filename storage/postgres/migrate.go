@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/intimeos/integrations/storage/internal/keycheck"
 )
 
 //go:embed migrations/*.sql
@@ -48,6 +50,11 @@ func loadMigrations() ([]migration, error) {
 // transaction under an advisory lock keyed by the current schema, so several
 // processes may migrate the same database at once: one applies, the others
 // wait and find nothing left to do.
+//
+// In the same transaction it checks the Sealer's keys against the check
+// values of intime_key_checks, recording the current key's when its ID has
+// none: a key whose ID is recorded but which cannot open the check value is
+// a [*storage.KeyMismatchError], and nothing is written.
 func (s *Store) Migrate(ctx context.Context) error {
 	ms, err := loadMigrations()
 	if err != nil {
@@ -66,7 +73,7 @@ func (s *Store) Migrate(ctx context.Context) error {
 				return err
 			}
 		}
-		return nil
+		return keycheck.Verify(ctx, keyTable{tx}, s.sealer)
 	})
 }
 

@@ -49,6 +49,9 @@ func (s *Store) sealTokens(access, refresh string) (a, r *string, err error) {
 // OAuthTokenCreate implements [storage.OAuthStore]. The integration must
 // belong to the organization.
 func (s *Store) OAuthTokenCreate(ctx context.Context, p *storage.OAuthTokenCreateParams) (*storage.OAuthToken, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
 	access, refresh, err := s.sealTokens(p.AccessToken, p.RefreshToken)
 	if err != nil {
 		return nil, err
@@ -80,6 +83,9 @@ func (s *Store) OAuthTokenGetByIntegration(ctx context.Context, orgID, integrati
 // OAuthTokenUpdate implements [storage.OAuthStore] as a compare-and-swap on
 // the version.
 func (s *Store) OAuthTokenUpdate(ctx context.Context, p *storage.OAuthTokenUpdateParams) (*storage.OAuthToken, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
 	access, refresh, err := s.sealTokens(p.AccessToken, p.RefreshToken)
 	if err != nil {
 		return nil, err
@@ -108,6 +114,9 @@ func (s *Store) OAuthTokenDelete(ctx context.Context, orgID, id uuid.UUID) error
 
 // OAuthStateCreate implements [storage.OAuthStore].
 func (s *Store) OAuthStateCreate(ctx context.Context, st *storage.OAuthState) error {
+	if err := st.Validate(); err != nil {
+		return err
+	}
 	verifier, err := s.sealText(st.CodeVerifier)
 	if err != nil {
 		return err
@@ -127,6 +136,9 @@ func (s *Store) OAuthStateCreate(ctx context.Context, st *storage.OAuthState) er
 // OAuthStateConsume implements [storage.OAuthStore]: DELETE ... RETURNING
 // makes it single-use even under concurrent callbacks.
 func (s *Store) OAuthStateConsume(ctx context.Context, stateHash string) (*storage.OAuthState, error) {
+	if err := storage.CheckKey("stateHash", stateHash); err != nil {
+		return nil, err
+	}
 	var (
 		st       storage.OAuthState
 		verifier string

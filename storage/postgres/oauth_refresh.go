@@ -16,6 +16,9 @@ import (
 // that locks the row with SELECT ... FOR UPDATE, so that a refresher in any
 // process waits for the one holding it and then reads what that one wrote.
 func (s *Store) OAuthTokenRefresh(ctx context.Context, orgID, id uuid.UUID, fn storage.OAuthRefreshFunc) (*storage.OAuthToken, error) {
+	if fn == nil {
+		return nil, &storage.InvalidError{Field: "fn", Problem: "is nil"}
+	}
 	var out *storage.OAuthToken
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
 		in := s.WithTx(tx)

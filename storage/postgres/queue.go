@@ -494,7 +494,11 @@ SELECT count(*) FROM released`
 // (row, then count), so that the two never wait for each other in a cycle;
 // both read one snapshot (REPEATABLE READ), so that a count committed
 // between them (a claim made with an old Now) is left for the next pass
-// with its rows, not deleted without them.
+// with its rows, not deleted without them. A row that a finish or claim
+// changed after that snapshot was taken fails the pass with a serialization
+// error (SQLSTATE 40001), an expected race under load: the pass then runs
+// again on a new snapshot, a few times if need be, so the caller does not
+// see it.
 func (s *Store) DeliveryReapExpired(ctx context.Context, now time.Time) (int, error) {
 	now = now.UTC()
 	var n int
@@ -507,10 +511,12 @@ func (s *Store) DeliveryReapExpired(ctx context.Context, now time.Time) (int, er
 		_, err = tx.Exec(ctx, `DELETE FROM webhook_delivery_leases WHERE locked_until < $1 OR leased <= 0`, now)
 		return mapErr(err)
 	}
-	if s.db != s.pool { // in the caller's transaction: its isolation
+	if s.db != dbtx(s.pool) { // in the caller's transaction: its isolation
 		return n, s.inTx(ctx, reap)
 	}
-	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead}, reap)
+	err := retrySerialization(ctx, func() error {
+		return s.inTxOpts(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead}, reap)
+	})
 	return n, err
 }
 

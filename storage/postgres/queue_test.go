@@ -18,6 +18,7 @@ import (
 	"github.com/intimeos/integrations/storage"
 	"github.com/intimeos/integrations/storage/postgres"
 	"github.com/intimeos/integrations/storage/postgres/pgtest"
+	"github.com/intimeos/integrations/storage/storagetest"
 )
 
 // queueNow is the claimers' clock in the queue tests: fixed, so leases
@@ -34,7 +35,7 @@ func seedQueue(t *testing.T, s *postgres.Store, webhooks, n int) {
 	for i := range webhooks {
 		org := orgs[i%len(orgs)]
 		wh, err := s.WebhookCreate(ctx, &storage.WebhookCreateParams{OrganizationID: org, Name: fmt.Sprintf("w%d", i),
-			URL: "https://example.com/h", Secret: "s", Events: []string{"job.created"}})
+			URL: "https://example.com/h", Secret: storagetest.NewSecret(), Events: []string{"job.created"}})
 		require.NoError(t, err)
 		for range n / webhooks {
 			ps = append(ps, &storage.DeliveryInsertParams{OrganizationID: org, WebhookID: wh.ID, EventType: "job.created",
@@ -205,7 +206,7 @@ func TestListenDeliveries(t *testing.T) {
 	ctx := context.Background()
 	org := uuid.New()
 	wh, err := writer.WebhookCreate(ctx, &storage.WebhookCreateParams{OrganizationID: org, Name: "l", URL: "https://example.com/h",
-		Secret: "s", Events: []string{"job.created"}})
+		Secret: storagetest.NewSecret(), Events: []string{"job.created"}})
 	require.NoError(t, err)
 
 	raw, err := pgx.Connect(ctx, dsn)
@@ -246,7 +247,7 @@ func TestListenDeliveriesReconnects(t *testing.T) {
 	ctx := context.Background()
 	org := uuid.New()
 	wh, err := writer.WebhookCreate(ctx, &storage.WebhookCreateParams{OrganizationID: org, Name: "r", URL: "https://example.com/h",
-		Secret: "s", Events: []string{"job.created"}})
+		Secret: storagetest.NewSecret(), Events: []string{"job.created"}})
 	require.NoError(t, err)
 	wakes := listener(t, listening)
 
@@ -359,22 +360,27 @@ func TestLeaseCountsMatchLeases(t *testing.T) {
 }
 
 // lockScene is a store on a fresh schema with a second pool for holding
-// locks, and one organization's webhook with n queued rows.
+// locks, and one organization's webhook with n queued rows. The store's
+// connections carry the schema's name as their application_name, so that
+// waitForLock sees only this scene's statements, not those of tests running
+// beside it on the same database.
 type lockScene struct {
 	s    *postgres.Store
 	pool *pgxpool.Pool
 	org  uuid.UUID
 	wh   *storage.Webhook
+	app  string
 }
 
 func newLockScene(t *testing.T, n int) *lockScene {
 	t.Helper()
 	ring, err := newRing()
 	require.NoError(t, err)
-	_, dsn := pgtest.Schema(t)
-	sc := &lockScene{s: newStore(t, dsn, ring), pool: pgtest.PoolOn(t, dsn), org: uuid.New()}
+	schema, dsn := pgtest.Schema(t)
+	sc := &lockScene{s: newStore(t, dsn+"&application_name="+schema, ring), pool: pgtest.PoolOn(t, dsn), org: uuid.New(),
+		app: schema}
 	sc.wh, err = sc.s.WebhookCreate(context.Background(), &storage.WebhookCreateParams{OrganizationID: sc.org,
-		Name: "scene", URL: "https://example.com/h", Secret: "s", Events: []string{"job.created"}})
+		Name: "scene", URL: "https://example.com/h", Secret: storagetest.NewSecret(), Events: []string{"job.created"}})
 	require.NoError(t, err)
 	for range n {
 		_, err = sc.s.DeliveryInsert(context.Background(), []*storage.DeliveryInsertParams{{OrganizationID: sc.org,
@@ -390,7 +396,7 @@ func (sc *lockScene) waitForLock(t *testing.T, prefix, why string) {
 	require.Eventually(t, func() bool {
 		var waiting int
 		require.NoError(t, sc.pool.QueryRow(context.Background(), `SELECT count(*) FROM pg_stat_activity
-			WHERE wait_event_type = 'Lock' AND query LIKE $1`, prefix+"%").Scan(&waiting))
+			WHERE wait_event_type = 'Lock' AND query LIKE $1 AND application_name = $2`, prefix+"%", sc.app).Scan(&waiting))
 		return waiting == 1
 	}, 10*time.Second, 5*time.Millisecond, why)
 }
@@ -413,6 +419,7 @@ func TestReapOneSnapshot(t *testing.T) {
 	// Hold the first row so that the reaper stops inside its transaction.
 	blocker, err := pool.Begin(ctx)
 	require.NoError(t, err)
+	defer func() { _ = blocker.Rollback(ctx) }() // on failure, lets the reaper and the pool go
 	_, err = blocker.Exec(ctx, `SELECT 1 FROM webhook_deliveries WHERE id = $1 FOR UPDATE`, first[0].ID)
 	require.NoError(t, err)
 	reaped := make(chan error, 1)
@@ -454,6 +461,7 @@ func TestDeleteWebhookBesideDeadLetter(t *testing.T) {
 
 	tx, err := pool.Begin(ctx) // the finisher's transaction, not yet committed
 	require.NoError(t, err)
+	defer func() { _ = tx.Rollback(ctx) }()
 	_, err = s.WithTx(tx).DeliveryFinish(ctx, &storage.DeliveryFinishParams{OrganizationID: org, ID: rows[0].ID,
 		ClaimID: claim, Status: storage.DeliveryDLQ, ErrorMessage: "boom", DLQReason: "boom (after 4 attempts)"})
 	require.NoError(t, err)
@@ -465,4 +473,40 @@ func TestDeleteWebhookBesideDeadLetter(t *testing.T) {
 	var left int
 	require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FROM webhook_dlq`).Scan(&left))
 	require.Zero(t, left, "the dead letter went with its webhook")
+}
+
+// TestReapRetriesSerializationFailure: a finish (here a plain update)
+// that commits a change to a row the reaper is waiting to clear makes the
+// reaper's REPEATABLE READ transaction fail with SQLSTATE 40001. That is
+// an expected race under load: the store runs the pass again on a new
+// snapshot, and the caller gets the rows reaped, not the error (which the
+// dispatcher used to log at ERROR every time).
+func TestReapRetriesSerializationFailure(t *testing.T) {
+	t.Parallel()
+	sc := newLockScene(t, 1)
+	s, pool, ctx := sc.s, sc.pool, context.Background()
+	rows, err := s.DeliveryClaim(ctx, &storage.DeliveryClaimParams{Now: queueNow, Limit: 1, LeaseFor: time.Minute,
+		ClaimID: uuid.New()})
+	require.NoError(t, err)
+	require.Len(t, rows, 1)
+
+	writer, err := pool.Begin(ctx)
+	require.NoError(t, err)
+	defer func() { _ = writer.Rollback(ctx) }()
+	_, err = writer.Exec(ctx, `UPDATE webhook_deliveries SET response_body = 'touched' WHERE id = $1`, rows[0].ID)
+	require.NoError(t, err)
+	type result struct {
+		n   int
+		err error
+	}
+	reaped := make(chan result, 1)
+	go func() {
+		n, err := s.DeliveryReapExpired(ctx, queueNow.Add(10*time.Minute))
+		reaped <- result{n, err}
+	}()
+	sc.waitForLock(t, "UPDATE webhook_deliveries d SET claim_id = NULL", "the reaper waits for the row")
+	require.NoError(t, writer.Commit(ctx)) // the reaper's snapshot no longer holds the row's latest version
+	got := <-reaped
+	require.NoError(t, got.err, "a serialization failure is retried, not returned")
+	require.Equal(t, 1, got.n, "the retry reaps the row")
 }

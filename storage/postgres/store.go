@@ -35,12 +35,15 @@ type Store struct {
 	sealer storage.Sealer
 	clock  func() time.Time
 	logger *slog.Logger
+	// owned reports that the Store opened its pool ([Open]) and closes it.
+	owned bool
 }
 
 var _ storage.Store = (*Store)(nil)
 
 // New returns a Store on the caller's pool. The pool stays the caller's to
-// close. Call [Store.Migrate] before first use.
+// close. It does not migrate: call [Store.Migrate] before first use, which
+// also checks the Sealer's keys.
 func New(pool *pgxpool.Pool, cfg *Config) (*Store, error) {
 	if pool == nil {
 		return nil, errors.New("postgres: pool is nil")
@@ -58,22 +61,43 @@ func New(pool *pgxpool.Pool, cfg *Config) (*Store, error) {
 	return s, nil
 }
 
-// Open connects to dsn, creates a pool and returns a migrated Store on it,
-// with a function that closes the pool.
-func Open(ctx context.Context, dsn string, cfg *Config) (*Store, func(), error) {
+// Open connects to dsn with a pool of its own, migrates the database,
+// checks the Sealer's keys (see [Store.Migrate]) and returns the Store;
+// [Store.Close] closes the pool.
+func Open(ctx context.Context, dsn string, cfg *Config) (*Store, error) {
+	if cfg == nil || cfg.Sealer == nil {
+		return nil, errors.New("postgres: Config.Sealer is required: secrets are never stored in the clear")
+	}
 	pool, err := pgxpool.New(ctx, dsn)
 	if err != nil {
-		return nil, nil, fmt.Errorf("postgres: open: %w", err)
+		return nil, fmt.Errorf("postgres: open: %w", err)
 	}
 	s, err := New(pool, cfg)
-	if err == nil {
-		err = s.Migrate(ctx)
-	}
 	if err != nil {
 		pool.Close()
-		return nil, nil, err
+		return nil, err
 	}
-	return s, pool.Close, nil
+	s.owned = true
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("postgres: connect: %w", err)
+	}
+	if err := s.Migrate(ctx); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Close closes the pool of a Store made by [Open]. A Store made by [New]
+// leaves the caller's pool open, and one made by [Store.WithTx] closes
+// nothing. It always returns nil; the error is there so that both backends'
+// Close read the same.
+func (s *Store) Close() error {
+	if s.owned && s.db == dbtx(s.pool) {
+		s.pool.Close()
+	}
+	return nil
 }
 
 // Pool returns the pool the Store runs on.
@@ -94,7 +118,7 @@ type dbtx interface {
 // tx ends.
 func (s *Store) WithTx(tx pgx.Tx) *Store {
 	c := *s
-	c.db = tx
+	c.db, c.owned = tx, false
 	return &c
 }
 
@@ -136,9 +160,35 @@ func mapErr(err error) error {
 	return fmt.Errorf("postgres: %w", err)
 }
 
-// inTx runs fn in a transaction, committing when it returns nil.
+// inTx runs fn in a transaction, committing when it returns nil. Errors
+// of the database (a connection that fails, a commit refused) come back
+// through mapErr; fn's are returned as they are.
 func (s *Store) inTx(ctx context.Context, fn func(pgx.Tx) error) error {
-	return pgx.BeginFunc(ctx, s.db, fn)
+	return s.inTxOpts(ctx, pgx.TxOptions{}, fn)
+}
+
+// inTxOpts is inTx with options; inside the caller's transaction
+// ([Store.WithTx]) the options do not apply (a savepoint has none).
+func (s *Store) inTxOpts(ctx context.Context, opts pgx.TxOptions, fn func(pgx.Tx) error) error {
+	var (
+		tx  pgx.Tx
+		err error
+	)
+	if s.db == dbtx(s.pool) {
+		tx, err = s.pool.BeginTx(ctx, opts)
+	} else {
+		tx, err = s.db.Begin(ctx)
+	}
+	if err != nil {
+		return mapErr(err)
+	}
+	// After a commit, the rollback is a no-op; after a failure or a panic
+	// in fn, it ends the transaction.
+	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return mapErr(tx.Commit(ctx))
 }
 
 // utc normalises optional times read from the database.

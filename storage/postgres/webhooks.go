@@ -38,6 +38,9 @@ func (s *Store) scanWebhook(row pgx.Row) (*storage.Webhook, error) {
 
 // WebhookCreate implements [storage.WebhookStore].
 func (s *Store) WebhookCreate(ctx context.Context, p *storage.WebhookCreateParams) (*storage.Webhook, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
 	secret, err := s.sealText(p.Secret)
 	if err != nil {
 		return nil, err
@@ -64,6 +67,9 @@ func (s *Store) WebhookGet(ctx context.Context, orgID, id uuid.UUID) (*storage.W
 
 // WebhookList implements [storage.WebhookStore].
 func (s *Store) WebhookList(ctx context.Context, p *storage.WebhookListParams) (*storage.Page[*storage.Webhook], error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
 	q := query.New(query.Dollar)
 	q.Where("organization_id = ?", p.OrganizationID)
 	query.In(q, "status", strs(p.Statuses))
@@ -76,6 +82,9 @@ func (s *Store) WebhookList(ctx context.Context, p *storage.WebhookListParams) (
 
 // WebhookUpdate implements [storage.WebhookStore].
 func (s *Store) WebhookUpdate(ctx context.Context, p *storage.WebhookUpdateParams) (*storage.Webhook, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
 	secret, err := s.sealOptional(p.Secret)
 	if err != nil {
 		return nil, err

@@ -10,6 +10,7 @@ import (
 
 	"github.com/intimeos/integrations/storage"
 	"github.com/intimeos/integrations/storage/postgres/pgtest"
+	"github.com/intimeos/integrations/storage/storagetest"
 )
 
 // TestWithTx checks that a Store bound to the caller's transaction commits
@@ -23,7 +24,7 @@ func TestWithTx(t *testing.T) {
 	ctx := context.Background()
 	org := uuid.New()
 	wh, err := s.WebhookCreate(ctx, &storage.WebhookCreateParams{OrganizationID: org, Name: "tx", URL: "https://example.com/h",
-		Secret: "s", Events: []string{"job.created"}})
+		Secret: storagetest.NewSecret(), Events: []string{"job.created"}})
 	require.NoError(t, err)
 	insert := func(commit bool) uuid.UUID {
 		tx, err := s.Pool().Begin(ctx)

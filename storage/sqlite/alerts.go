@@ -33,6 +33,9 @@ func scanAlert(r row) (*storage.Alert, error) {
 // AlertRaise implements [storage.AlertStore] as one upsert on the partial
 // unique index of open alerts.
 func (s *Store) AlertRaise(ctx context.Context, p *storage.AlertRaiseParams) (*storage.Alert, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
 	var integration *uuid.UUID
 	if p.IntegrationID != uuid.Nil {
 		integration = &p.IntegrationID
@@ -54,6 +57,9 @@ func (s *Store) AlertGet(ctx context.Context, orgID, id uuid.UUID) (*storage.Ale
 
 // AlertList implements [storage.AlertStore], most recently seen first.
 func (s *Store) AlertList(ctx context.Context, p *storage.AlertListParams) (*storage.Page[*storage.Alert], error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
 	q := query.New(query.Question)
 	q.Where("organization_id = ?", p.OrganizationID)
 	if p.IntegrationID != uuid.Nil {

@@ -23,6 +23,9 @@ func scanAPIToken(r row) (*storage.APIToken, error) {
 
 // APITokenCreate implements [storage.APITokenStore].
 func (s *Store) APITokenCreate(ctx context.Context, p *storage.APITokenCreateParams) (*storage.APIToken, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
 	return writeRow(ctx, s, scanAPIToken, `INSERT INTO api_tokens
 		(id, organization_id, name, prefix, token_hash, scopes, created_at, expires_at)
 		VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING `+apiTokenCols,
@@ -37,6 +40,9 @@ func (s *Store) APITokenList(ctx context.Context, orgID uuid.UUID) ([]*storage.A
 
 // APITokenGetByHash implements [storage.APITokenStore].
 func (s *Store) APITokenGetByHash(ctx context.Context, hash string) (*storage.APIToken, error) {
+	if err := storage.CheckKey("hash", hash); err != nil {
+		return nil, err
+	}
 	return readRow(ctx, s, scanAPIToken, `SELECT `+apiTokenCols+` FROM api_tokens WHERE token_hash = ?1`, hash)
 }
 

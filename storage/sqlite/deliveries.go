@@ -37,6 +37,9 @@ func scanDelivery(r row) (*storage.Delivery, error) {
 // (ON CONFLICT DO NOTHING) returns nothing, as a missing webhook does;
 // webhookExists tells them apart.
 func (s *Store) DeliveryInsert(ctx context.Context, ps []*storage.DeliveryInsertParams) ([]*storage.Delivery, error) {
+	if err := storage.ValidateBatch(ps); err != nil {
+		return nil, err
+	}
 	out := make([]*storage.Delivery, 0, len(ps))
 	st, err := s.prepare(ctx, s.w, insertDeliverySQL)
 	if err != nil {
@@ -104,6 +107,9 @@ func (s *Store) DeliveryGet(ctx context.Context, orgID, id uuid.UUID) (*storage.
 
 // DeliveryList implements [storage.DeliveryStore].
 func (s *Store) DeliveryList(ctx context.Context, p *storage.DeliveryListParams) (*storage.Page[*storage.Delivery], error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
 	q := query.New(query.Question)
 	q.Where("organization_id = ?", p.OrganizationID)
 	if p.WebhookID != uuid.Nil {
@@ -123,6 +129,9 @@ func (s *Store) DeliveryList(ctx context.Context, p *storage.DeliveryListParams)
 
 // DeliveryUpdate implements [storage.DeliveryStore].
 func (s *Store) DeliveryUpdate(ctx context.Context, p *storage.DeliveryUpdateParams) (*storage.Delivery, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
 	reqHdr, respHdr := encodeHeader(p.RequestHeaders), encodeHeader(p.ResponseHeaders)
 	return writeRow(ctx, s, scanDelivery, `UPDATE webhook_deliveries SET
 		status = COALESCE(?3, status), request_headers = COALESCE(?4, request_headers),

@@ -5,11 +5,20 @@
 //
 // Let it open the file, or hand it your *sql.DB:
 //
-//	store, closeDB, err := sqlite.Open(ctx, "intime.db", &sqlite.Config{Sealer: keyring})
+//	store, err := sqlite.Open(ctx, "intime.db", &sqlite.Config{Sealer: keyring})
+//	defer store.Close()
 //
 //	db, err := sql.Open(sqlite.DriverName, sqlite.DSN("intime.db"))
 //	store, err := sqlite.New(db, &sqlite.Config{Sealer: keyring})
 //	err = store.Migrate(ctx)
+//
+// [Open] opens, migrates and checks the Sealer's keys against the database
+// (a wrong key under a known key ID is a [storage.KeyMismatchError]);
+// [Store.Close] closes what it opened. [New] neither opens nor migrates:
+// [Store.Migrate] migrates and checks the keys, and Close leaves the
+// caller's *sql.DB open. postgres.Open and postgres.New read the same. A
+// file SQLite cannot open is reported with its path and the operating
+// system's reason (a missing directory, a permission).
 //
 // [Store.WithTx] binds a Store to a transaction begun on [Store.DB], so that
 // deliveries are written with the caller's own rows (a transactional outbox).
@@ -61,7 +70,10 @@
 // event IDs and idempotency keys, and adds integration_logs,
 // integration_metrics, integration_alerts, oauth_states and api_tokens.
 // Foreign keys cascade where PostgreSQL's do: an integration takes its OAuth
-// tokens with it, a webhook its deliveries.
+// tokens with it, a webhook its deliveries. 0003 to 0005 add the delivery
+// queue's leases, the OAuth refresh lease and a per-webhook due index;
+// 0007_key_checks.sql adds intime_key_checks, one check value per key ID
+// (see [storage.KeyMismatchError]), checked by Migrate in its transaction.
 //
 // # Type translations
 //
@@ -69,7 +81,8 @@
 //
 //	UUID          TEXT, the canonical lowercase form; gen_random_uuid() becomes
 //	              an expression producing a random version 4 UUID
-//	JSONB         TEXT holding JSON
+//	JSONB         TEXT holding JSON, byte for byte as written (payloads too;
+//	              PostgreSQL keeps those in json for the same reason)
 //	TEXT[]        TEXT holding a JSON array; membership is
 //	              EXISTS (SELECT 1 FROM json_each(events) WHERE value = ?)
 //	TIMESTAMPTZ   TEXT in UTC, microseconds, fixed width ([TimeLayout],
@@ -78,7 +91,9 @@
 //	              PostgreSQL; NOW() becomes strftime
 //	BOOLEAN       INTEGER 0 or 1
 //	BIGINT        INTEGER
-//	VARCHAR(n)    kept as declared; SQLite does not enforce n
+//	VARCHAR(n)    kept as declared; SQLite does not enforce n, the shared
+//	              validation of package storage does, as it refuses NUL
+//	              bytes and invalid UTF-8 that SQLite would store
 //
 // Times are converted to UTC and truncated to microseconds before they are
 // written, and read back in UTC. The log search uses LIKE ... ESCAPE '\',

@@ -33,6 +33,9 @@ func (s *Store) scanIntegration(r row) (*storage.Integration, error) {
 
 // IntegrationCreate implements [storage.IntegrationStore].
 func (s *Store) IntegrationCreate(ctx context.Context, p *storage.IntegrationCreateParams) (*storage.Integration, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
 	config, err := s.sealJSON(p.Config)
 	if err != nil {
 		return nil, err
@@ -56,6 +59,9 @@ func (s *Store) IntegrationGet(ctx context.Context, orgID, id uuid.UUID) (*stora
 
 // IntegrationList implements [storage.IntegrationStore].
 func (s *Store) IntegrationList(ctx context.Context, p *storage.IntegrationListParams) (*storage.Page[*storage.Integration], error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
 	q := query.New(query.Question)
 	q.Where("organization_id = ?", p.OrganizationID)
 	if p.Type != "" {
@@ -68,6 +74,9 @@ func (s *Store) IntegrationList(ctx context.Context, p *storage.IntegrationListP
 
 // IntegrationUpdate implements [storage.IntegrationStore].
 func (s *Store) IntegrationUpdate(ctx context.Context, p *storage.IntegrationUpdateParams) (*storage.Integration, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
 	var config any
 	if p.Config != nil {
 		c, err := s.sealJSON(p.Config)

@@ -29,6 +29,9 @@ func scanLog(r row) (*storage.LogEntry, error) {
 // LogInsert implements [storage.LogStore] in one transaction with one
 // prepared statement.
 func (s *Store) LogInsert(ctx context.Context, ps []*storage.LogInsertParams) error {
+	if err := storage.ValidateBatch(ps); err != nil {
+		return err
+	}
 	now := s.Now()
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		stmt, err := tx.PrepareContext(ctx, `INSERT INTO integration_logs
@@ -55,6 +58,9 @@ func (s *Store) LogInsert(ctx context.Context, ps []*storage.LogInsertParams) er
 // compares ignoring case for ASCII letters only (PostgreSQL's ILIKE also
 // folds other letters).
 func (s *Store) LogList(ctx context.Context, p *storage.LogListParams) (*storage.Page[*storage.LogEntry], error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
 	q := query.New(query.Question)
 	q.Where("organization_id = ?", p.OrganizationID)
 	if p.IntegrationID != uuid.Nil {

@@ -21,6 +21,9 @@ func scanMetric(r row) (*storage.MetricBucket, error) {
 // MetricAdd implements [storage.MetricStore] as one upsert, atomic across
 // processes.
 func (s *Store) MetricAdd(ctx context.Context, p *storage.MetricAddParams) (*storage.MetricBucket, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
 	return writeRow(ctx, s, scanMetric, `INSERT INTO integration_metrics AS m (`+metricCols+`)
 		VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
 		ON CONFLICT (organization_id, integration_id, metric, bucket_start) DO UPDATE SET
@@ -33,6 +36,9 @@ func (s *Store) MetricAdd(ctx context.Context, p *storage.MetricAddParams) (*sto
 
 // MetricList implements [storage.MetricStore].
 func (s *Store) MetricList(ctx context.Context, p *storage.MetricListParams) ([]*storage.MetricBucket, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
 	q := query.New(query.Question)
 	q.Where("organization_id = ? AND integration_id = ?", p.OrganizationID, p.IntegrationID)
 	if p.Metric != "" {

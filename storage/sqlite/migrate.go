@@ -53,6 +53,11 @@ func loadMigrations() ([]migration, error) {
 // file at once: one takes the write lock and applies, the others wait for it
 // (up to the busy timeout) and find nothing left to do.
 //
+// In the same transaction it checks the Sealer's keys against the check
+// values of intime_key_checks, recording the current key's when its ID has
+// none: a key whose ID is recorded but which cannot open the check value is
+// a [*storage.KeyMismatchError], and nothing is written.
+//
 // Foreign key enforcement is off while the transaction runs, because
 // rebuilding a table (SQLite's way to add a constraint) must not cascade;
 // a foreign_key_check before the commit makes sure nothing dangles.
@@ -134,6 +139,14 @@ func (s *Store) migrateLocked(ctx context.Context, conn *sql.Conn, ms []migratio
 			return err
 		}
 	}
+	if err := foreignKeyCheck(ctx, conn); err != nil {
+		return err
+	}
+	return s.verifyKeys(ctx, conn)
+}
+
+// foreignKeyCheck fails when a row breaks a foreign key.
+func foreignKeyCheck(ctx context.Context, conn *sql.Conn) error {
 	rows, err := conn.QueryContext(ctx, `PRAGMA foreign_key_check`)
 	if err != nil {
 		return fmt.Errorf("sqlite: foreign key check: %w", err)

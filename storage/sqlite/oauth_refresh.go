@@ -19,6 +19,9 @@ import (
 // wrote. Other writes wait too while fn runs: keep fn short (one token
 // request, with a timeout).
 func (s *Store) OAuthTokenRefresh(ctx context.Context, orgID, id uuid.UUID, fn storage.OAuthRefreshFunc) (*storage.OAuthToken, error) {
+	if fn == nil {
+		return nil, &storage.InvalidError{Field: "fn", Problem: "is nil"}
+	}
 	var out *storage.OAuthToken
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		in := s.WithTx(tx)

@@ -25,9 +25,9 @@ func TestQueuePlans(t *testing.T) {
 	require.NoError(t, err)
 	ring, err := secret.NewKeyring(key)
 	require.NoError(t, err)
-	s, closeFn, err := Open(ctx, filepath.Join(t.TempDir(), "plan.db"), &Config{Sealer: ring})
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "plan.db"), &Config{Sealer: ring})
 	require.NoError(t, err)
-	t.Cleanup(func() { require.NoError(t, closeFn()) })
+	t.Cleanup(func() { require.NoError(t, s.Close()) })
 
 	ids := make([]uuid.UUID, 20)
 	for i := range ids {

@@ -31,10 +31,35 @@ func newRing(t testing.TB) *secret.Keyring {
 // ends.
 func openStore(t testing.TB, path string, sealer storage.Sealer) *sqlite.Store {
 	t.Helper()
-	s, closeFn, err := sqlite.Open(context.Background(), path, &sqlite.Config{Sealer: sealer})
+	s, err := tryOpen(t, path, sealer)
 	require.NoError(t, err)
-	t.Cleanup(func() { require.NoError(t, closeFn()) })
 	return s
+}
+
+// tryOpen is openStore that returns the error of opening.
+func tryOpen(t testing.TB, path string, sealer storage.Sealer) (*sqlite.Store, error) {
+	s, err := sqlite.Open(context.Background(), path, &sqlite.Config{Sealer: sealer})
+	if err != nil {
+		return nil, err
+	}
+	t.Cleanup(func() { require.NoError(t, s.Close()) })
+	return s, nil
+}
+
+// database is the file at path for the suites that open several stores on
+// one database.
+func database(path string) storagetest.Database {
+	return storagetest.Database{
+		Open: func(t *testing.T, sealer storage.Sealer) (storage.Store, error) { return tryOpen(t, path, sealer) },
+		Exec: func(t *testing.T, query string) {
+			db, err := sql.Open(sqlite.DriverName, sqlite.DSN(path))
+			require.NoError(t, err)
+			defer db.Close()
+			_, err = db.ExecContext(context.Background(), query)
+			require.NoError(t, err)
+		},
+		Raw: func(t *testing.T) string { return rawFiles(t, path) },
+	}
 }
 
 func TestContract(t *testing.T) {
@@ -47,11 +72,14 @@ func TestContract(t *testing.T) {
 func TestSecretsAtRest(t *testing.T) {
 	t.Parallel()
 	storagetest.ExerciseSecretsAtRest(t, func(t *testing.T) storagetest.Database {
-		path := filepath.Join(t.TempDir(), "intime.db")
-		return storagetest.Database{
-			Open: func(t *testing.T, sealer storage.Sealer) storage.Store { return openStore(t, path, sealer) },
-			Raw:  func(t *testing.T) string { return rawFiles(t, path) },
-		}
+		return database(filepath.Join(t.TempDir(), "intime.db"))
+	})
+}
+
+func TestKeyCheck(t *testing.T) {
+	t.Parallel()
+	storagetest.ExerciseKeyCheck(t, func(t *testing.T) storagetest.Database {
+		return database(filepath.Join(t.TempDir(), "intime.db"))
 	})
 }
 
@@ -81,9 +109,9 @@ func TestMigrateConcurrent(t *testing.T) {
 	errs := make([]error, 4)
 	for i := range errs {
 		wg.Go(func() {
-			_, closeFn, err := sqlite.Open(context.Background(), path, &sqlite.Config{Sealer: ring})
+			s, err := sqlite.Open(context.Background(), path, &sqlite.Config{Sealer: ring})
 			if err == nil {
-				err = closeFn()
+				err = s.Close()
 			}
 			errs[i] = err
 		})
@@ -99,7 +127,7 @@ func TestMigrateConcurrent(t *testing.T) {
 	require.NoError(t, s.DB().QueryRowContext(ctx,
 		`SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).Scan(&tables))
 	require.Equal(t, migrationFiles(t), applied, "each migration is applied once")
-	require.Equal(t, 18, tables, "17 tables (7 of them apiaccess's, migration 0009) plus the migrations table")
+	require.Equal(t, 19, tables, "10 tables, the key checks, 7 of apiaccess (0009) and the migrations table")
 }
 
 // TestNewOnCallersDB runs a Store on a *sql.DB the caller opened and
@@ -150,7 +178,7 @@ func TestNewRequiresSealer(t *testing.T) {
 	require.ErrorContains(t, err, "Sealer is required")
 	_, err = sqlite.New(db, nil)
 	require.ErrorContains(t, err, "Sealer is required")
-	_, _, err = sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "x.db"), &sqlite.Config{})
+	_, err = sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "x.db"), &sqlite.Config{})
 	require.ErrorContains(t, err, "Sealer is required")
 }
 
@@ -162,7 +190,7 @@ func TestWithTx(t *testing.T) {
 	ctx := context.Background()
 	org := storagetest.NewOrgID()
 	wh, err := s.WebhookCreate(ctx, &storage.WebhookCreateParams{OrganizationID: org, Name: "tx", URL: "https://example.com/h",
-		Secret: "s", Events: []string{"job.created"}})
+		Secret: storagetest.NewSecret(), Events: []string{"job.created"}})
 	require.NoError(t, err)
 	insert := func(commit bool) uuid.UUID {
 		tx, err := s.DB().BeginTx(ctx, nil)
@@ -173,7 +201,7 @@ func TestWithTx(t *testing.T) {
 		require.NoError(t, err)
 		_, err = in.DeliveryGet(ctx, org, ds[0].ID)
 		require.NoError(t, err, "the transaction reads its own writes")
-		_, err = in.WebhookCreate(ctx, &storage.WebhookCreateParams{OrganizationID: org, Name: "tx", URL: "https://x/h"})
+		_, err = in.WebhookCreate(ctx, &storage.WebhookCreateParams{OrganizationID: org, Name: "tx", URL: "https://x/h", Secret: storagetest.NewSecret()})
 		require.ErrorIs(t, err, storage.ErrConflict, "a failed statement leaves the transaction usable")
 		if commit {
 			require.NoError(t, tx.Commit())

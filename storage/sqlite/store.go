@@ -5,7 +5,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"time"
@@ -41,6 +44,8 @@ type Store struct {
 	stmts  *stmtCache
 	// tx, when set, runs every statement: a Store made by [Store.WithTx].
 	tx *sql.Tx
+	// owned reports that the Store opened w and r ([Open]) and closes them.
+	owned bool
 }
 
 var _ storage.Store = (*Store)(nil)
@@ -62,7 +67,8 @@ func DSN(path string) string {
 }
 
 // New returns a Store on the caller's database, which stays the caller's to
-// close. Call [Store.Migrate] before first use.
+// close. It does not migrate: call [Store.Migrate] before first use, which
+// also checks the Sealer's keys.
 //
 // New sets db.SetMaxOpenConns(1): SQLite has one writer, and a single
 // connection serialises this process's reads and writes so that none of them
@@ -97,42 +103,100 @@ func newStore(w, r *sql.DB, cfg *Config) (*Store, error) {
 }
 
 // Open opens the database file at path (creating it if needed) with the
-// pragmas of [DSN], migrates it and returns the Store with a function that
-// closes it. Writes go through a pool of one connection; reads through a
-// separate pool of read-only connections, which WAL lets run beside the
-// writer.
-func Open(ctx context.Context, path string, cfg *Config) (*Store, func() error, error) {
+// pragmas of [DSN], migrates it, checks the Sealer's keys (see
+// [Store.Migrate]) and returns the Store; [Store.Close] closes it. Writes go
+// through a pool of one connection; reads through a separate pool of
+// read-only connections, which WAL lets run beside the writer.
+//
+// A file SQLite cannot open is reported with its path and the operating
+// system's reason (a missing directory, a permission).
+func Open(ctx context.Context, path string, cfg *Config) (*Store, error) {
 	if cfg == nil || cfg.Sealer == nil {
 		_, err := newStore(nil, nil, cfg)
-		return nil, nil, err
+		return nil, err
 	}
 	w, err := sql.Open(DriverName, DSN(path))
 	if err != nil {
-		return nil, nil, fmt.Errorf("sqlite: open: %w", err)
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
 	w.SetMaxOpenConns(1)
 	w.SetConnMaxIdleTime(0)
 	r, err := sql.Open(DriverName, DSN(path)+"&_query_only=1")
 	if err != nil {
-		w.Close()
-		return nil, nil, fmt.Errorf("sqlite: open: %w", err)
+		_ = w.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
 	r.SetMaxOpenConns(max(4, runtime.GOMAXPROCS(0)))
 	s, err := newStore(w, r, cfg)
-	closeFn := func() error {
-		if s != nil {
-			s.closeStmts()
-		}
-		return errors.Join(r.Close(), w.Close())
-	}
-	if err == nil {
-		err = s.Migrate(ctx)
-	}
 	if err != nil {
-		_ = closeFn()
-		return nil, nil, err
+		return nil, errors.Join(err, r.Close(), w.Close())
 	}
-	return s, closeFn, nil
+	s.owned = true
+	if err := w.PingContext(ctx); err != nil {
+		_ = s.Close()
+		return nil, openError(path, err)
+	}
+	if err := s.Migrate(ctx); err != nil {
+		_ = s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Close releases what the Store opened: its prepared statements and, for a
+// Store made by [Open], both pools. A Store made by [New] leaves the
+// caller's *sql.DB open, and one made by [Store.WithTx] closes nothing (it
+// shares its parent's).
+func (s *Store) Close() error {
+	if s.tx != nil {
+		return nil
+	}
+	s.closeStmts()
+	if !s.owned {
+		return nil
+	}
+	return errors.Join(s.r.Close(), s.w.Close())
+}
+
+// openError names the path of a file SQLite could not open and, when the
+// operating system says why, the reason, which SQLite's "unable to open
+// database file (14)" does not.
+func openError(path string, err error) error {
+	var se *sqlite.Error
+	if errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_CANTOPEN {
+		if cause := fileProblem(path); cause != nil {
+			return fmt.Errorf("sqlite: open %s: %w", path, cause)
+		}
+	}
+	return fmt.Errorf("sqlite: open %s: %w", path, err)
+}
+
+// fileProblem returns why the operating system would not let SQLite open or
+// create the file at path for writing, or nil when it finds nothing wrong.
+func fileProblem(path string) error {
+	dir := filepath.Dir(path)
+	info, err := os.Stat(dir)
+	var pe *fs.PathError
+	switch {
+	case errors.As(err, &pe):
+		return fmt.Errorf("directory %s: %w", dir, pe.Err)
+	case err != nil:
+		return err
+	case !info.IsDir():
+		return fmt.Errorf("%s is not a directory", dir)
+	}
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err == nil {
+		return f.Close()
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		return err // permission denied, a directory, ...
+	}
+	probe, err := os.CreateTemp(dir, ".intime-probe-*")
+	if err != nil {
+		return fmt.Errorf("cannot create files in %s: %w", dir, errors.Unwrap(err))
+	}
+	return errors.Join(probe.Close(), os.Remove(probe.Name()))
 }
 
 // DB returns the pool the Store writes through. A transaction for
@@ -143,10 +207,11 @@ func (s *Store) DB() *sql.DB { return s.w }
 // transaction, begun on [Store.DB]: rows it writes commit or roll back with
 // the caller's own writes (a transactional outbox). Methods that need a
 // transaction of their own use a savepoint inside tx. The returned Store
-// must not be used after tx ends, and its Migrate refuses to run.
+// must not be used after tx ends, its Migrate refuses to run and its Close
+// does nothing.
 func (s *Store) WithTx(tx *sql.Tx) *Store {
 	c := *s
-	c.tx = tx
+	c.tx, c.owned = tx, false
 	return &c
 }
 

@@ -14,10 +14,13 @@ import (
 )
 
 // Database is one backend database on which stores with different Sealers
-// can be opened, for the secrets-at-rest suite.
+// can be opened, for the secrets-at-rest and key check suites.
 type Database struct {
-	// Open returns a migrated store on the database that seals with sealer.
-	Open func(t *testing.T, sealer storage.Sealer) storage.Store
+	// Open returns a migrated store on the database that seals with
+	// sealer (closed when the test ends), or the error of opening it.
+	Open func(t *testing.T, sealer storage.Sealer) (storage.Store, error)
+	// Exec runs a statement on the database, outside any store.
+	Exec func(t *testing.T, sql string)
 	// Raw returns every byte the database holds about its rows, as text: the
 	// files of an embedded database, or every row of every table rendered
 	// by the server.
@@ -32,8 +35,8 @@ var plaintexts = struct {
 	access:   "ya29.plaintext-access-token-91c2",
 	refresh:  "1//plaintext-refresh-token-55de",
 	verifier: "plaintext-pkce-verifier-0b8e41",
-	webhook:  "plaintext-webhook-secret-c0ffee",
-	previous: "plaintext-previous-secret-beef",
+	webhook:  "cGxhaW50ZXh0LXdlYmhvb2stc2VjcmV0",     // plaintext-webhook-secret
+	previous: "cGxhaW50ZXh0LXByZXZpb3VzLXNlY3JldA==", // plaintext-previous-secret
 }
 
 // ExerciseSecretsAtRest checks that integration configs, OAuth tokens, PKCE
@@ -45,14 +48,14 @@ func ExerciseSecretsAtRest(t *testing.T, newDatabase func(t *testing.T) Database
 	db := newDatabase(t)
 	ctx := context.Background()
 	k1, k2 := mustKey(t, "k1"), mustKey(t, "k2")
-	ids := writeSecrets(t, db.Open(t, mustRing(t, k1)))
+	ids := writeSecrets(t, mustOpen(t, db, mustRing(t, k1)))
 
 	raw := db.Raw(t)
 	require.NotEmpty(t, raw)
 	require.Contains(t, raw, "Acme config", "the raw dump must include the rows written")
 	requireNoPlaintext(t, raw)
 
-	rotated := db.Open(t, mustRing(t, k1, k2))
+	rotated := mustOpen(t, db, mustRing(t, k1, k2))
 	n, err := rotated.SecretsReseal(ctx)
 	require.NoError(t, err)
 	require.Equal(t, 6, n, "config, access, refresh, verifier, secret and previous secret are resealed")
@@ -61,10 +64,18 @@ func ExerciseSecretsAtRest(t *testing.T, newDatabase func(t *testing.T) Database
 	require.Zero(t, n, "a second reseal finds nothing to do")
 	requireNoPlaintext(t, db.Raw(t))
 
-	readSecrets(t, db.Open(t, mustRing(t, k2)), ids)
-	_, err = db.Open(t, mustRing(t, k1)).IntegrationGet(ctx, ids.org, ids.integration)
+	readSecrets(t, mustOpen(t, db, mustRing(t, k2)), ids)
+	_, err = mustOpen(t, db, mustRing(t, k1)).IntegrationGet(ctx, ids.org, ids.integration)
 	require.Error(t, err, "after resealing, the retired key opens nothing")
 	require.NotContains(t, err.Error(), plaintexts.config)
+}
+
+// mustOpen opens a store on db that seals with sealer.
+func mustOpen(t *testing.T, db Database, sealer storage.Sealer) storage.Store {
+	t.Helper()
+	s, err := db.Open(t, sealer)
+	require.NoError(t, err)
+	return s
 }
 
 // secretIDs locates the rows written by writeSecrets.

@@ -24,7 +24,7 @@ func BenchWebhook(b *testing.B, s storage.Store) (org, webhook uuid.UUID) {
 	b.Helper()
 	org = NewOrgID()
 	wh, err := s.WebhookCreate(context.Background(), &storage.WebhookCreateParams{OrganizationID: org, Name: "bench",
-		URL: "https://example.com/hook", Secret: "whsec", Events: []string{"job.created"}})
+		URL: "https://example.com/hook", Secret: NewSecret(), Events: []string{"job.created"}})
 	require.NoError(b, err)
 	return org, wh.ID
 }
@@ -181,7 +181,7 @@ func benchSteady(b *testing.B, s storage.Store) {
 	var rows []*storage.DeliveryInsertParams
 	for i := range steadyWebhooks {
 		wh, err := s.WebhookCreate(ctx, &storage.WebhookCreateParams{OrganizationID: org, Name: fmt.Sprint("steady", i),
-			URL: "https://example.com/hook", Secret: "whsec", Events: []string{"job.created"}})
+			URL: "https://example.com/hook", Secret: NewSecret(), Events: []string{"job.created"}})
 		require.NoError(b, err)
 		rows = append(rows, BenchRows(org, wh.ID, 250)...)
 	}

@@ -12,12 +12,18 @@
 //
 // One subtest family per table family (Integrations, OAuthTokens,
 // OAuthStates, Webhooks, Deliveries, DLQ, Logs, Metrics, Alerts, APITokens,
-// Maintenance), each made of named, parallel subtests that open their own
-// store:
+// Maintenance), and one for bad input (Invalid), each made of named,
+// parallel subtests that open their own store:
 //
 //   - create, get, update and delete return every field as written: JSON
-//     compared semantically (PostgreSQL JSONB normalises it), times in UTC
+//     compared semantically where the column is JSONB, delivery payloads
+//     byte for byte (insert, get, list, claim, next attempt), times in UTC
 //     and truncated to microseconds, secrets as plaintext;
+//   - bad input (NUL bytes, invalid UTF-8, text longer than its column or
+//     a megabyte key, JSON that is not JSON or that jsonb cannot hold, a
+//     webhook secret that is not base64, nil parameters) is the same
+//     [storage.ErrInvalid] on every store, in writes, list filters and
+//     lookups alike, and writes nothing;
 //   - nil update fields leave columns unchanged;
 //   - another organization's ID is [storage.ErrNotFound] (or an empty list)
 //     and changes nothing;
@@ -30,9 +36,9 @@
 //     counters, log retention, single-use OAuth states, cascades).
 //
 // [Exercise] only checks that [storage.Maintenance.SecretsReseal] has
-// nothing to do on a store sealed with its current key. Key rotation needs
-// stores with different keyrings on one database, which the backend
-// provides ([ExerciseSecretsAtRest]).
+// nothing to do on a store sealed with its current key. Key rotation and
+// key checks need stores with different keyrings on one database, which
+// the backend provides ([ExerciseSecretsAtRest], [ExerciseKeyCheck]).
 //
 // [storage.Store]: github.com/intimeos/integrations/storage.Store
 package storagetest

@@ -2,6 +2,8 @@ package storagetest
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"testing"
 
 	"github.com/google/uuid"
@@ -34,6 +36,14 @@ func Exercise(t *testing.T, newStore func(t *testing.T) storage.Store) {
 // NewOrgID returns a new random organization ID.
 func NewOrgID() uuid.UUID { return uuid.New() }
 
+// NewSecret returns a new webhook signing secret, 24 random bytes as a
+// 32-character standard base64 string, the form a Store accepts.
+func NewSecret() string {
+	b := make([]byte, storage.SecretMinBytes)
+	_, _ = rand.Read(b)
+	return base64.StdEncoding.EncodeToString(b)
+}
+
 // family is one table family of the store and its tests.
 type family struct {
 	name  string
@@ -61,6 +71,7 @@ func families() []family {
 		{name: "APIUsage", tests: apiUsageTests()},
 		{name: "ZapierHooks", tests: zapierHookTests()},
 		{name: "Maintenance", tests: maintenanceTests()},
+		{name: "Invalid", tests: invalidTests()},
 	}
 }
 

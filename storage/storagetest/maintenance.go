@@ -59,7 +59,8 @@ func testSecretsResealNoop(t *testing.T, b *bundle) {
 	tok := mustCreateOAuthToken(t, b, b.org, in.ID)
 	st := mustCreateOAuthState(t, b, b.org, fixedTime)
 	w := mustCreateWebhook(t, b, b.org)
-	w, err = b.store.WebhookUpdate(b.ctx, &storage.WebhookUpdateParams{OrganizationID: b.org, ID: w.ID, PreviousSecret: ptr("whsec_previous")})
+	previous := NewSecret()
+	w, err = b.store.WebhookUpdate(b.ctx, &storage.WebhookUpdateParams{OrganizationID: b.org, ID: w.ID, PreviousSecret: &previous})
 	require.NoError(t, err)
 
 	n, err = b.store.SecretsReseal(b.ctx)
@@ -72,7 +73,7 @@ func testSecretsResealNoop(t *testing.T, b *bundle) {
 	require.Equal(t, tok.RefreshToken, gotTok.RefreshToken)
 	gotW := mustGetWebhook(t, b, b.org, w.ID)
 	require.Equal(t, w.Secret, gotW.Secret)
-	require.Equal(t, "whsec_previous", gotW.PreviousSecret)
+	require.Equal(t, previous, gotW.PreviousSecret)
 	gotSt, err := b.store.OAuthStateConsume(b.ctx, st.StateHash)
 	require.NoError(t, err)
 	require.Equal(t, st.CodeVerifier, gotSt.CodeVerifier)

@@ -162,7 +162,7 @@ func testClaimValidates(t *testing.T, b *bundle) {
 	}
 	for i := range bad {
 		_, err := b.store.DeliveryClaim(b.ctx, &bad[i])
-		require.Error(t, err, "params %d", i)
+		require.ErrorIs(t, err, storage.ErrInvalid, "params %d", i)
 	}
 	_, got := claimAt(t, b, baseTime, 0)
 	require.Len(t, got, 1, "a zero limit is the default limit, and failed claims leased nothing")
@@ -361,7 +361,7 @@ func testFinishValidates(t *testing.T, b *bundle) {
 	}
 	for i, p := range bad {
 		_, err := b.store.DeliveryFinish(b.ctx, p)
-		require.Error(t, err, "params %d", i)
+		require.ErrorIs(t, err, storage.ErrInvalid, "params %d", i)
 		require.NotErrorIs(t, err, storage.ErrConflict, "params %d", i)
 	}
 	requireDelivery(t, d, mustGetDelivery(t, b, b.org, d.ID))

@@ -37,7 +37,7 @@ func webhookParams(org uuid.UUID) *storage.WebhookCreateParams {
 		OrganizationID: org,
 		Name:           "hook " + uuid.NewString(),
 		URL:            "https://hooks.example.com/intime?token=abc&x=ü",
-		Secret:         "whsec_" + uuid.NewString(),
+		Secret:         "whsec_" + NewSecret(),
 		Events:         []string{"worker.created", "assignment.started", "invoice.paid"},
 		Status:         storage.WebhookActive,
 		RetryPolicy:    json.RawMessage(`{"max_attempts": 8, "strategy": "exponential"}`),
@@ -161,8 +161,8 @@ func fullWebhookUpdate(org, id uuid.UUID) *storage.WebhookUpdateParams {
 		ID:                      id,
 		Name:                    ptr("renamed " + uuid.NewString()),
 		URL:                     ptr("https://new.example.com/hook"),
-		Secret:                  ptr("whsec_new_" + uuid.NewString()),
-		PreviousSecret:          ptr("whsec_old_" + uuid.NewString()),
+		Secret:                  ptr("whsec_" + NewSecret()),
+		PreviousSecret:          ptr(NewSecret()),
 		PreviousSecretExpiresAt: ptr(fixedTime.Add(24 * time.Hour)),
 		Events:                  []string{"worker.deleted", "worker.created"},
 		Status:                  ptr(storage.WebhookDisabled),
@@ -211,13 +211,14 @@ func testWebhookUpdateNil(t *testing.T, b *bundle) {
 
 func testWebhookClearPreviousSecret(t *testing.T, b *bundle) {
 	w := mustCreateWebhook(t, b, b.org)
+	rotated := NewSecret()
 	_, err := b.store.WebhookUpdate(b.ctx, &storage.WebhookUpdateParams{
 		OrganizationID: b.org, ID: w.ID,
-		Secret: ptr("whsec_rotated"), PreviousSecret: &w.Secret, PreviousSecretExpiresAt: ptr(fixedTime),
+		Secret: &rotated, PreviousSecret: &w.Secret, PreviousSecretExpiresAt: ptr(fixedTime),
 	})
 	require.NoError(t, err)
 	got := mustGetWebhook(t, b, b.org, w.ID)
-	require.Equal(t, "whsec_rotated", got.Secret)
+	require.Equal(t, rotated, got.Secret)
 	require.Equal(t, w.Secret, got.PreviousSecret)
 
 	updated, err := b.store.WebhookUpdate(b.ctx, &storage.WebhookUpdateParams{OrganizationID: b.org, ID: w.ID, PreviousSecret: ptr("")})
@@ -225,7 +226,7 @@ func testWebhookClearPreviousSecret(t *testing.T, b *bundle) {
 	require.Empty(t, updated.PreviousSecret)
 	got = mustGetWebhook(t, b, b.org, w.ID)
 	require.Empty(t, got.PreviousSecret)
-	require.Equal(t, "whsec_rotated", got.Secret, "clearing the previous secret keeps the current one")
+	require.Equal(t, rotated, got.Secret, "clearing the previous secret keeps the current one")
 }
 
 func testWebhookDelete(t *testing.T, b *bundle) {
@@ -369,7 +370,7 @@ func webhookPager() *pager {
 func testWebhookUpdateIfUpdatedAt(t *testing.T, b *bundle) {
 	w := mustCreateWebhook(t, b, b.org)
 	read := w.UpdatedAt
-	first, second := "first-secret", "second-secret"
+	first, second := NewSecret(), NewSecret()
 	got, err := b.store.WebhookUpdate(b.ctx, &storage.WebhookUpdateParams{OrganizationID: b.org, ID: w.ID,
 		Secret: &first, IfUpdatedAt: &read})
 	require.NoError(t, err)

@@ -14,7 +14,9 @@ import (
 const hex = "0123456789abcdef"
 
 // Marshal returns h as JSON; a nil h is nil (SQL NULL). Names are sorted;
-// invalid UTF-8 becomes U+FFFD, as with encoding/json. Unlike
+// invalid UTF-8 becomes U+FFFD, as with encoding/json, and so does a NUL
+// byte, which PostgreSQL's jsonb cannot hold (so that every store keeps the
+// same headers). Unlike
 // encoding/json it does not escape <, > and &, which are valid in JSON
 // strings, so the bytes may differ but the value decoded is the same.
 func Marshal(h http.Header) []byte {
@@ -77,6 +79,8 @@ func appendString(b []byte, s string) []byte {
 				b = append(b, '\\', 'r')
 			case '\t':
 				b = append(b, '\\', 't')
+			case 0:
+				b = append(b, `\ufffd`...) // jsonb cannot hold \u0000
 			default:
 				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
 			}

@@ -1,9 +1,16 @@
 // Package pgtest gives tests an isolated PostgreSQL schema on the database
 // named by INTIME_TEST_POSTGRES_DSN.
 //
-// Without the variable, tests that need PostgreSQL skip with a message
-// naming it, unless INTIME_REQUIRE_ALL=1, which turns the skip into a
-// failure (CI sets it, so CI never skips).
+// Without the variable, tests that need PostgreSQL skip, unless
+// INTIME_REQUIRE_ALL=1, which turns the skip into a failure (CI sets it, so
+// CI never skips). A test binary that skips says so once, in one line naming
+// its package and the variable to set: on the terminal when there is one
+// (go test ./... shows nothing that a passing package prints), otherwise on
+// standard error (go test -v shows it).
+//
+// The database the variable names is created on first use if the server
+// does not have it (through the server's postgres database), so a running
+// server is all a newcomer needs.
 package pgtest
 
 import (
@@ -25,18 +32,27 @@ const EnvDSN = "INTIME_TEST_POSTGRES_DSN"
 // into failures.
 const EnvRequireAll = "INTIME_REQUIRE_ALL"
 
-// DSN returns the test database's connection string, or skips the test (fails
-// it under INTIME_REQUIRE_ALL=1) when it is not set.
+// ExampleDSN is the connection string the skip message suggests: the local
+// server, trust authentication, database intime_test.
+const ExampleDSN = "postgres://postgres@127.0.0.1:5432/intime_test?sslmode=disable"
+
+// DSN returns the test database's connection string, creating the database
+// if the server lacks it, or skips the test (fails it under
+// INTIME_REQUIRE_ALL=1) when the variable is not set.
 func DSN(t testing.TB) string {
 	t.Helper()
 	dsn := os.Getenv(EnvDSN)
 	if dsn != "" {
+		if err := ensureDatabase(context.Background(), dsn); err != nil {
+			t.Fatalf("pgtest: %v", err)
+		}
 		return dsn
 	}
-	msg := "PostgreSQL tests need " + EnvDSN + " (e.g. postgres://postgres@127.0.0.1:5432/intime_test?sslmode=disable)"
+	msg := "PostgreSQL tests need " + EnvDSN + " (e.g. " + ExampleDSN + ")"
 	if os.Getenv(EnvRequireAll) == "1" {
 		t.Fatal(msg + "; " + EnvRequireAll + "=1 forbids skipping")
 	}
+	skipNotice.Do(printSkipNotice)
 	t.Skip(msg)
 	return ""
 }
