@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/intimeos/integrations/providers"
@@ -29,7 +30,7 @@ var testInfo = &providers.Info{
 			Messages: providers.FieldMessages{Empty: "Hourly rate limit is required",
 				BelowMin: "Minimum hourly limit is 100", AboveMax: "Maximum hourly limit is 10,000"}},
 	},
-	Capabilities: []string{"echo", "fail", "block", "deadline", "pid", providers.CapabilityWebhook},
+	Capabilities: []string{"echo", "fail", "block", "deadline", "pid", "hold", "panic", "hang", providers.CapabilityWebhook},
 }
 
 func (*testProvider) Info(context.Context) (*providers.Info, error) { return testInfo, nil }
@@ -54,7 +55,7 @@ type failure struct {
 	RetryAfter time.Duration `json:"retryAfter"`
 }
 
-func (*testProvider) Do(ctx context.Context, _ providers.Settings, op *providers.Operation) (*providers.Result, error) {
+func (*testProvider) Do(ctx context.Context, s providers.Settings, op *providers.Operation) (*providers.Result, error) {
 	switch op.Name {
 	case "echo":
 		return &providers.Result{Payload: op.Payload}, nil
@@ -73,8 +74,41 @@ func (*testProvider) Do(ctx context.Context, _ providers.Settings, op *providers
 		var f failure
 		_ = json.Unmarshal(op.Payload, &f)
 		return nil, failWith(f)
+	case "hold":
+		return hold(ctx, s["holdDir"], op.IdempotencyKey)
+	case "panic":
+		panicOp(op.Payload)
+	case "hang":
+		select {} // ignores its context: only a deadline across the plugin boundary ends the call
 	}
 	return nil, providers.UnknownOperation(op)
+}
+
+// hold answers with the process's PID. With a directory, it first marks
+// itself in flight (dir/<key>.in) and waits for dir/release to exist or its
+// context to end.
+func hold(ctx context.Context, dir, key string) (*providers.Result, error) {
+	if dir != "" {
+		if err := os.WriteFile(filepath.Join(dir, key+".in"), nil, 0o600); err != nil {
+			return nil, err
+		}
+		for {
+			if _, err := os.Stat(filepath.Join(dir, "release")); err == nil {
+				break
+			}
+			select {
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			case <-time.After(10 * time.Millisecond):
+			}
+		}
+	}
+	return jsonResult(os.Getpid())
+}
+
+// panicOp panics: its name shows in the stack the plugin logs.
+func panicOp(payload []byte) {
+	panic("boom: " + string(payload))
 }
 
 func failWith(f failure) error {

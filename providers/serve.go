@@ -15,16 +15,25 @@ import (
 //
 //	func main() { providers.Serve(slack.New()) }
 //
+// Every call is guarded: a panic in impl fails that call only, with a
+// [*PanicError], and its stack is logged on the plugin's standard error
+// (which the host logs); the process and the other calls go on. Settings
+// arrive with the defaults of impl's optional fields applied (see
+// [Settings.WithDefaults]).
+//
 // The plugin exits on its own if its host dies (see [Host]): a watchdog
 // watches the parent process. Run directly rather than by a host, it prints
 // go-plugin's "This binary is a plugin" message and exits with status 1.
+// See docs/plugins.md in the repository for the whole path from an empty
+// module to a loaded plugin.
 func Serve(impl Provider) {
 	go watchParent(os.Getppid(), time.Second)
+	log := hclog.New(&hclog.LoggerOptions{Level: hclog.Warn, Output: os.Stderr, JSONFormat: true})
 	plugin.Serve(&plugin.ServeConfig{
 		HandshakeConfig: Handshake,
-		Plugins:         pluginSet(impl),
+		Plugins:         pluginSet(impl, hclogPanics(log)),
 		GRPCServer:      plugin.DefaultGRPCServer,
-		Logger:          hclog.New(&hclog.LoggerOptions{Level: hclog.Warn, Output: os.Stderr, JSONFormat: true}),
+		Logger:          log,
 	})
 	os.Exit(0)
 }
