@@ -29,8 +29,11 @@ var testInfo = &providers.Info{
 		{Name: "rateLimitHour", Type: providers.FieldNumber, Required: true, Min: 100, Max: 10000, Default: "1000",
 			Messages: providers.FieldMessages{Empty: "Hourly rate limit is required",
 				BelowMin: "Minimum hourly limit is 100", AboveMax: "Maximum hourly limit is 10,000"}},
+		{Name: "region", Type: providers.FieldText, Default: "us-east-1", Pattern: `[a-z]{2}(-[a-z]+)+-[0-9]+`},
+		{Name: "hookUrl", Type: providers.FieldURL, Schemes: []string{"https"}, LoopbackHTTP: true,
+			Messages: providers.FieldMessages{Invalid: "Please enter an https URL"}},
 	},
-	Capabilities: []string{"echo", "fail", "block", "deadline", "pid", "hold", "panic", "hang", providers.CapabilityWebhook},
+	Capabilities: []string{"echo", "fail", "block", "deadline", "pid", "hold", "panic", "hang", "settings", providers.CapabilityWebhook},
 }
 
 func (*testProvider) Info(context.Context) (*providers.Info, error) { return testInfo, nil }
@@ -61,6 +64,8 @@ func (*testProvider) Do(ctx context.Context, s providers.Settings, op *providers
 		return &providers.Result{Payload: op.Payload}, nil
 	case "pid":
 		return jsonResult(os.Getpid())
+	case "settings":
+		return jsonResult(s)
 	case "deadline":
 		d, ok := ctx.Deadline()
 		return jsonResult(map[string]any{"ok": ok, "deadline": d.UnixNano()})
