@@ -319,3 +319,16 @@ func writeSums(t *testing.T, dir, content string) {
 	t.Helper()
 	require.NoError(t, os.WriteFile(filepath.Join(dir, providers.SumsFile), []byte(content), 0o600))
 }
+
+// TestBinaryNamedLikeAPluginRunsItsTests: the test binary of a plugin's
+// module is named after the plugin convention (intime-provider-echo.test);
+// run directly, not by a host, it runs its tests instead of trying to
+// serve a provider named "echo.test".
+func TestBinaryNamedLikeAPluginRunsItsTests(t *testing.T) {
+	t.Parallel()
+	bin := filepath.Join(t.TempDir(), providers.BinaryPrefix+"echo.test")
+	copyFile(t, os.Args[0], bin)
+	out, err := exec.Command(bin, "-test.run=^TestHostRegister$").CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	require.Contains(t, string(out), "PASS")
+}
