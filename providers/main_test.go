@@ -53,6 +53,8 @@ func serveMode(mode string) {
 	case "bare":
 	case "wedge":
 		providers.ServeWithOptions(&testProvider{}, grpc.UnaryInterceptor(wedgeable))
+	case "raw":
+		serveRaw()
 	default:
 		os.Exit(2)
 	}

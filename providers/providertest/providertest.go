@@ -77,6 +77,7 @@ func Exercise(t *testing.T, p providers.Provider, s *Suite) {
 	info, err := p.Info(ctx)
 	cancel()
 	require.NoError(t, err)
+	r.fields = info.Fields
 	t.Run("Info", func(t *testing.T) { checkInfo(t, info) })
 	t.Run("Validate", func(t *testing.T) { r.validate(t, info) })
 	t.Run("Check", r.check)
@@ -90,17 +91,21 @@ type runner struct {
 	p       providers.Provider
 	s       *Suite
 	timeout time.Duration
+	fields  []providers.Field
 }
 
 func (r *runner) ctx(t *testing.T) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(t.Context(), r.timeout)
 }
 
+// settings are s, or the suite's, with the defaults of the provider's
+// optional fields applied: what a provider called through the SDK receives,
+// in process or as a plugin.
 func (r *runner) settings(s providers.Settings) providers.Settings {
-	if s != nil {
-		return s
+	if s == nil {
+		s = r.s.Settings
 	}
-	return r.s.Settings
+	return s.WithDefaults(r.fields)
 }
 
 func checkInfo(t *testing.T, info *providers.Info) {
@@ -126,7 +131,7 @@ func checkInfo(t *testing.T, info *providers.Info) {
 func (r *runner) validate(t *testing.T, info *providers.Info) {
 	ctx, cancel := r.ctx(t)
 	defer cancel()
-	require.NoError(t, r.p.Validate(ctx, r.s.Settings), "the suite's settings are valid")
+	require.NoError(t, r.p.Validate(ctx, r.settings(nil)), "the suite's settings are valid")
 	err := r.p.Validate(ctx, providers.Settings{})
 	var required []providers.FieldError
 	for _, f := range info.Fields {
@@ -148,7 +153,7 @@ func (r *runner) validate(t *testing.T, info *providers.Info) {
 func (r *runner) check(t *testing.T) {
 	ctx, cancel := r.ctx(t)
 	defer cancel()
-	res, err := r.p.Check(ctx, r.s.Settings)
+	res, err := r.p.Check(ctx, r.settings(nil))
 	if errors.Is(err, providers.ErrUnsupported) {
 		t.Skip("provider does not implement Check")
 	}
@@ -195,7 +200,7 @@ func (r *runner) failures(t *testing.T) {
 func (r *runner) unknownOperation(t *testing.T) {
 	ctx, cancel := r.ctx(t)
 	defer cancel()
-	_, err := r.p.Do(ctx, r.s.Settings, &providers.Operation{Name: "providertest.unknown"})
+	_, err := r.p.Do(ctx, r.settings(nil), &providers.Operation{Name: "providertest.unknown"})
 	require.ErrorIs(t, err, providers.ErrUnsupported)
 }
 
@@ -207,11 +212,11 @@ func (r *runner) webhook(t *testing.T, info *providers.Info) {
 	require.NotNil(t, r.s.Webhook, "the provider lists the webhook capability: Suite.Webhook is required")
 	ctx, cancel := r.ctx(t)
 	defer cancel()
-	evs, err := r.p.HandleWebhook(ctx, r.s.Settings, r.s.Webhook.Request)
+	evs, err := r.p.HandleWebhook(ctx, r.settings(nil), r.s.Webhook.Request)
 	require.NoError(t, err)
 	require.Equal(t, r.s.Webhook.Want, evs)
 	if r.s.Webhook.Forged != nil {
-		_, err = r.p.HandleWebhook(ctx, r.s.Settings, r.s.Webhook.Forged)
+		_, err = r.p.HandleWebhook(ctx, r.settings(nil), r.s.Webhook.Forged)
 		require.Equal(t, providers.KindAuth, providers.KindOf(err))
 	}
 }
