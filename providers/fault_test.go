@@ -23,10 +23,10 @@ import (
 	"github.com/intimeos/integrations/retry"
 )
 
-// faultConfig notices a frozen plugin quickly. A healthy plugin that misses
-// a ping on a loaded machine is replaced, which no test here minds.
-var faultConfig = providers.Config{PingInterval: 100 * time.Millisecond, PingTimeout: time.Second,
-	KillGrace: 500 * time.Millisecond, StopTimeout: 5 * time.Second,
+// faultConfig notices a frozen plugin within seconds, yet gives a healthy
+// plugin on a loaded machine ample time to answer its pings.
+var faultConfig = providers.Config{PingInterval: 100 * time.Millisecond, PingTimeout: 3 * time.Second,
+	KillGrace: time.Second, StopTimeout: 5 * time.Second,
 	RestartMin: 10 * time.Millisecond, RestartMax: 100 * time.Millisecond}
 
 // syncBuffer is a bytes.Buffer safe for the plugin's stderr copier and the
@@ -81,6 +81,7 @@ func TestPluginPanicBesideConcurrentCall(t *testing.T) {
 	stderr := &syncBuffer{}
 	cfg := *testConfig
 	cfg.Stderr = stderr
+	cfg.PingInterval = time.Hour // nothing but the panic could end the process
 	h := hostWith(t, cfg)
 	p, err := h.LoadSelf(t.Context(), "echo", nil)
 	require.NoError(t, err)
