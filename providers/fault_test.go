@@ -11,7 +11,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -78,9 +80,10 @@ func exists(path string) bool { _, err := os.Stat(path); return err == nil }
 // stack is in the plugin's log.
 func TestPluginPanicBesideConcurrentCall(t *testing.T) {
 	t.Parallel()
-	stderr := &syncBuffer{}
+	stderr, logged := &syncBuffer{}, &syncBuffer{}
 	cfg := *testConfig
 	cfg.Stderr = stderr
+	cfg.Logger = slogTo(logged) // info and above: the plugin's error lines, not go-plugin's chatter
 	cfg.PingInterval = time.Hour // nothing but the panic could end the process
 	h := hostWith(t, cfg)
 	p, err := h.LoadSelf(t.Context(), "echo", nil)
@@ -111,7 +114,10 @@ func TestPluginPanicBesideConcurrentCall(t *testing.T) {
 	require.Zero(t, p.Restarts())
 	waitFor(t, func() bool {
 		log := stderr.String()
-		return bytes.Contains([]byte(log), []byte("provider panicked")) && bytes.Contains([]byte(log), []byte("panicOp"))
+		return strings.Contains(log, "provider panicked") && strings.Contains(log, "panicOp")
+	})
+	waitFor(t, func() bool {
+		return regexp.MustCompile(`level=ERROR msg=.*provider panicked.*panicOp`).MatchString(logged.String())
 	})
 }
 

@@ -270,16 +270,16 @@ func TestHostRegister(t *testing.T) {
 	require.Equal(t, []string{"echo"}, h.Names())
 }
 
-// waitFor polls cond for up to 30 seconds: a liveness check, not a timing
+// waitFor polls cond for up to a minute: a liveness check, not a timing
 // assertion.
 func waitFor(t *testing.T, cond func() bool) {
 	t.Helper()
-	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
 		if cond() {
 			return
 		}
 	}
-	t.Fatal("condition not met within 30s")
+	t.Fatal("condition not met within a minute")
 }
 
 // alive reports whether pid is a running (not zombie) process.
