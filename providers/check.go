@@ -1,9 +1,12 @@
 package providers
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
+	"fmt"
 	"net"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -92,47 +95,93 @@ func (r *CheckResult) Skip(name StageName) {
 	r.Stages = append(r.Stages, Stage{Name: name, Status: StageSkipped})
 }
 
-// EndpointCheck is what [CheckEndpoint] connects to.
+// EndpointCheck is what [CheckEndpoint] connects to: a URL, or a host and
+// port.
 type EndpointCheck struct {
+	// URL, if set, is the endpoint: Host and Port come from it (the URL's
+	// port, or 443 for https and 80 for http), and an https URL runs the
+	// TLS stage (with a TLS 1.2 minimum when TLS is nil). An http URL runs
+	// it only if TLS is set.
+	URL string
+	// Host and Port are the endpoint when URL is empty. Port zero means 443
+	// when TLS is set, 80 otherwise.
 	Host string
 	Port int
 	// TLS, if non-nil, runs the TLS stage with this configuration (its
-	// ServerName defaults to Host). Nil skips the stage.
+	// ServerName defaults to Host). Nil skips the stage, except for an
+	// https URL.
 	TLS *tls.Config
 	// Resolver resolves Host; nil means net.DefaultResolver.
 	Resolver *net.Resolver
+	// Dial opens the TCP connection; nil means a net.Dialer's DialContext.
+	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
 	// Now times the stages; nil means time.Now.
 	Now func() time.Time
+}
+
+// endpoint returns the host, port and TLS configuration to check.
+func (c *EndpointCheck) endpoint() (host string, port int, cfg *tls.Config, err error) {
+	if c.URL == "" {
+		port = c.Port
+		if port == 0 {
+			port = 80
+			if c.TLS != nil {
+				port = 443
+			}
+		}
+		return c.Host, port, c.TLS, nil
+	}
+	u, perr := url.Parse(c.URL)
+	if perr != nil || u.Hostname() == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return "", 0, nil, retry.WithClass(fmt.Errorf("providers: endpoint %q is not an http(s) URL", c.URL), retry.ClassClientError)
+	}
+	port, _ = strconv.Atoi(u.Port())
+	cfg = c.TLS
+	if u.Scheme == "https" {
+		port = cmp.Or(port, 443)
+		if cfg == nil {
+			cfg = &tls.Config{MinVersion: tls.VersionTLS12}
+		}
+	}
+	return u.Hostname(), cmp.Or(port, 80), cfg, nil
 }
 
 // CheckEndpoint runs the DNS, TCP and TLS stages against an endpoint and
 // returns the result with the connection still open (nil if a stage failed)
 // for the caller to run its authentication stage over. The caller closes it.
+// An invalid URL fails the DNS stage.
 func CheckEndpoint(ctx context.Context, c *EndpointCheck) (*CheckResult, net.Conn) {
 	res := &CheckResult{}
+	host, port, tlsCfg, err := c.endpoint()
 	var addrs []string
-	res.Run(StageDNS, c.Now, func() (err error) {
+	res.Run(StageDNS, c.Now, func() error {
+		if err != nil {
+			return err
+		}
 		r := c.Resolver
 		if r == nil {
 			r = net.DefaultResolver
 		}
-		addrs, err = r.LookupHost(ctx, c.Host)
+		addrs, err = r.LookupHost(ctx, host)
 		return err
 	})
 	var conn net.Conn
 	res.Run(StageTCP, c.Now, func() (err error) {
-		var d net.Dialer
-		conn, err = d.DialContext(ctx, "tcp", net.JoinHostPort(addrs[0], strconv.Itoa(c.Port)))
+		dial := c.Dial
+		if dial == nil {
+			dial = (&net.Dialer{}).DialContext
+		}
+		conn, err = dial(ctx, "tcp", net.JoinHostPort(addrs[0], strconv.Itoa(port)))
 		return err
 	})
-	if c.TLS == nil {
+	if tlsCfg == nil {
 		res.Skip(StageTLS)
 		return res, conn
 	}
 	res.Run(StageTLS, c.Now, func() error {
-		cfg := c.TLS.Clone()
+		cfg := tlsCfg.Clone()
 		if cfg.ServerName == "" {
-			cfg.ServerName = c.Host
+			cfg.ServerName = host
 		}
 		tc := tls.Client(conn, cfg)
 		if err := tc.HandshakeContext(ctx); err != nil {

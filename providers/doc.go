@@ -35,13 +35,27 @@
 //
 // Plugins run with gRPC only, automatic mutual TLS, none of the host's
 // environment (settings travel with each call), and are killed on every
-// error path. A supervisor pings each [Plugin] and restarts a crashed one
-// with backoff; a call that hits a dead plugin fails with a retryable error
-// wrapping [ErrPluginUnavailable]. On Linux the kernel kills a plugin whose
-// host died (parent-death signal), and everywhere the plugin's own watchdog
-// exits when its parent changes. A program that fails the handshake is
-// refused with [ErrHandshake], a binary that fails its checksum with
-// [ErrChecksum].
+// error path. A supervisor pings each [Plugin] and replaces a process that
+// crashed or froze (SIGKILL after Config.KillGrace) with backoff; a call
+// that hits a dead plugin, or whose connection is closed under it, fails
+// with a retryable error wrapping [ErrPluginUnavailable] ("plugin
+// unavailable (connection lost)"). [Host.Close] returns within
+// Config.StopTimeout whatever the plugins do. On Linux the kernel kills a
+// plugin whose host died (parent-death signal), and everywhere the plugin's
+// own watchdog exits when its parent changes. A program that fails the
+// handshake is refused with [ErrHandshake], a binary that fails its
+// checksum with [ErrChecksum], one whose provider announces another name
+// than its file with [ErrNameMismatch].
+//
+// Every call to a provider is guarded, in the plugin process and in
+// process ([Host.Register], [Instance]): a panic fails that call only, with
+// a [*PanicError] of [KindPermanent] (breakers do not count it), and is
+// logged with its stack where the provider runs. Providers receive settings
+// with the defaults of their optional fields ([Settings.WithDefaults]).
+//
+// The plugin authors' guide, docs/plugins.md in the repository, goes from
+// an empty module to a loaded, checksummed, conformance-tested plugin, and
+// describes the protocol for plugins written in other languages.
 //
 // # Breakers, failover and quotas
 //

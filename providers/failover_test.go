@@ -113,7 +113,7 @@ func setupFailover(t *testing.T, primaryURL, backupURL string) *failoverBundle {
 	b.primary = providers.NewInstance("SendGrid", httpEmail{}, providers.Settings{"url": primaryURL}, bc)
 	b.backup = providers.NewInstance("AWS SES", httpEmail{}, providers.Settings{"url": backupURL}, bc)
 	g, err := providers.NewGroup(&providers.GroupConfig{Name: "Email", Members: []*providers.Instance{b.primary, b.backup},
-		AttemptTimeout: 200 * time.Millisecond, Clock: b.clock.Now,
+		AttemptTimeout: 2 * time.Second, Clock: b.clock.Now,
 		OnSwitch: func(s providers.Switch) { b.mu.Lock(); b.switches = append(b.switches, s); b.mu.Unlock() }})
 	require.NoError(t, err)
 	b.group = g

@@ -84,7 +84,12 @@ func (c *grpcClient) HandleWebhook(ctx context.Context, s Settings, req *Webhook
 var ErrPluginUnavailable = errors.New("providers: plugin unavailable")
 
 // transportError classifies a gRPC status error: the caller's context
-// first, then the status code.
+// first, then the status code. A cancellation the caller did not ask for
+// (its context is alive) means the connection went away under the call:
+// the process died or is being replaced. Like a broken connection, that is
+// "plugin unavailable (connection lost)", retryable, so that a [Group]
+// tries its next member; the transport's own words (TLS handshakes, resets)
+// stay in the wrapped error.
 func transportError(ctx context.Context, err error) error {
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		if errors.Is(ctxErr, context.DeadlineExceeded) {
@@ -98,9 +103,9 @@ func transportError(ctx context.Context, err error) error {
 		return &Error{Kind: KindUnsupported, Message: st.Message(), Err: ErrUnsupported}
 	case codes.DeadlineExceeded:
 		return &Error{Kind: KindRetryable, Class: retry.ClassTimeout, Message: st.Message(), Err: err}
-	case codes.Canceled:
-		return &Error{Kind: KindCanceled, Class: retry.ClassCanceled, Message: st.Message(), Err: err}
-	case codes.Unavailable, codes.Aborted, codes.Internal, codes.Unknown:
+	case codes.Canceled, codes.Unavailable:
+		return unavailable("connection lost", err)
+	case codes.Aborted, codes.Internal, codes.Unknown:
 		return &Error{Kind: KindRetryable, Class: retry.ClassNetwork, Message: "plugin unavailable: " + st.Message(),
 			Err: errors.Join(ErrPluginUnavailable, err)}
 	}

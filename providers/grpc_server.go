@@ -8,14 +8,24 @@ import (
 )
 
 // grpcServer serves a Provider over gRPC in the plugin process. Provider
-// errors travel in the response; the gRPC status stays OK.
+// errors travel in the response; the gRPC status stays OK. impl is guarded
+// (see guard): a panic is that call's error.
 type grpcServer struct {
 	pb.UnimplementedProviderServer
 	impl Provider
 }
 
+// errNoResult is the error of a method that returned neither a result nor
+// an error.
+func errNoResult(method string) error {
+	return &Error{Kind: KindPermanent, Message: "provider returned no result and no error from " + method}
+}
+
 func (s *grpcServer) Info(ctx context.Context, _ *pb.InfoRequest) (*pb.InfoResponse, error) {
 	i, err := s.impl.Info(ctx)
+	if err == nil && i == nil {
+		err = errNoResult("Info")
+	}
 	if err != nil {
 		return &pb.InfoResponse{Error: errorToProto(err)}, nil
 	}
@@ -37,6 +47,9 @@ func (s *grpcServer) Validate(ctx context.Context, req *pb.ValidateRequest) (*pb
 
 func (s *grpcServer) Check(ctx context.Context, req *pb.CheckRequest) (*pb.CheckResponse, error) {
 	r, err := s.impl.Check(ctx, req.Settings)
+	if err == nil && r == nil {
+		err = errNoResult("Check")
+	}
 	if err != nil {
 		return &pb.CheckResponse{Error: errorToProto(err)}, nil
 	}

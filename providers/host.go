@@ -18,6 +18,8 @@ const (
 	PingTimeoutDefault  = 5 * time.Second
 	RestartMinDefault   = time.Second
 	RestartMaxDefault   = time.Minute
+	KillGraceDefault    = 2 * time.Second
+	StopTimeoutDefault  = 5 * time.Second
 )
 
 // Config configures a [Host]. The zero value is usable.
@@ -32,8 +34,18 @@ type Config struct {
 	// means PingIntervalDefault (5s).
 	PingInterval time.Duration
 	// PingTimeout bounds one ping; a plugin that does not answer in time is
-	// restarted. Zero means PingTimeoutDefault (5s).
+	// stopped and restarted. Zero means PingTimeoutDefault (5s).
 	PingTimeout time.Duration
+	// KillGrace is how long a plugin process being stopped (by Close, or by
+	// the supervisor because it died or froze) gets to exit after go-plugin
+	// asks it to, before it is killed with SIGKILL. Zero means
+	// KillGraceDefault (2s).
+	KillGrace time.Duration
+	// StopTimeout bounds Close: it returns within StopTimeout whatever the
+	// plugins do (they are stopped in parallel; a process that is still
+	// there after its SIGKILL is logged and left to the kernel). It must
+	// exceed KillGrace. Zero means StopTimeoutDefault (5s).
+	StopTimeout time.Duration
 	// RestartMin is the wait before the first restart of a crashed plugin;
 	// it doubles for each consecutive failed start, up to RestartMax. Zero
 	// means RestartMinDefault (1s).
@@ -61,6 +73,8 @@ func (c *Config) WithDefaults() Config {
 	def(&out.PingTimeout, PingTimeoutDefault)
 	def(&out.RestartMin, RestartMinDefault)
 	def(&out.RestartMax, RestartMaxDefault)
+	def(&out.KillGrace, KillGraceDefault)
+	def(&out.StopTimeout, StopTimeoutDefault)
 	if out.Logger == nil {
 		out.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -69,7 +83,8 @@ func (c *Config) WithDefaults() Config {
 
 func (c *Config) validate() error {
 	for name, d := range map[string]time.Duration{"StartTimeout": c.StartTimeout, "PingInterval": c.PingInterval,
-		"PingTimeout": c.PingTimeout, "RestartMin": c.RestartMin, "RestartMax": c.RestartMax} {
+		"PingTimeout": c.PingTimeout, "RestartMin": c.RestartMin, "RestartMax": c.RestartMax,
+		"KillGrace": c.KillGrace, "StopTimeout": c.StopTimeout} {
 		if d < 0 {
 			return fmt.Errorf("providers: Config.%s must not be negative", name)
 		}
@@ -77,13 +92,17 @@ func (c *Config) validate() error {
 	if c.RestartMax < c.RestartMin {
 		return errors.New("providers: Config.RestartMax must not be below RestartMin")
 	}
+	if c.StopTimeout <= c.KillGrace {
+		return errors.New("providers: Config.StopTimeout must exceed KillGrace")
+	}
 	return nil
 }
 
 // Host holds the providers a host application can call: registered in
 // process, loaded from plugin binaries, or its own binary re-executed as a
-// plugin. Plugins are supervised: pinged, and restarted with backoff when
-// they crash. Close kills them all.
+// plugin. Plugins are supervised (see [Plugin]): pinged, and replaced with
+// backoff when they crash or freeze. Close stops them all within
+// Config.StopTimeout.
 type Host struct {
 	cfg Config
 
@@ -108,7 +127,11 @@ var ErrDuplicate = errors.New("providers: provider already registered")
 // ErrNotFound is returned by [Host.Provider] for an unknown name.
 var ErrNotFound = errors.New("providers: no such provider")
 
-// Register adds an in-process provider under name.
+// Register adds an in-process provider under name. Like a plugin, it is
+// called through a guard: a panic in one of its methods becomes that call's
+// error (a [*PanicError], [KindPermanent]) and is logged with its stack on
+// Config.Logger, and its methods receive settings with the defaults of its
+// optional fields (see [Settings.WithDefaults]).
 func (h *Host) Register(name string, p Provider) error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -118,7 +141,7 @@ func (h *Host) Register(name string, p Provider) error {
 	if _, ok := h.providers[name]; ok {
 		return fmt.Errorf("%w: %q", ErrDuplicate, name)
 	}
-	h.providers[name] = p
+	h.providers[name] = guard(p, slogPanics(h.cfg.Logger))
 	return nil
 }
 
@@ -169,16 +192,20 @@ func (h *Host) addPlugin(p *Plugin) error {
 	return nil
 }
 
-// Close stops supervising and kills every plugin. Calls in flight fail with
-// a [KindRetryable] error. Close is idempotent.
+// Close stops supervising and stops every plugin process: each is asked to
+// exit and killed with SIGKILL after Config.KillGrace. Close returns within
+// Config.StopTimeout whatever the plugins do, frozen ones included. Calls in
+// flight fail with a [KindRetryable] error wrapping [ErrPluginUnavailable].
+// Close is idempotent.
 func (h *Host) Close() error {
+	deadline := time.Now().Add(h.cfg.StopTimeout)
 	h.mu.Lock()
 	plugins := h.plugins
 	h.plugins, h.closed = nil, true
 	h.mu.Unlock()
 	var wg sync.WaitGroup
 	for _, p := range plugins {
-		wg.Go(p.close)
+		wg.Go(func() { p.close(deadline) })
 	}
 	wg.Wait()
 	return nil

@@ -69,7 +69,15 @@ type Field struct {
 	Type     FieldType
 	Required bool
 	// Secret marks credentials: masked in responses, never logged.
-	Secret      bool
+	Secret bool
+	// Default is the value the configuration form starts with. For an
+	// optional field it is also the value an empty setting takes:
+	// [ValidateSettings] validates it, and a provider called through the
+	// SDK (a plugin, a provider registered on a [Host], an [Instance])
+	// receives it (see [Settings.WithDefaults]). A required field left
+	// empty is refused with Messages.Empty: the administrator cleared it,
+	// as the spec's forms have it (rateLimitHour: default 1000, "Hourly
+	// rate limit is required").
 	Default     string
 	Placeholder string
 	// MaxLength, if positive, limits the value's length in characters.
@@ -79,8 +87,15 @@ type Field struct {
 	// Options are the allowed values of a select or radio field.
 	Options []string
 	// Pattern, if set, is a regular expression the whole value must match.
-	Pattern  string
-	Messages FieldMessages
+	Pattern string
+	// Schemes are the URL schemes a FieldURL accepts; empty means http and
+	// https. Schemes: []string{"https"} refuses plain http.
+	Schemes []string
+	// LoopbackHTTP makes a FieldURL also accept plain http to a loopback
+	// host (localhost, 127.0.0.0/8, ::1) whatever Schemes says: "https, or
+	// http to a local test server".
+	LoopbackHTTP bool
+	Messages     FieldMessages
 }
 
 // FieldMessages are a field's error messages. Empty messages fall back to
@@ -129,9 +144,11 @@ func (e *ValidationError) Field(name string) string {
 func (e *ValidationError) RetryClass() retry.Class { return retry.ClassClientError }
 
 // ValidateSettings checks s against fields and returns a *[ValidationError],
-// or nil if every field is valid. Providers use it to implement Validate.
+// or nil if every field is valid. An empty optional field is checked as its
+// Default. Providers use it to implement Validate.
 func ValidateSettings(fields []Field, s Settings) error {
 	var ve ValidationError
+	s = s.WithDefaults(fields)
 	for _, f := range fields {
 		if msg := f.check(s[f.Name]); msg != "" {
 			ve.Fields = append(ve.Fields, FieldError{Field: f.Name, Message: msg})
@@ -191,10 +208,60 @@ func (f *Field) validFormat(v string) bool {
 	case FieldHost:
 		return ValidHost(v)
 	case FieldURL:
-		u, err := url.Parse(v)
-		return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != ""
+		return f.validURL(v)
 	}
 	return true
+}
+
+// validURL reports whether v is an absolute URL with a host and an accepted
+// scheme.
+func (f *Field) validURL(v string) bool {
+	u, err := url.Parse(v)
+	if err != nil || u.Host == "" || u.Hostname() == "" {
+		return false
+	}
+	schemes := f.Schemes
+	if len(schemes) == 0 {
+		schemes = []string{"http", "https"}
+	}
+	if contains(schemes, u.Scheme) {
+		return true
+	}
+	return f.LoopbackHTTP && u.Scheme == "http" && IsLoopback(u.Hostname())
+}
+
+// IsLoopback reports whether host is "localhost" (or a name under it) or a
+// loopback IP address.
+func IsLoopback(host string) bool {
+	host = strings.TrimSuffix(strings.ToLower(host), ".")
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// WithDefaults returns s with every empty optional field of fields set to
+// its Default. It never modifies s; it returns s itself when no default
+// applies. Required fields are left as they are (see [Field.Default]).
+func (s Settings) WithDefaults(fields []Field) Settings {
+	var out Settings
+	for _, f := range fields {
+		if f.Required || f.Default == "" || strings.TrimSpace(s[f.Name]) != "" {
+			continue
+		}
+		if out == nil {
+			out = make(Settings, len(s)+1)
+			for k, v := range s {
+				out[k] = v
+			}
+		}
+		out[f.Name] = f.Default
+	}
+	if out == nil {
+		return s
+	}
+	return out
 }
 
 func (f *Field) label() string { return or(f.Label, f.Name) }

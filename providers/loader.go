@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/go-plugin"
 )
@@ -50,6 +51,12 @@ const BinaryPrefix = "intime-provider-"
 // supervises it. The host's environment is not passed on (see
 // [LaunchOpts.Env]); on Linux the plugin gets SIGKILL if the host dies.
 func (h *Host) Launch(ctx context.Context, name string, cmd *exec.Cmd, opts *LaunchOpts) (*Plugin, error) {
+	return h.launch(ctx, name, cmd, opts, nil)
+}
+
+// launch starts and registers a plugin after verify, if given, accepts it.
+func (h *Host) launch(ctx context.Context, name string, cmd *exec.Cmd, opts *LaunchOpts,
+	verify func(context.Context, *Plugin) error) (*Plugin, error) {
 	if opts == nil {
 		opts = &LaunchOpts{}
 	}
@@ -62,11 +69,18 @@ func (h *Host) Launch(ctx context.Context, name string, cmd *exec.Cmd, opts *Lau
 	if err := p.start(ctx); err != nil {
 		return nil, err
 	}
-	if err := h.addPlugin(p); err != nil {
-		p.close()
+	go p.supervise()
+	var err error
+	if verify != nil {
+		err = verify(ctx, p)
+	}
+	if err == nil {
+		err = h.addPlugin(p)
+	}
+	if err != nil {
+		p.close(time.Now().Add(h.cfg.StopTimeout))
 		return nil, err
 	}
-	go p.supervise()
 	return p, nil
 }
 
@@ -83,9 +97,11 @@ func (h *Host) LoadSelf(ctx context.Context, name string, opts *LaunchOpts, args
 }
 
 // LoadDir loads every plugin binary listed in dir's [SumsFile] whose name
-// starts with [BinaryPrefix], after checking its SHA-256. Binaries that are
-// not listed are refused, and so is any whose checksum does not match. It
-// returns the plugins it started and an error joining every refusal.
+// starts with [BinaryPrefix], after checking its SHA-256, under the name
+// that follows the prefix. Binaries that are not listed are refused, any
+// whose checksum does not match ([ErrChecksum]), and any whose provider
+// announces another name in [Info.Name] ([ErrNameMismatch]). It returns the
+// plugins it started and an error joining every refusal.
 func (h *Host) LoadDir(ctx context.Context, dir string, opts *LaunchOpts) ([]*Plugin, error) {
 	sums, err := readSums(filepath.Join(dir, SumsFile))
 	if err != nil {
@@ -110,7 +126,7 @@ func (h *Host) LoadDir(ctx context.Context, dir string, opts *LaunchOpts) ([]*Pl
 			errs = append(errs, fmt.Errorf("providers: plugin %q: %w: %s has no entry in %s", name, ErrChecksum, e.Name(), SumsFile))
 			continue
 		}
-		p, err := h.Launch(ctx, name, exec.Command(filepath.Join(dir, e.Name())), &o)
+		p, err := h.launch(ctx, name, exec.Command(filepath.Join(dir, e.Name())), &o, announces(e.Name()))
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -118,6 +134,30 @@ func (h *Host) LoadDir(ctx context.Context, dir string, opts *LaunchOpts) ([]*Pl
 		loaded = append(loaded, p)
 	}
 	return loaded, errors.Join(errs...)
+}
+
+// ErrNameMismatch is wrapped by the error for a plugin binary whose
+// provider announces another name ([Info.Name]) than its file name says.
+var ErrNameMismatch = errors.New("providers: plugin name mismatch")
+
+// announces checks that the plugin in file calls itself by the name the
+// file gives it.
+func announces(file string) func(context.Context, *Plugin) error {
+	return func(ctx context.Context, p *Plugin) error {
+		info, err := p.Info(ctx)
+		if err != nil {
+			return fmt.Errorf("providers: plugin %q: %w: its Info failed: %w", p.name, ErrNameMismatch, err)
+		}
+		if info == nil || info.Name != p.name {
+			got := ""
+			if info != nil {
+				got = info.Name
+			}
+			return fmt.Errorf("providers: plugin %q: %w: %s serves provider %q (Info.Name); name the file %s%s or fix Info.Name",
+				p.name, ErrNameMismatch, file, got, BinaryPrefix, got)
+		}
+		return nil
+	}
 }
 
 // readSums parses a sha256sum file into file name → checksum.

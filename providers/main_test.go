@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/hashicorp/go-hclog"
@@ -24,6 +25,8 @@ func TestMain(m *testing.M) {
 	providers.ServeSelf(map[string]providers.Provider{
 		"echo":    &testProvider{},
 		"minimal": &minimalProvider{},
+		// impostor announces itself as echo (Info.Name).
+		"impostor": &testProvider{},
 	})
 	for _, a := range os.Args[1:] {
 		if mode, ok := strings.CutPrefix(a, modeArg); ok {
@@ -48,6 +51,10 @@ func serveMode(mode string) {
 		fmt.Println("hello, I am not a plugin")
 		os.Exit(0)
 	case "bare":
+	case "wedge":
+		providers.ServeWithOptions(&testProvider{}, grpc.UnaryInterceptor(wedgeable))
+	case "raw":
+		serveRaw()
 	default:
 		os.Exit(2)
 	}
@@ -58,6 +65,21 @@ func serveMode(mode string) {
 		Logger:          hclog.NewNullLogger(),
 	})
 	os.Exit(0)
+}
+
+// wedged is set by the "wedge" operation of a plugin served in wedge mode:
+// from then on every call, pings and go-plugin's shutdown request included,
+// hangs forever whatever its context says, as a deadlocked plugin would.
+var wedged atomic.Bool
+
+func wedgeable(ctx context.Context, req any, info *grpc.UnaryServerInfo, next grpc.UnaryHandler) (any, error) {
+	if d, ok := req.(*pb.DoRequest); ok && d.Operation == "wedge" {
+		wedged.Store(true)
+	}
+	if wedged.Load() {
+		select {}
+	}
+	return next(ctx, req)
 }
 
 // helperHost is a host process for TestHostKilledLeavesNoPlugin: it loads

@@ -30,13 +30,14 @@ const pluginName = "provider"
 type grpcPlugin struct {
 	plugin.NetRPCUnsupportedPlugin
 	impl Provider
+	log  panicLog
 }
 
 var _ plugin.GRPCPlugin = (*grpcPlugin)(nil)
 
 // GRPCServer implements [plugin.GRPCPlugin].
 func (p *grpcPlugin) GRPCServer(_ *plugin.GRPCBroker, s *grpc.Server) error {
-	pb.RegisterProviderServer(s, &grpcServer{impl: p.impl})
+	pb.RegisterProviderServer(s, &grpcServer{impl: guard(p.impl, p.log)})
 	return nil
 }
 
@@ -45,6 +46,8 @@ func (p *grpcPlugin) GRPCClient(_ context.Context, _ *plugin.GRPCBroker, c *grpc
 	return &grpcClient{c: pb.NewProviderClient(c)}, nil
 }
 
-func pluginSet(impl Provider) plugin.PluginSet {
-	return plugin.PluginSet{pluginName: &grpcPlugin{impl: impl}}
+// pluginSet is the plugin map: impl and the log of its panics in a plugin
+// process, nil in a host.
+func pluginSet(impl Provider, log panicLog) plugin.PluginSet {
+	return plugin.PluginSet{pluginName: &grpcPlugin{impl: impl, log: log}}
 }

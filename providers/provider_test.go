@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/intimeos/integrations/providers"
@@ -28,8 +29,11 @@ var testInfo = &providers.Info{
 		{Name: "rateLimitHour", Type: providers.FieldNumber, Required: true, Min: 100, Max: 10000, Default: "1000",
 			Messages: providers.FieldMessages{Empty: "Hourly rate limit is required",
 				BelowMin: "Minimum hourly limit is 100", AboveMax: "Maximum hourly limit is 10,000"}},
+		{Name: "region", Type: providers.FieldText, Default: "us-east-1", Pattern: `[a-z]{2}(-[a-z]+)+-[0-9]+`},
+		{Name: "hookUrl", Type: providers.FieldURL, Schemes: []string{"https"}, LoopbackHTTP: true,
+			Messages: providers.FieldMessages{Invalid: "Please enter an https URL"}},
 	},
-	Capabilities: []string{"echo", "fail", "block", "deadline", "pid", providers.CapabilityWebhook},
+	Capabilities: []string{"echo", "fail", "block", "deadline", "pid", "hold", "panic", "hang", "settings", providers.CapabilityWebhook},
 }
 
 func (*testProvider) Info(context.Context) (*providers.Info, error) { return testInfo, nil }
@@ -54,12 +58,14 @@ type failure struct {
 	RetryAfter time.Duration `json:"retryAfter"`
 }
 
-func (*testProvider) Do(ctx context.Context, _ providers.Settings, op *providers.Operation) (*providers.Result, error) {
+func (*testProvider) Do(ctx context.Context, s providers.Settings, op *providers.Operation) (*providers.Result, error) {
 	switch op.Name {
 	case "echo":
 		return &providers.Result{Payload: op.Payload}, nil
 	case "pid":
 		return jsonResult(os.Getpid())
+	case "settings":
+		return jsonResult(s)
 	case "deadline":
 		d, ok := ctx.Deadline()
 		return jsonResult(map[string]any{"ok": ok, "deadline": d.UnixNano()})
@@ -73,8 +79,41 @@ func (*testProvider) Do(ctx context.Context, _ providers.Settings, op *providers
 		var f failure
 		_ = json.Unmarshal(op.Payload, &f)
 		return nil, failWith(f)
+	case "hold":
+		return hold(ctx, s["holdDir"], op.IdempotencyKey)
+	case "panic":
+		panicOp(op.Payload)
+	case "hang":
+		select {} // ignores its context: only a deadline across the plugin boundary ends the call
 	}
 	return nil, providers.UnknownOperation(op)
+}
+
+// hold answers with the process's PID. With a directory, it first marks
+// itself in flight (dir/<key>.in) and waits for dir/release to exist or its
+// context to end.
+func hold(ctx context.Context, dir, key string) (*providers.Result, error) {
+	if dir != "" {
+		if err := os.WriteFile(filepath.Join(dir, key+".in"), nil, 0o600); err != nil {
+			return nil, err
+		}
+		for {
+			if _, err := os.Stat(filepath.Join(dir, "release")); err == nil {
+				break
+			}
+			select {
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			case <-time.After(10 * time.Millisecond):
+			}
+		}
+	}
+	return jsonResult(os.Getpid())
+}
+
+// panicOp panics: its name shows in the stack the plugin logs.
+func panicOp(payload []byte) {
+	panic("boom: " + string(payload))
 }
 
 func failWith(f failure) error {

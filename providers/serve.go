@@ -15,16 +15,25 @@ import (
 //
 //	func main() { providers.Serve(slack.New()) }
 //
+// Every call is guarded: a panic in impl fails that call only, with a
+// [*PanicError], and its stack is logged on the plugin's standard error
+// (which the host logs); the process and the other calls go on. Settings
+// arrive with the defaults of impl's optional fields applied (see
+// [Settings.WithDefaults]).
+//
 // The plugin exits on its own if its host dies (see [Host]): a watchdog
 // watches the parent process. Run directly rather than by a host, it prints
 // go-plugin's "This binary is a plugin" message and exits with status 1.
+// See docs/plugins.md in the repository for the whole path from an empty
+// module to a loaded plugin.
 func Serve(impl Provider) {
 	go watchParent(os.Getppid(), time.Second)
+	log := hclog.New(&hclog.LoggerOptions{Level: hclog.Warn, Output: os.Stderr, JSONFormat: true})
 	plugin.Serve(&plugin.ServeConfig{
 		HandshakeConfig: Handshake,
-		Plugins:         pluginSet(impl),
+		Plugins:         pluginSet(impl, hclogPanics(log)),
 		GRPCServer:      plugin.DefaultGRPCServer,
-		Logger:          hclog.New(&hclog.LoggerOptions{Level: hclog.Warn, Output: os.Stderr, JSONFormat: true}),
+		Logger:          log,
 	})
 	os.Exit(0)
 }
@@ -36,12 +45,14 @@ const SelfArg = "--intime-provider-plugin"
 
 // ServeSelf lets one binary be both a host and its plugins. Call it first
 // in main (or TestMain): if the process was started by [Host.LoadSelf] with
-// the name of one of impls, or runs under a file name "intime-provider-<name>"
-// (a copy or link of the binary, as [Host.LoadDir] loads), it serves that
-// provider and exits; otherwise it returns and the program continues as a
-// host.
+// the name of one of impls, or was started by a host under a file name
+// "intime-provider-<name>" (a copy or link of the binary, as [Host.LoadDir]
+// loads), it serves that provider and exits; otherwise it returns and the
+// program continues as a host. Run directly, a binary named after the
+// convention (the test binary "intime-provider-slack.test" of a plugin's
+// module) is not a plugin: only a host sets the handshake's cookie.
 func ServeSelf(impls map[string]Provider) {
-	name, ok := selfName(os.Args)
+	name, ok := selfName(os.Args, os.Getenv(Handshake.MagicCookieKey) == Handshake.MagicCookieValue)
 	if !ok {
 		return
 	}
@@ -53,14 +64,16 @@ func ServeSelf(impls map[string]Provider) {
 	Serve(impl)
 }
 
-func selfName(args []string) (string, bool) {
-	if name, ok := strings.CutPrefix(filepath.Base(args[0]), BinaryPrefix); ok {
-		return name, true
-	}
+// selfName returns the provider a process should serve: the one named by
+// SelfArg, else, when a host started it, the one its file name names.
+func selfName(args []string, byHost bool) (string, bool) {
 	for _, a := range args[1:] {
 		if v, ok := strings.CutPrefix(a, SelfArg+"="); ok {
 			return v, true
 		}
+	}
+	if name, ok := strings.CutPrefix(filepath.Base(args[0]), BinaryPrefix); ok && byHost {
+		return name, true
 	}
 	return "", false
 }

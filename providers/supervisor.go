@@ -5,47 +5,60 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os/exec"
 	"sync"
 	"time"
 
 	"github.com/hashicorp/go-plugin"
-	"google.golang.org/grpc"
-	"google.golang.org/grpc/health/grpc_health_v1"
 
 	"github.com/intimeos/integrations/retry"
 )
 
 // Plugin is a provider running in a supervised plugin process. It
-// implements [Provider]: calls go to the current process over gRPC. When the
-// process dies, calls fail with a [KindRetryable] error wrapping
-// [ErrPluginUnavailable] and the supervisor restarts it with backoff. A
+// implements [Provider]: calls go to the current process over gRPC. A
 // Plugin is created by [Host.Launch], [Host.LoadSelf] or [Host.LoadDir].
+//
+// # Supervision
+//
+// The supervisor pings the process every Config.PingInterval. A process that
+// has exited, or does not answer within Config.PingTimeout (crashed, killed,
+// frozen by SIGSTOP, wedged), is stopped: asked to exit, and killed with
+// SIGKILL after Config.KillGrace. A new process is then started after a
+// backoff (Config.RestartMin, doubling up to Config.RestartMax). A call that
+// finds the connection gone wakes the supervisor at once.
+//
+// Meanwhile calls fail with a [KindRetryable] error wrapping
+// [ErrPluginUnavailable] ("plugin unavailable (connection lost)" or
+// "(restarting)"), so a [Group] moves on to its next member. A frozen
+// process is noticed after at most PingInterval + PingTimeout and replaced
+// KillGrace later; calls in flight on it end at their own deadline (see
+// [Instance]) or when it is killed.
 type Plugin struct {
 	host *Host
 	name string
 	tpl  *exec.Cmd
 	opts LaunchOpts
+	log  *slog.Logger
 
 	kick    chan struct{}
-	stop    chan struct{}
-	stopped chan struct{}
-	once    sync.Once
+	life    context.Context // ends when the plugin is closed
+	end     context.CancelFunc
+	stopped chan struct{} // closed when the supervisor returns
 
 	mu       sync.Mutex
-	client   *plugin.Client
-	conn     *grpc.ClientConn
-	prov     Provider
-	pid      int
+	cur      *proc         // nil while down
+	ready    chan struct{} // closed while cur != nil
 	restarts int
-	ready    chan struct{} // closed while prov != nil
+	closed   bool
 }
 
 var _ Provider = (*Plugin)(nil)
 
 func newPlugin(h *Host, name string, cmd *exec.Cmd, opts *LaunchOpts) *Plugin {
-	return &Plugin{host: h, name: name, tpl: cmd, opts: *opts, kick: make(chan struct{}, 1),
-		stop: make(chan struct{}), stopped: make(chan struct{}), ready: make(chan struct{})}
+	life, end := context.WithCancel(context.Background())
+	return &Plugin{host: h, name: name, tpl: cmd, opts: *opts, log: h.cfg.Logger.With("plugin", name),
+		kick: make(chan struct{}, 1), life: life, end: end, stopped: make(chan struct{}), ready: make(chan struct{})}
 }
 
 // Name returns the name the plugin was loaded under.
@@ -53,9 +66,10 @@ func (p *Plugin) Name() string { return p.name }
 
 // PID returns the current plugin process's ID, or 0 while it is down.
 func (p *Plugin) PID() int {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.pid
+	if pr := p.proc(); pr != nil {
+		return pr.pid
+	}
+	return 0
 }
 
 // Restarts returns how many times the supervisor restarted the plugin.
@@ -65,38 +79,53 @@ func (p *Plugin) Restarts() int {
 	return p.restarts
 }
 
-// WaitReady blocks until the plugin process is up or ctx ends.
+// WaitReady blocks until a plugin process is serving (it answers a ping)
+// or ctx ends. A process found dead or frozen is handed to the supervisor,
+// and WaitReady waits for its replacement. After [Host.Close] it returns an
+// error wrapping [ErrPluginUnavailable].
 func (p *Plugin) WaitReady(ctx context.Context) error {
+	for {
+		p.mu.Lock()
+		ready, closed := p.ready, p.closed
+		p.mu.Unlock()
+		if closed {
+			return unavailable("closed", nil)
+		}
+		select {
+		case <-ready:
+		case <-p.life.Done():
+			return unavailable("closed", nil)
+		case <-ctx.Done():
+			return contextDone(ctx)
+		}
+		pr := p.proc()
+		if pr == nil {
+			continue // replaced meanwhile: wait for the next one
+		}
+		err := pr.ping(ctx, p.host.cfg.PingTimeout)
+		if err == nil {
+			return nil
+		}
+		if ctx.Err() != nil {
+			return contextDone(ctx)
+		}
+		p.retire(pr, err)
+		p.wake()
+	}
+}
+
+func (p *Plugin) proc() *proc {
 	p.mu.Lock()
-	ch := p.ready
-	p.mu.Unlock()
-	select {
-	case <-ch:
-		return nil
-	case <-ctx.Done():
-		return contextDone(ctx)
-	}
+	defer p.mu.Unlock()
+	return p.cur
 }
 
-// command returns a fresh copy of the launch command (an exec.Cmd runs once).
-func (p *Plugin) command() *exec.Cmd {
-	cmd := exec.Command(p.tpl.Path, p.tpl.Args[1:]...)
-	cmd.Dir = p.tpl.Dir
-	cmd.Env = append([]string(nil), p.opts.Env...)
-	if p.tpl.SysProcAttr != nil {
-		attr := *p.tpl.SysProcAttr
-		cmd.SysProcAttr = &attr
-	}
-	bindToParent(cmd)
-	return cmd
-}
-
-// start launches a process and connects to it. Every error path kills it.
-func (p *Plugin) start(ctx context.Context) error {
+// clientConfig is go-plugin's configuration for one process started by cmd.
+func (p *Plugin) clientConfig(cmd *exec.Cmd) *plugin.ClientConfig {
 	cfg := &plugin.ClientConfig{
 		HandshakeConfig:  Handshake,
-		Plugins:          pluginSet(nil),
-		Cmd:              p.command(),
+		Plugins:          pluginSet(nil, nil),
+		Cmd:              cmd,
 		AllowedProtocols: []plugin.Protocol{plugin.ProtocolGRPC},
 		AutoMTLS:         true,
 		SkipHostEnv:      true,
@@ -107,77 +136,79 @@ func (p *Plugin) start(ctx context.Context) error {
 	if p.opts.Checksum != nil {
 		cfg.SecureConfig = &plugin.SecureConfig{Checksum: p.opts.Checksum, Hash: sha256.New()}
 	}
-	c := plugin.NewClient(cfg)
-	prov, conn, err := connect(ctx, c)
+	return cfg
+}
+
+// start launches a process and makes it current, unless the plugin was
+// closed meanwhile.
+func (p *Plugin) start(ctx context.Context) error {
+	cmd, sigkill := command(p.tpl, p.opts.Env)
+	pr, err := launch(ctx, p.clientConfig(cmd), sigkill, p.host.cfg.StartTimeout)
 	if err != nil {
-		c.Kill()
 		return startError(p.name, err)
 	}
 	p.mu.Lock()
-	p.client, p.conn, p.prov, p.pid = c, conn, prov, c.ReattachConfig().Pid
+	if p.closed {
+		p.mu.Unlock()
+		pr.stop(0, p.log)
+		return unavailable("closed", nil)
+	}
+	p.cur = pr
 	close(p.ready)
 	p.mu.Unlock()
 	return nil
 }
 
-// connect runs go-plugin's blocking start under ctx and dispenses the
-// provider.
-func connect(ctx context.Context, c *plugin.Client) (Provider, *grpc.ClientConn, error) {
-	type result struct {
-		rpc plugin.ClientProtocol
-		err error
-	}
-	done := make(chan result, 1)
-	go func() {
-		rpc, err := c.Client()
-		done <- result{rpc, err}
-	}()
-	var r result
-	select {
-	case r = <-done:
-	case <-ctx.Done():
-		c.Kill()
-		<-done
-		return nil, nil, ctx.Err()
-	}
-	if r.err != nil {
-		return nil, nil, r.err
-	}
-	raw, err := r.rpc.Dispense(pluginName)
-	if err != nil {
-		return nil, nil, err
-	}
-	prov, ok1 := raw.(*grpcClient)
-	gc, ok2 := r.rpc.(*plugin.GRPCClient)
-	if !ok1 || !ok2 {
-		return nil, nil, errors.New("providers: plugin did not dispense a gRPC provider")
-	}
-	return prov, gc.Conn, nil
-}
-
 // current returns the live provider or a retryable error while it is down.
 func (p *Plugin) current() (Provider, error) {
 	p.mu.Lock()
-	prov := p.prov
+	pr, closed := p.cur, p.closed
 	p.mu.Unlock()
-	if prov == nil {
-		return nil, &Error{Kind: KindRetryable, Class: retry.ClassConnRefused,
-			Message: "plugin " + p.name + " is restarting", Err: ErrPluginUnavailable}
+	switch {
+	case closed:
+		return nil, unavailable("closed", nil)
+	case pr == nil:
+		e := unavailable("restarting", nil)
+		e.Class = retry.ClassConnRefused
+		return nil, e
 	}
-	return prov, nil
+	return pr.prov, nil
 }
 
-// observe wakes the supervisor when a call found the plugin gone.
-func (p *Plugin) observe(err error) {
-	if errors.Is(err, ErrPluginUnavailable) {
-		select {
-		case p.kick <- struct{}{}:
-		default:
-		}
+// unavailable is the error of a call that could not reach the plugin.
+func unavailable(why string, cause error) *Error {
+	err := ErrPluginUnavailable
+	if cause != nil {
+		err = errors.Join(ErrPluginUnavailable, cause)
+	}
+	return &Error{Kind: KindRetryable, Class: retry.ClassNetwork, Message: "plugin unavailable (" + why + ")", Err: err}
+}
+
+// wake asks the supervisor to check the plugin now.
+func (p *Plugin) wake() {
+	select {
+	case p.kick <- struct{}{}:
+	default:
 	}
 }
 
-// supervise pings the plugin and restarts it when it is gone, until close.
+// retire takes pr out of service, if it is still current, and stops it.
+func (p *Plugin) retire(pr *proc, why error) <-chan struct{} {
+	p.mu.Lock()
+	current := p.cur == pr
+	if current {
+		p.cur = nil
+		p.ready = make(chan struct{})
+	}
+	p.mu.Unlock()
+	if current {
+		p.log.Warn("providers: plugin down", "pid", pr.pid, "reason", why)
+	}
+	return pr.stop(p.host.cfg.KillGrace, p.log)
+}
+
+// supervise pings the plugin and replaces a dead or frozen process, until
+// the plugin is closed.
 func (p *Plugin) supervise() {
 	defer close(p.stopped)
 	t := time.NewTicker(p.host.cfg.PingInterval)
@@ -185,83 +216,72 @@ func (p *Plugin) supervise() {
 	failures := 0
 	for {
 		select {
-		case <-p.stop:
+		case <-p.life.Done():
 			return
 		case <-t.C:
 		case <-p.kick:
 		}
-		if p.healthy() {
-			failures = 0
-			continue
+		if pr := p.proc(); pr != nil {
+			err := pr.ping(p.life, p.host.cfg.PingTimeout)
+			if err == nil {
+				failures = 0
+				continue
+			}
+			if p.life.Err() != nil {
+				return
+			}
+			if !p.await(p.retire(pr, err), p.host.cfg.StopTimeout) {
+				return
+			}
 		}
-		p.down()
 		if !p.restart(&failures) {
 			return
 		}
 	}
 }
 
-// healthy reports whether the process is alive and answers a ping.
-func (p *Plugin) healthy() bool {
-	p.mu.Lock()
-	c, conn := p.client, p.conn
-	p.mu.Unlock()
-	if c == nil || c.Exited() {
+// await waits for ch, at most d; it returns false if the plugin was closed
+// first.
+func (p *Plugin) await(ch <-chan struct{}, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ch:
+	case <-t.C:
+		p.log.Error("providers: plugin process outlived its stop", "timeout", d)
+	case <-p.life.Done():
 		return false
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), p.host.cfg.PingTimeout)
-	defer cancel()
-	_, err := grpc_health_v1.NewHealthClient(conn).Check(ctx,
-		&grpc_health_v1.HealthCheckRequest{Service: plugin.GRPCServiceName})
-	return err == nil
-}
-
-// down kills the current process, if any, and marks the plugin unavailable.
-func (p *Plugin) down() {
-	p.mu.Lock()
-	c := p.client
-	if p.prov != nil {
-		p.ready = make(chan struct{})
-	}
-	p.client, p.conn, p.prov, p.pid = nil, nil, nil, 0
-	p.mu.Unlock()
-	if c != nil {
-		c.Kill()
-	}
+	return true
 }
 
 // restart starts a new process after a backoff that doubles with each
 // consecutive failure. It returns false if the plugin was closed first.
 func (p *Plugin) restart(failures *int) bool {
-	log := p.host.cfg.Logger
 	for {
 		delay := backoff(p.host.cfg.RestartMin, p.host.cfg.RestartMax, *failures)
 		*failures++
-		log.Warn("providers: plugin down, restarting", "plugin", p.name, "in", delay)
+		p.log.Warn("providers: plugin down, restarting", "in", delay)
+		t := time.NewTimer(delay)
 		select {
-		case <-p.stop:
+		case <-p.life.Done():
+			t.Stop()
 			return false
-		case <-time.After(delay):
+		case <-t.C:
 		}
-		ctx, cancel := context.WithCancel(context.Background())
-		go func() {
-			select {
-			case <-p.stop:
-				cancel()
-			case <-ctx.Done():
-			}
-		}()
-		err := p.start(ctx)
-		cancel()
+		err := p.start(p.life)
 		if err == nil {
 			p.mu.Lock()
 			p.restarts++
-			n, pid := p.restarts, p.pid
+			n := p.restarts
 			p.mu.Unlock()
-			log.Info("providers: plugin restarted", "plugin", p.name, "pid", pid, "restarts", n)
+			p.log.Info("providers: plugin restarted", "pid", p.PID(), "restarts", n)
 			return true
 		}
-		log.Error("providers: plugin restart failed", "plugin", p.name, "err", err)
+		if p.life.Err() != nil {
+			return false
+		}
+		p.log.Error("providers: plugin restart failed", "err", err)
 	}
 }
 
@@ -274,67 +294,29 @@ func backoff(minDelay, maxDelay time.Duration, n int) time.Duration {
 	return min(d, maxDelay)
 }
 
-// close stops the supervisor and kills the process.
-func (p *Plugin) close() {
-	p.once.Do(func() {
-		close(p.stop)
-		<-p.stopped
-		p.down()
-	})
-}
-
-func (p *Plugin) call(err error) error {
-	p.observe(err)
-	return err
-}
-
-// Info implements [Provider].
-func (p *Plugin) Info(ctx context.Context) (*Info, error) {
-	prov, err := p.current()
-	if err != nil {
-		return nil, err
+// close stops the supervisor and the process, and returns by deadline
+// whatever they do.
+func (p *Plugin) close(deadline time.Time) {
+	p.end()
+	p.mu.Lock()
+	pr := p.cur
+	p.cur, p.closed = nil, true
+	p.mu.Unlock()
+	t := time.NewTimer(time.Until(deadline))
+	defer t.Stop()
+	if pr != nil {
+		select {
+		case <-pr.stop(p.host.cfg.KillGrace, p.log):
+		case <-t.C:
+			p.log.Error("providers: plugin process outlived Close", "pid", pr.pid)
+			return
+		}
 	}
-	i, err := prov.Info(ctx)
-	return i, p.call(err)
-}
-
-// Validate implements [Provider].
-func (p *Plugin) Validate(ctx context.Context, s Settings) error {
-	prov, err := p.current()
-	if err != nil {
-		return err
+	select {
+	case <-p.stopped:
+	case <-t.C:
+		p.log.Error("providers: plugin supervisor outlived Close")
 	}
-	return p.call(prov.Validate(ctx, s))
-}
-
-// Check implements [Provider].
-func (p *Plugin) Check(ctx context.Context, s Settings) (*CheckResult, error) {
-	prov, err := p.current()
-	if err != nil {
-		return nil, err
-	}
-	r, err := prov.Check(ctx, s)
-	return r, p.call(err)
-}
-
-// Do implements [Provider].
-func (p *Plugin) Do(ctx context.Context, s Settings, op *Operation) (*Result, error) {
-	prov, err := p.current()
-	if err != nil {
-		return nil, err
-	}
-	r, err := prov.Do(ctx, s, op)
-	return r, p.call(err)
-}
-
-// HandleWebhook implements [Provider].
-func (p *Plugin) HandleWebhook(ctx context.Context, s Settings, req *WebhookRequest) ([]Event, error) {
-	prov, err := p.current()
-	if err != nil {
-		return nil, err
-	}
-	evs, err := prov.HandleWebhook(ctx, s, req)
-	return evs, p.call(err)
 }
 
 // String returns "plugin <name> (pid <pid>)".

@@ -1,6 +1,7 @@
 package providers
 
 import (
+	"errors"
 	"net/http"
 	"time"
 
@@ -15,12 +16,20 @@ func errorToProto(err error) *pb.Error {
 	if e == nil {
 		return nil
 	}
-	return &pb.Error{Kind: e.Kind.String(), Class: e.RetryClass().String(), RetryAfterNanos: int64(e.RetryAfter), Message: e.Message}
+	m := &pb.Error{Kind: e.Kind.String(), Class: e.RetryClass().String(), RetryAfterNanos: int64(e.RetryAfter), Message: e.Message}
+	var pe *PanicError
+	if errors.As(err, &pe) {
+		m.Panic = &pb.Panic{Method: pe.Method, Value: pe.Value}
+	}
+	return m
 }
 
 func errorFromProto(m *pb.Error) error {
 	if m == nil {
 		return nil
+	}
+	if p := m.GetPanic(); p != nil {
+		return panicFrom(&PanicError{Method: p.Method, Value: p.Value})
 	}
 	c, _ := retry.ParseClass(m.Class)
 	e := &Error{Kind: parseKind(m.Kind), Class: c, RetryAfter: time.Duration(m.RetryAfterNanos), Message: m.Message}
@@ -36,7 +45,7 @@ func infoToProto(i *Info) *pb.Info {
 		m.Fields = append(m.Fields, &pb.Field{
 			Name: f.Name, Label: f.Label, Type: string(f.Type), Required: f.Required, Secret: f.Secret,
 			Default: f.Default, Placeholder: f.Placeholder, MaxLength: int64(f.MaxLength), Min: f.Min, Max: f.Max,
-			Options: f.Options, Pattern: f.Pattern,
+			Options: f.Options, Pattern: f.Pattern, Schemes: f.Schemes, LoopbackHttp: f.LoopbackHTTP,
 			Messages: &pb.FieldMessages{Empty: f.Messages.Empty, Invalid: f.Messages.Invalid, TooLong: f.Messages.TooLong,
 				BelowMin: f.Messages.BelowMin, AboveMax: f.Messages.AboveMax},
 		})
@@ -45,13 +54,16 @@ func infoToProto(i *Info) *pb.Info {
 }
 
 func infoFromProto(m *pb.Info) *Info {
+	if m == nil {
+		return &Info{}
+	}
 	i := &Info{Name: m.Name, DisplayName: m.DisplayName, Types: m.Types, Version: m.Version, Capabilities: m.Capabilities}
 	for _, f := range m.Fields {
 		msgs := f.GetMessages()
 		i.Fields = append(i.Fields, Field{
 			Name: f.Name, Label: f.Label, Type: FieldType(f.Type), Required: f.Required, Secret: f.Secret,
 			Default: f.Default, Placeholder: f.Placeholder, MaxLength: int(f.MaxLength), Min: f.Min, Max: f.Max,
-			Options: f.Options, Pattern: f.Pattern,
+			Options: f.Options, Pattern: f.Pattern, Schemes: f.Schemes, LoopbackHTTP: f.LoopbackHttp,
 			Messages: FieldMessages{Empty: msgs.GetEmpty(), Invalid: msgs.GetInvalid(), TooLong: msgs.GetTooLong(),
 				BelowMin: msgs.GetBelowMin(), AboveMax: msgs.GetAboveMax()},
 		})

@@ -13,6 +13,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -125,12 +126,27 @@ func TestErrorConstructors(t *testing.T) {
 		require.ErrorIs(t, err, base)
 		require.Equal(t, "boom", err.Error())
 	}
-	require.EqualError(t, &retry.StatusError{StatusCode: 503}, "retry: http status 503 Service Unavailable")
+	require.EqualError(t, &retry.StatusError{StatusCode: 503}, "http status 503 Service Unavailable")
 	e := &retry.Error{Attempts: 1, Last: retry.Outcome{Class: retry.ClassClientError}, Err: base}
 	require.EqualError(t, e, "retry: gave up after 1 attempt (client_error): boom")
 	e.Attempts = 4
 	require.EqualError(t, e, "retry: gave up after 4 attempts (client_error): boom")
 	require.ErrorIs(t, e, base)
+}
+
+// TestStatusErrorWrapped: a StatusError says its status once however it is
+// wrapped, by a provider or by Do.
+func TestStatusErrorWrapped(t *testing.T) {
+	t.Parallel()
+
+	se := &retry.StatusError{StatusCode: 503}
+	err := retry.Do(t.Context(), retry.DefaultPolicy(),
+		func(context.Context) error { return fmt.Errorf("sendgrid: send: %w", se) }, &retry.DoOpts{Timer: newFakeTimer()})
+	require.EqualError(t, err, "retry: gave up after 4 attempts (server_error): sendgrid: send: http status 503 Service Unavailable")
+	for _, text := range []string{"retry:", "http status", "503", "Service Unavailable"} {
+		require.Equal(t, 1, strings.Count(err.Error(), text), "%q in %q", text, err)
+	}
+	require.ErrorAs(t, err, &se)
 }
 
 // client returns an HTTP client with its own transport, closed at cleanup,

@@ -72,6 +72,11 @@ func IsRetryable(err error) bool {
 
 // StatusError is an HTTP response with an error status, as returned in
 // [Outcome.Err] by [ClassifyResponse]. An operation passed to [Do] can return it.
+//
+// Its text is meant to be wrapped, so it carries no package prefix: a
+// provider's "sendgrid: send: http status 503 Service Unavailable", or [Do]'s
+// "retry: gave up after 4 attempts (server_error): http status 503 Service
+// Unavailable", say each thing once.
 type StatusError struct {
 	// StatusCode is the response's status code.
 	StatusCode int
@@ -79,9 +84,9 @@ type StatusError struct {
 	RetryAfter time.Duration
 }
 
-// Error returns "retry: http status 503 Service Unavailable".
+// Error returns "http status 503 Service Unavailable".
 func (e *StatusError) Error() string {
-	return fmt.Sprintf("retry: http status %d %s", e.StatusCode, http.StatusText(e.StatusCode))
+	return fmt.Sprintf("http status %d %s", e.StatusCode, http.StatusText(e.StatusCode))
 }
 
 // RetryClass returns [ClassifyStatus] of the status code.

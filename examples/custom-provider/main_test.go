@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -69,7 +70,7 @@ func TestConformance(t *testing.T) {
 		Calls:    []providertest.Call{{Name: "post", Op: post}},
 		Failures: []providertest.Failure{
 			{Name: "revoked hook", Settings: hook("revoked"), Op: post, Kind: providers.KindAuth},
-			{Name: "rate limited", Settings: hook("busy"), Op: post, Kind: providers.KindRateLimited},
+			{Name: "rate limited", Settings: hook("busy"), Op: post, Kind: providers.KindRateLimited, RetryAfter: 30 * time.Second},
 			{Name: "down", Settings: hook("down"), Op: post, Kind: providers.KindRetryable},
 			{Name: "no text", Op: &providers.Operation{Name: OpPost, Payload: json.RawMessage(`{}`)}, Kind: providers.KindInvalidInput},
 		},

@@ -90,8 +90,10 @@ func suite(f *fakeADP) *providertest.Suite {
 		},
 		Failures: []providertest.Failure{
 			{Name: "wrong secret", Settings: with(good, adp.FieldClientSecret, "wrong"), Op: workersOp, Kind: providers.KindAuth},
-			{Name: "API 429", Settings: f.Settings(clientBusy), Op: workersOp, Kind: providers.KindRateLimited},
-			{Name: "token 429", Settings: f.Settings(clientTokenBusy), Op: workersOp, Kind: providers.KindRateLimited},
+			{Name: "API 429", Settings: f.Settings(clientBusy), Op: workersOp, Kind: providers.KindRateLimited,
+				RetryAfter: 30 * time.Second},
+			{Name: "token 429", Settings: f.Settings(clientTokenBusy), Op: workersOp, Kind: providers.KindRateLimited,
+				RetryAfter: 20 * time.Second},
 			{Name: "API 503", Settings: f.Settings(clientDown), Op: exportOp, Kind: providers.KindRetryable},
 			{Name: "unknown worker 404", Op: op(adp.OpPayrollExport, &adp.PayrollExportParams{AssociateOIDs: []string{"NOPE"}}),
 				Kind: providers.KindInvalidInput},

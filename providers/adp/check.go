@@ -2,8 +2,6 @@ package adp
 
 import (
 	"context"
-	"net/url"
-	"strconv"
 
 	"golang.org/x/oauth2"
 
@@ -22,16 +20,7 @@ func (p *Provider) Check(ctx context.Context, s providers.Settings) (*providers.
 	if err != nil {
 		return nil, err
 	}
-	u, err := url.Parse(st.tokenURL)
-	if err != nil {
-		return nil, providers.InvalidInput(err)
-	}
-	port, err := strconv.Atoi(u.Port())
-	if err != nil {
-		port = 443
-	}
-	res, conn := providers.CheckEndpoint(ctx, &providers.EndpointCheck{Host: u.Hostname(), Port: port,
-		TLS: st.tlsConfig(), Now: p.cfg.Now})
+	res, conn := providers.CheckEndpoint(ctx, &providers.EndpointCheck{URL: st.tokenURL, TLS: st.tlsConfig(), Now: p.cfg.Now})
 	if conn != nil {
 		_ = conn.Close()
 	}

@@ -2,9 +2,6 @@ package checkr
 
 import (
 	"context"
-	"crypto/tls"
-	"net/url"
-	"strconv"
 
 	"github.com/intimeos/integrations/providers"
 )
@@ -17,15 +14,7 @@ func (p *Provider) Check(ctx context.Context, s providers.Settings) (*providers.
 	if err != nil {
 		return nil, err
 	}
-	u, err := url.Parse(st.base)
-	if err != nil {
-		return nil, providers.InvalidInput(err)
-	}
-	ep := &providers.EndpointCheck{Host: u.Hostname(), Port: port(u), Now: p.now}
-	if u.Scheme == "https" {
-		ep.TLS = &tls.Config{MinVersion: tls.VersionTLS12}
-	}
-	res, conn := providers.CheckEndpoint(ctx, ep)
+	res, conn := providers.CheckEndpoint(ctx, &providers.EndpointCheck{URL: st.base, Now: p.now})
 	if conn != nil {
 		_ = conn.Close()
 	}
@@ -36,15 +25,4 @@ func (p *Provider) Check(ctx context.Context, s providers.Settings) (*providers.
 		return (&client{p: p, s: st}).do(ctx, "GET", "/account", nil, &account)
 	})
 	return res, nil
-}
-
-// port returns u's port, or the scheme's default.
-func port(u *url.URL) int {
-	if n, err := strconv.Atoi(u.Port()); err == nil {
-		return n
-	}
-	if u.Scheme == "http" {
-		return 80
-	}
-	return 443
 }

@@ -85,7 +85,8 @@ func suite(f *fakeCheckr) *providertest.Suite {
 		},
 		Failures: []providertest.Failure{
 			{Name: "revoked key 401", Settings: settings(f, keyRevoked), Op: candidate, Kind: providers.KindAuth},
-			{Name: "rate limited 429", Settings: settings(f, keyBusy), Op: candidate, Kind: providers.KindRateLimited},
+			{Name: "rate limited 429", Settings: settings(f, keyBusy), Op: candidate, Kind: providers.KindRateLimited,
+				RetryAfter: 30 * time.Second},
 			{Name: "down 503", Settings: settings(f, keyDown), Op: candidate, Kind: providers.KindRetryable},
 			{Name: "rejected email 422", Op: op(checkr.OpCandidateCreate, &checkr.CandidateCreateParams{
 				Email: "x@rejected.example"}), Kind: providers.KindInvalidInput},

@@ -1,7 +1,6 @@
 package checkr
 
 import (
-	"net"
 	"net/url"
 	"strings"
 
@@ -29,7 +28,10 @@ func fields() []providers.Field {
 	return []providers.Field{
 		{Name: FieldAPIKey, Label: "API Key", Type: providers.FieldPassword, Required: true, Secret: true,
 			MaxLength: 200, Messages: providers.FieldMessages{Empty: msgAPIKeyEmpty, TooLong: "API Key is too long"}},
+		// https, or http to a loopback test server: the API key must not
+		// cross a network in clear text.
 		{Name: FieldBaseURL, Label: "API Base URL", Type: providers.FieldURL, Default: DefaultBaseURL,
+			Schemes: []string{"https"}, LoopbackHTTP: true,
 			Placeholder: DefaultBaseURL, MaxLength: 500, Messages: providers.FieldMessages{Invalid: msgBaseURLValid}},
 	}
 }
@@ -47,26 +49,10 @@ func parseSettings(s providers.Settings) (*settings, error) {
 	if err := providers.ValidateSettings(fields(), s); err != nil {
 		return nil, err
 	}
-	base := strings.TrimSpace(s[FieldBaseURL])
-	if base == "" {
-		base = DefaultBaseURL
-	}
-	if !secureURL(base) {
+	base := strings.TrimSpace(s.WithDefaults(fields())[FieldBaseURL])
+	if u, err := url.Parse(base); err != nil || u.User != nil {
+		// Credentials belong in the API key, not in a URL that gets logged.
 		return nil, &providers.ValidationError{Fields: []providers.FieldError{{Field: FieldBaseURL, Message: msgBaseURLValid}}}
 	}
 	return &settings{apiKey: s[FieldAPIKey], base: strings.TrimRight(base, "/")}, nil
-}
-
-// secureURL reports whether u is https, or http to a loopback address (a
-// test server): the API key must not cross a network in clear text.
-func secureURL(u string) bool {
-	pu, err := url.Parse(u)
-	if err != nil || pu.Host == "" || pu.User != nil {
-		return false
-	}
-	if pu.Scheme == "https" {
-		return true
-	}
-	ip := net.ParseIP(pu.Hostname())
-	return pu.Scheme == "http" && (pu.Hostname() == "localhost" || ip != nil && ip.IsLoopback())
 }

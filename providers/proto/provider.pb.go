@@ -39,8 +39,10 @@ type Error struct {
 	Class           string `protobuf:"bytes,2,opt,name=class,proto3" json:"class,omitempty"`
 	RetryAfterNanos int64  `protobuf:"varint,3,opt,name=retry_after_nanos,json=retryAfterNanos,proto3" json:"retry_after_nanos,omitempty"`
 	Message         string `protobuf:"bytes,4,opt,name=message,proto3" json:"message,omitempty"`
-	unknownFields   protoimpl.UnknownFields
-	sizeCache       protoimpl.SizeCache
+	// panic is set when the provider panicked; kind is then "permanent".
+	Panic         *Panic `protobuf:"bytes,5,opt,name=panic,proto3" json:"panic,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Error) Reset() {
@@ -101,6 +103,69 @@ func (x *Error) GetMessage() string {
 	return ""
 }
 
+func (x *Error) GetPanic() *Panic {
+	if x != nil {
+		return x.Panic
+	}
+	return nil
+}
+
+// Panic describes a panic the plugin recovered from. The stack stays in the
+// plugin's log.
+type Panic struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// method is the Provider method that panicked, e.g. "Do".
+	Method string `protobuf:"bytes,1,opt,name=method,proto3" json:"method,omitempty"`
+	// value is the panic's value as text.
+	Value         string `protobuf:"bytes,2,opt,name=value,proto3" json:"value,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Panic) Reset() {
+	*x = Panic{}
+	mi := &file_provider_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Panic) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Panic) ProtoMessage() {}
+
+func (x *Panic) ProtoReflect() protoreflect.Message {
+	mi := &file_provider_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Panic.ProtoReflect.Descriptor instead.
+func (*Panic) Descriptor() ([]byte, []int) {
+	return file_provider_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *Panic) GetMethod() string {
+	if x != nil {
+		return x.Method
+	}
+	return ""
+}
+
+func (x *Panic) GetValue() string {
+	if x != nil {
+		return x.Value
+	}
+	return ""
+}
+
 type InfoRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	unknownFields protoimpl.UnknownFields
@@ -109,7 +174,7 @@ type InfoRequest struct {
 
 func (x *InfoRequest) Reset() {
 	*x = InfoRequest{}
-	mi := &file_provider_proto_msgTypes[1]
+	mi := &file_provider_proto_msgTypes[2]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -121,7 +186,7 @@ func (x *InfoRequest) String() string {
 func (*InfoRequest) ProtoMessage() {}
 
 func (x *InfoRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_provider_proto_msgTypes[1]
+	mi := &file_provider_proto_msgTypes[2]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -134,7 +199,7 @@ func (x *InfoRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InfoRequest.ProtoReflect.Descriptor instead.
 func (*InfoRequest) Descriptor() ([]byte, []int) {
-	return file_provider_proto_rawDescGZIP(), []int{1}
+	return file_provider_proto_rawDescGZIP(), []int{2}
 }
 
 type InfoResponse struct {
@@ -147,7 +212,7 @@ type InfoResponse struct {
 
 func (x *InfoResponse) Reset() {
 	*x = InfoResponse{}
-	mi := &file_provider_proto_msgTypes[2]
+	mi := &file_provider_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -159,7 +224,7 @@ func (x *InfoResponse) String() string {
 func (*InfoResponse) ProtoMessage() {}
 
 func (x *InfoResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_provider_proto_msgTypes[2]
+	mi := &file_provider_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -172,7 +237,7 @@ func (x *InfoResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InfoResponse.ProtoReflect.Descriptor instead.
 func (*InfoResponse) Descriptor() ([]byte, []int) {
-	return file_provider_proto_rawDescGZIP(), []int{2}
+	return file_provider_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *InfoResponse) GetInfo() *Info {
@@ -203,7 +268,7 @@ type Info struct {
 
 func (x *Info) Reset() {
 	*x = Info{}
-	mi := &file_provider_proto_msgTypes[3]
+	mi := &file_provider_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -215,7 +280,7 @@ func (x *Info) String() string {
 func (*Info) ProtoMessage() {}
 
 func (x *Info) ProtoReflect() protoreflect.Message {
-	mi := &file_provider_proto_msgTypes[3]
+	mi := &file_provider_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -228,7 +293,7 @@ func (x *Info) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Info.ProtoReflect.Descriptor instead.
 func (*Info) Descriptor() ([]byte, []int) {
-	return file_provider_proto_rawDescGZIP(), []int{3}
+	return file_provider_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *Info) GetName() string {
@@ -274,27 +339,33 @@ func (x *Info) GetCapabilities() []string {
 }
 
 type Field struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Name          string                 `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
-	Label         string                 `protobuf:"bytes,2,opt,name=label,proto3" json:"label,omitempty"`
-	Type          string                 `protobuf:"bytes,3,opt,name=type,proto3" json:"type,omitempty"`
-	Required      bool                   `protobuf:"varint,4,opt,name=required,proto3" json:"required,omitempty"`
-	Secret        bool                   `protobuf:"varint,5,opt,name=secret,proto3" json:"secret,omitempty"`
-	Default       string                 `protobuf:"bytes,6,opt,name=default,proto3" json:"default,omitempty"`
-	Placeholder   string                 `protobuf:"bytes,7,opt,name=placeholder,proto3" json:"placeholder,omitempty"`
-	MaxLength     int64                  `protobuf:"varint,8,opt,name=max_length,json=maxLength,proto3" json:"max_length,omitempty"`
-	Min           int64                  `protobuf:"varint,9,opt,name=min,proto3" json:"min,omitempty"`
-	Max           int64                  `protobuf:"varint,10,opt,name=max,proto3" json:"max,omitempty"`
-	Options       []string               `protobuf:"bytes,11,rep,name=options,proto3" json:"options,omitempty"`
-	Pattern       string                 `protobuf:"bytes,12,opt,name=pattern,proto3" json:"pattern,omitempty"`
-	Messages      *FieldMessages         `protobuf:"bytes,13,opt,name=messages,proto3" json:"messages,omitempty"`
+	state       protoimpl.MessageState `protogen:"open.v1"`
+	Name        string                 `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	Label       string                 `protobuf:"bytes,2,opt,name=label,proto3" json:"label,omitempty"`
+	Type        string                 `protobuf:"bytes,3,opt,name=type,proto3" json:"type,omitempty"`
+	Required    bool                   `protobuf:"varint,4,opt,name=required,proto3" json:"required,omitempty"`
+	Secret      bool                   `protobuf:"varint,5,opt,name=secret,proto3" json:"secret,omitempty"`
+	Default     string                 `protobuf:"bytes,6,opt,name=default,proto3" json:"default,omitempty"`
+	Placeholder string                 `protobuf:"bytes,7,opt,name=placeholder,proto3" json:"placeholder,omitempty"`
+	MaxLength   int64                  `protobuf:"varint,8,opt,name=max_length,json=maxLength,proto3" json:"max_length,omitempty"`
+	Min         int64                  `protobuf:"varint,9,opt,name=min,proto3" json:"min,omitempty"`
+	Max         int64                  `protobuf:"varint,10,opt,name=max,proto3" json:"max,omitempty"`
+	Options     []string               `protobuf:"bytes,11,rep,name=options,proto3" json:"options,omitempty"`
+	Pattern     string                 `protobuf:"bytes,12,opt,name=pattern,proto3" json:"pattern,omitempty"`
+	Messages    *FieldMessages         `protobuf:"bytes,13,opt,name=messages,proto3" json:"messages,omitempty"`
+	// schemes are the accepted schemes of a "url" field; empty means http
+	// and https.
+	Schemes []string `protobuf:"bytes,14,rep,name=schemes,proto3" json:"schemes,omitempty"`
+	// loopback_http also accepts plain http to a loopback host in a "url"
+	// field.
+	LoopbackHttp  bool `protobuf:"varint,15,opt,name=loopback_http,json=loopbackHttp,proto3" json:"loopback_http,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Field) Reset() {
 	*x = Field{}
-	mi := &file_provider_proto_msgTypes[4]
+	mi := &file_provider_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -306,7 +377,7 @@ func (x *Field) String() string {
 func (*Field) ProtoMessage() {}
 
 func (x *Field) ProtoReflect() protoreflect.Message {
-	mi := &file_provider_proto_msgTypes[4]
+	mi := &file_provider_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -319,7 +390,7 @@ func (x *Field) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Field.ProtoReflect.Descriptor instead.
 func (*Field) Descriptor() ([]byte, []int) {
-	return file_provider_proto_rawDescGZIP(), []int{4}
+	return file_provider_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *Field) GetName() string {
@@ -413,6 +484,20 @@ func (x *Field) GetMessages() *FieldMessages {
 	return nil
 }
 
+func (x *Field) GetSchemes() []string {
+	if x != nil {
+		return x.Schemes
+	}
+	return nil
+}
+
+func (x *Field) GetLoopbackHttp() bool {
+	if x != nil {
+		return x.LoopbackHttp
+	}
+	return false
+}
+
 type FieldMessages struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Empty         string                 `protobuf:"bytes,1,opt,name=empty,proto3" json:"empty,omitempty"`
@@ -426,7 +511,7 @@ type FieldMessages struct {
 
 func (x *FieldMessages) Reset() {
 	*x = FieldMessages{}
-	mi := &file_provider_proto_msgTypes[5]
+	mi := &file_provider_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -438,7 +523,7 @@ func (x *FieldMessages) String() string {
 func (*FieldMessages) ProtoMessage() {}
 
 func (x *FieldMessages) ProtoReflect() protoreflect.Message {
-	mi := &file_provider_proto_msgTypes[5]
+	mi := &file_provider_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -451,7 +536,7 @@ func (x *FieldMessages) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FieldMessages.ProtoReflect.Descriptor instead.
 func (*FieldMessages) Descriptor() ([]byte, []int) {
-	return file_provider_proto_rawDescGZIP(), []int{5}
+	return file_provider_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *FieldMessages) GetEmpty() string {
@@ -498,7 +583,7 @@ type ValidateRequest struct {
 
 func (x *ValidateRequest) Reset() {
 	*x = ValidateRequest{}
-	mi := &file_provider_proto_msgTypes[6]
+	mi := &file_provider_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -510,7 +595,7 @@ func (x *ValidateRequest) String() string {
 func (*ValidateRequest) ProtoMessage() {}
 
 func (x *ValidateRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_provider_proto_msgTypes[6]
+	mi := &file_provider_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -523,7 +608,7 @@ func (x *ValidateRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ValidateRequest.ProtoReflect.Descriptor instead.
 func (*ValidateRequest) Descriptor() ([]byte, []int) {
-	return file_provider_proto_rawDescGZIP(), []int{6}
+	return file_provider_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *ValidateRequest) GetSettings() map[string]string {
@@ -543,7 +628,7 @@ type ValidateResponse struct {
 
 func (x *ValidateResponse) Reset() {
 	*x = ValidateResponse{}
-	mi := &file_provider_proto_msgTypes[7]
+	mi := &file_provider_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -555,7 +640,7 @@ func (x *ValidateResponse) String() string {
 func (*ValidateResponse) ProtoMessage() {}
 
 func (x *ValidateResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_provider_proto_msgTypes[7]
+	mi := &file_provider_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -568,7 +653,7 @@ func (x *ValidateResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ValidateResponse.ProtoReflect.Descriptor instead.
 func (*ValidateResponse) Descriptor() ([]byte, []int) {
-	return file_provider_proto_rawDescGZIP(), []int{7}
+	return file_provider_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *ValidateResponse) GetFieldErrors() []*FieldError {
@@ -595,7 +680,7 @@ type FieldError struct {
 
 func (x *FieldError) Reset() {
 	*x = FieldError{}
-	mi := &file_provider_proto_msgTypes[8]
+	mi := &file_provider_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -607,7 +692,7 @@ func (x *FieldError) String() string {
 func (*FieldError) ProtoMessage() {}
 
 func (x *FieldError) ProtoReflect() protoreflect.Message {
-	mi := &file_provider_proto_msgTypes[8]
+	mi := &file_provider_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -620,7 +705,7 @@ func (x *FieldError) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FieldError.ProtoReflect.Descriptor instead.
 func (*FieldError) Descriptor() ([]byte, []int) {
-	return file_provider_proto_rawDescGZIP(), []int{8}
+	return file_provider_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *FieldError) GetField() string {
@@ -646,7 +731,7 @@ type CheckRequest struct {
 
 func (x *CheckRequest) Reset() {
 	*x = CheckRequest{}
-	mi := &file_provider_proto_msgTypes[9]
+	mi := &file_provider_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -658,7 +743,7 @@ func (x *CheckRequest) String() string {
 func (*CheckRequest) ProtoMessage() {}
 
 func (x *CheckRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_provider_proto_msgTypes[9]
+	mi := &file_provider_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -671,7 +756,7 @@ func (x *CheckRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CheckRequest.ProtoReflect.Descriptor instead.
 func (*CheckRequest) Descriptor() ([]byte, []int) {
-	return file_provider_proto_rawDescGZIP(), []int{9}
+	return file_provider_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *CheckRequest) GetSettings() map[string]string {
@@ -691,7 +776,7 @@ type CheckResponse struct {
 
 func (x *CheckResponse) Reset() {
 	*x = CheckResponse{}
-	mi := &file_provider_proto_msgTypes[10]
+	mi := &file_provider_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -703,7 +788,7 @@ func (x *CheckResponse) String() string {
 func (*CheckResponse) ProtoMessage() {}
 
 func (x *CheckResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_provider_proto_msgTypes[10]
+	mi := &file_provider_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -716,7 +801,7 @@ func (x *CheckResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CheckResponse.ProtoReflect.Descriptor instead.
 func (*CheckResponse) Descriptor() ([]byte, []int) {
-	return file_provider_proto_rawDescGZIP(), []int{10}
+	return file_provider_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *CheckResponse) GetStages() []*Stage {
@@ -746,7 +831,7 @@ type Stage struct {
 
 func (x *Stage) Reset() {
 	*x = Stage{}
-	mi := &file_provider_proto_msgTypes[11]
+	mi := &file_provider_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -758,7 +843,7 @@ func (x *Stage) String() string {
 func (*Stage) ProtoMessage() {}
 
 func (x *Stage) ProtoReflect() protoreflect.Message {
-	mi := &file_provider_proto_msgTypes[11]
+	mi := &file_provider_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -771,7 +856,7 @@ func (x *Stage) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Stage.ProtoReflect.Descriptor instead.
 func (*Stage) Descriptor() ([]byte, []int) {
-	return file_provider_proto_rawDescGZIP(), []int{11}
+	return file_provider_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *Stage) GetName() string {
@@ -821,7 +906,7 @@ type DoRequest struct {
 
 func (x *DoRequest) Reset() {
 	*x = DoRequest{}
-	mi := &file_provider_proto_msgTypes[12]
+	mi := &file_provider_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -833,7 +918,7 @@ func (x *DoRequest) String() string {
 func (*DoRequest) ProtoMessage() {}
 
 func (x *DoRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_provider_proto_msgTypes[12]
+	mi := &file_provider_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -846,7 +931,7 @@ func (x *DoRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DoRequest.ProtoReflect.Descriptor instead.
 func (*DoRequest) Descriptor() ([]byte, []int) {
-	return file_provider_proto_rawDescGZIP(), []int{12}
+	return file_provider_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *DoRequest) GetSettings() map[string]string {
@@ -887,7 +972,7 @@ type DoResponse struct {
 
 func (x *DoResponse) Reset() {
 	*x = DoResponse{}
-	mi := &file_provider_proto_msgTypes[13]
+	mi := &file_provider_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -899,7 +984,7 @@ func (x *DoResponse) String() string {
 func (*DoResponse) ProtoMessage() {}
 
 func (x *DoResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_provider_proto_msgTypes[13]
+	mi := &file_provider_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -912,7 +997,7 @@ func (x *DoResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DoResponse.ProtoReflect.Descriptor instead.
 func (*DoResponse) Descriptor() ([]byte, []int) {
-	return file_provider_proto_rawDescGZIP(), []int{13}
+	return file_provider_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *DoResponse) GetPayload() []byte {
@@ -940,7 +1025,7 @@ type WebhookRequest struct {
 
 func (x *WebhookRequest) Reset() {
 	*x = WebhookRequest{}
-	mi := &file_provider_proto_msgTypes[14]
+	mi := &file_provider_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -952,7 +1037,7 @@ func (x *WebhookRequest) String() string {
 func (*WebhookRequest) ProtoMessage() {}
 
 func (x *WebhookRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_provider_proto_msgTypes[14]
+	mi := &file_provider_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -965,7 +1050,7 @@ func (x *WebhookRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WebhookRequest.ProtoReflect.Descriptor instead.
 func (*WebhookRequest) Descriptor() ([]byte, []int) {
-	return file_provider_proto_rawDescGZIP(), []int{14}
+	return file_provider_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *WebhookRequest) GetSettings() map[string]string {
@@ -999,7 +1084,7 @@ type Header struct {
 
 func (x *Header) Reset() {
 	*x = Header{}
-	mi := &file_provider_proto_msgTypes[15]
+	mi := &file_provider_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1011,7 +1096,7 @@ func (x *Header) String() string {
 func (*Header) ProtoMessage() {}
 
 func (x *Header) ProtoReflect() protoreflect.Message {
-	mi := &file_provider_proto_msgTypes[15]
+	mi := &file_provider_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1024,7 +1109,7 @@ func (x *Header) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Header.ProtoReflect.Descriptor instead.
 func (*Header) Descriptor() ([]byte, []int) {
-	return file_provider_proto_rawDescGZIP(), []int{15}
+	return file_provider_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *Header) GetName() string {
@@ -1051,7 +1136,7 @@ type WebhookResponse struct {
 
 func (x *WebhookResponse) Reset() {
 	*x = WebhookResponse{}
-	mi := &file_provider_proto_msgTypes[16]
+	mi := &file_provider_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1063,7 +1148,7 @@ func (x *WebhookResponse) String() string {
 func (*WebhookResponse) ProtoMessage() {}
 
 func (x *WebhookResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_provider_proto_msgTypes[16]
+	mi := &file_provider_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1076,7 +1161,7 @@ func (x *WebhookResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WebhookResponse.ProtoReflect.Descriptor instead.
 func (*WebhookResponse) Descriptor() ([]byte, []int) {
-	return file_provider_proto_rawDescGZIP(), []int{16}
+	return file_provider_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *WebhookResponse) GetEvents() []*Event {
@@ -1105,7 +1190,7 @@ type Event struct {
 
 func (x *Event) Reset() {
 	*x = Event{}
-	mi := &file_provider_proto_msgTypes[17]
+	mi := &file_provider_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1117,7 +1202,7 @@ func (x *Event) String() string {
 func (*Event) ProtoMessage() {}
 
 func (x *Event) ProtoReflect() protoreflect.Message {
-	mi := &file_provider_proto_msgTypes[17]
+	mi := &file_provider_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1130,7 +1215,7 @@ func (x *Event) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Event.ProtoReflect.Descriptor instead.
 func (*Event) Descriptor() ([]byte, []int) {
-	return file_provider_proto_rawDescGZIP(), []int{17}
+	return file_provider_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *Event) GetId() string {
@@ -1165,12 +1250,16 @@ var File_provider_proto protoreflect.FileDescriptor
 
 const file_provider_proto_rawDesc = "" +
 	"\n" +
-	"\x0eprovider.proto\x12\x13intime.providers.v1\"w\n" +
+	"\x0eprovider.proto\x12\x13intime.providers.v1\"\xa9\x01\n" +
 	"\x05Error\x12\x12\n" +
 	"\x04kind\x18\x01 \x01(\tR\x04kind\x12\x14\n" +
 	"\x05class\x18\x02 \x01(\tR\x05class\x12*\n" +
 	"\x11retry_after_nanos\x18\x03 \x01(\x03R\x0fretryAfterNanos\x12\x18\n" +
-	"\amessage\x18\x04 \x01(\tR\amessage\"\r\n" +
+	"\amessage\x18\x04 \x01(\tR\amessage\x120\n" +
+	"\x05panic\x18\x05 \x01(\v2\x1a.intime.providers.v1.PanicR\x05panic\"5\n" +
+	"\x05Panic\x12\x16\n" +
+	"\x06method\x18\x01 \x01(\tR\x06method\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value\"\r\n" +
 	"\vInfoRequest\"o\n" +
 	"\fInfoResponse\x12-\n" +
 	"\x04info\x18\x01 \x01(\v2\x19.intime.providers.v1.InfoR\x04info\x120\n" +
@@ -1181,7 +1270,7 @@ const file_provider_proto_rawDesc = "" +
 	"\x05types\x18\x03 \x03(\tR\x05types\x12\x18\n" +
 	"\aversion\x18\x04 \x01(\tR\aversion\x122\n" +
 	"\x06fields\x18\x05 \x03(\v2\x1a.intime.providers.v1.FieldR\x06fields\x12\"\n" +
-	"\fcapabilities\x18\x06 \x03(\tR\fcapabilities\"\xec\x02\n" +
+	"\fcapabilities\x18\x06 \x03(\tR\fcapabilities\"\xab\x03\n" +
 	"\x05Field\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x14\n" +
 	"\x05label\x18\x02 \x01(\tR\x05label\x12\x12\n" +
@@ -1197,7 +1286,9 @@ const file_provider_proto_rawDesc = "" +
 	" \x01(\x03R\x03max\x12\x18\n" +
 	"\aoptions\x18\v \x03(\tR\aoptions\x12\x18\n" +
 	"\apattern\x18\f \x01(\tR\apattern\x12>\n" +
-	"\bmessages\x18\r \x01(\v2\".intime.providers.v1.FieldMessagesR\bmessages\"\x94\x01\n" +
+	"\bmessages\x18\r \x01(\v2\".intime.providers.v1.FieldMessagesR\bmessages\x12\x18\n" +
+	"\aschemes\x18\x0e \x03(\tR\aschemes\x12#\n" +
+	"\rloopback_http\x18\x0f \x01(\bR\floopbackHttp\"\x94\x01\n" +
 	"\rFieldMessages\x12\x14\n" +
 	"\x05empty\x18\x01 \x01(\tR\x05empty\x12\x18\n" +
 	"\ainvalid\x18\x02 \x01(\tR\ainvalid\x12\x19\n" +
@@ -1279,63 +1370,65 @@ func file_provider_proto_rawDescGZIP() []byte {
 	return file_provider_proto_rawDescData
 }
 
-var file_provider_proto_msgTypes = make([]protoimpl.MessageInfo, 22)
+var file_provider_proto_msgTypes = make([]protoimpl.MessageInfo, 23)
 var file_provider_proto_goTypes = []any{
 	(*Error)(nil),            // 0: intime.providers.v1.Error
-	(*InfoRequest)(nil),      // 1: intime.providers.v1.InfoRequest
-	(*InfoResponse)(nil),     // 2: intime.providers.v1.InfoResponse
-	(*Info)(nil),             // 3: intime.providers.v1.Info
-	(*Field)(nil),            // 4: intime.providers.v1.Field
-	(*FieldMessages)(nil),    // 5: intime.providers.v1.FieldMessages
-	(*ValidateRequest)(nil),  // 6: intime.providers.v1.ValidateRequest
-	(*ValidateResponse)(nil), // 7: intime.providers.v1.ValidateResponse
-	(*FieldError)(nil),       // 8: intime.providers.v1.FieldError
-	(*CheckRequest)(nil),     // 9: intime.providers.v1.CheckRequest
-	(*CheckResponse)(nil),    // 10: intime.providers.v1.CheckResponse
-	(*Stage)(nil),            // 11: intime.providers.v1.Stage
-	(*DoRequest)(nil),        // 12: intime.providers.v1.DoRequest
-	(*DoResponse)(nil),       // 13: intime.providers.v1.DoResponse
-	(*WebhookRequest)(nil),   // 14: intime.providers.v1.WebhookRequest
-	(*Header)(nil),           // 15: intime.providers.v1.Header
-	(*WebhookResponse)(nil),  // 16: intime.providers.v1.WebhookResponse
-	(*Event)(nil),            // 17: intime.providers.v1.Event
-	nil,                      // 18: intime.providers.v1.ValidateRequest.SettingsEntry
-	nil,                      // 19: intime.providers.v1.CheckRequest.SettingsEntry
-	nil,                      // 20: intime.providers.v1.DoRequest.SettingsEntry
-	nil,                      // 21: intime.providers.v1.WebhookRequest.SettingsEntry
+	(*Panic)(nil),            // 1: intime.providers.v1.Panic
+	(*InfoRequest)(nil),      // 2: intime.providers.v1.InfoRequest
+	(*InfoResponse)(nil),     // 3: intime.providers.v1.InfoResponse
+	(*Info)(nil),             // 4: intime.providers.v1.Info
+	(*Field)(nil),            // 5: intime.providers.v1.Field
+	(*FieldMessages)(nil),    // 6: intime.providers.v1.FieldMessages
+	(*ValidateRequest)(nil),  // 7: intime.providers.v1.ValidateRequest
+	(*ValidateResponse)(nil), // 8: intime.providers.v1.ValidateResponse
+	(*FieldError)(nil),       // 9: intime.providers.v1.FieldError
+	(*CheckRequest)(nil),     // 10: intime.providers.v1.CheckRequest
+	(*CheckResponse)(nil),    // 11: intime.providers.v1.CheckResponse
+	(*Stage)(nil),            // 12: intime.providers.v1.Stage
+	(*DoRequest)(nil),        // 13: intime.providers.v1.DoRequest
+	(*DoResponse)(nil),       // 14: intime.providers.v1.DoResponse
+	(*WebhookRequest)(nil),   // 15: intime.providers.v1.WebhookRequest
+	(*Header)(nil),           // 16: intime.providers.v1.Header
+	(*WebhookResponse)(nil),  // 17: intime.providers.v1.WebhookResponse
+	(*Event)(nil),            // 18: intime.providers.v1.Event
+	nil,                      // 19: intime.providers.v1.ValidateRequest.SettingsEntry
+	nil,                      // 20: intime.providers.v1.CheckRequest.SettingsEntry
+	nil,                      // 21: intime.providers.v1.DoRequest.SettingsEntry
+	nil,                      // 22: intime.providers.v1.WebhookRequest.SettingsEntry
 }
 var file_provider_proto_depIdxs = []int32{
-	3,  // 0: intime.providers.v1.InfoResponse.info:type_name -> intime.providers.v1.Info
-	0,  // 1: intime.providers.v1.InfoResponse.error:type_name -> intime.providers.v1.Error
-	4,  // 2: intime.providers.v1.Info.fields:type_name -> intime.providers.v1.Field
-	5,  // 3: intime.providers.v1.Field.messages:type_name -> intime.providers.v1.FieldMessages
-	18, // 4: intime.providers.v1.ValidateRequest.settings:type_name -> intime.providers.v1.ValidateRequest.SettingsEntry
-	8,  // 5: intime.providers.v1.ValidateResponse.field_errors:type_name -> intime.providers.v1.FieldError
-	0,  // 6: intime.providers.v1.ValidateResponse.error:type_name -> intime.providers.v1.Error
-	19, // 7: intime.providers.v1.CheckRequest.settings:type_name -> intime.providers.v1.CheckRequest.SettingsEntry
-	11, // 8: intime.providers.v1.CheckResponse.stages:type_name -> intime.providers.v1.Stage
-	0,  // 9: intime.providers.v1.CheckResponse.error:type_name -> intime.providers.v1.Error
-	20, // 10: intime.providers.v1.DoRequest.settings:type_name -> intime.providers.v1.DoRequest.SettingsEntry
-	0,  // 11: intime.providers.v1.DoResponse.error:type_name -> intime.providers.v1.Error
-	21, // 12: intime.providers.v1.WebhookRequest.settings:type_name -> intime.providers.v1.WebhookRequest.SettingsEntry
-	15, // 13: intime.providers.v1.WebhookRequest.headers:type_name -> intime.providers.v1.Header
-	17, // 14: intime.providers.v1.WebhookResponse.events:type_name -> intime.providers.v1.Event
-	0,  // 15: intime.providers.v1.WebhookResponse.error:type_name -> intime.providers.v1.Error
-	1,  // 16: intime.providers.v1.Provider.Info:input_type -> intime.providers.v1.InfoRequest
-	6,  // 17: intime.providers.v1.Provider.Validate:input_type -> intime.providers.v1.ValidateRequest
-	9,  // 18: intime.providers.v1.Provider.Check:input_type -> intime.providers.v1.CheckRequest
-	12, // 19: intime.providers.v1.Provider.Do:input_type -> intime.providers.v1.DoRequest
-	14, // 20: intime.providers.v1.Provider.HandleWebhook:input_type -> intime.providers.v1.WebhookRequest
-	2,  // 21: intime.providers.v1.Provider.Info:output_type -> intime.providers.v1.InfoResponse
-	7,  // 22: intime.providers.v1.Provider.Validate:output_type -> intime.providers.v1.ValidateResponse
-	10, // 23: intime.providers.v1.Provider.Check:output_type -> intime.providers.v1.CheckResponse
-	13, // 24: intime.providers.v1.Provider.Do:output_type -> intime.providers.v1.DoResponse
-	16, // 25: intime.providers.v1.Provider.HandleWebhook:output_type -> intime.providers.v1.WebhookResponse
-	21, // [21:26] is the sub-list for method output_type
-	16, // [16:21] is the sub-list for method input_type
-	16, // [16:16] is the sub-list for extension type_name
-	16, // [16:16] is the sub-list for extension extendee
-	0,  // [0:16] is the sub-list for field type_name
+	1,  // 0: intime.providers.v1.Error.panic:type_name -> intime.providers.v1.Panic
+	4,  // 1: intime.providers.v1.InfoResponse.info:type_name -> intime.providers.v1.Info
+	0,  // 2: intime.providers.v1.InfoResponse.error:type_name -> intime.providers.v1.Error
+	5,  // 3: intime.providers.v1.Info.fields:type_name -> intime.providers.v1.Field
+	6,  // 4: intime.providers.v1.Field.messages:type_name -> intime.providers.v1.FieldMessages
+	19, // 5: intime.providers.v1.ValidateRequest.settings:type_name -> intime.providers.v1.ValidateRequest.SettingsEntry
+	9,  // 6: intime.providers.v1.ValidateResponse.field_errors:type_name -> intime.providers.v1.FieldError
+	0,  // 7: intime.providers.v1.ValidateResponse.error:type_name -> intime.providers.v1.Error
+	20, // 8: intime.providers.v1.CheckRequest.settings:type_name -> intime.providers.v1.CheckRequest.SettingsEntry
+	12, // 9: intime.providers.v1.CheckResponse.stages:type_name -> intime.providers.v1.Stage
+	0,  // 10: intime.providers.v1.CheckResponse.error:type_name -> intime.providers.v1.Error
+	21, // 11: intime.providers.v1.DoRequest.settings:type_name -> intime.providers.v1.DoRequest.SettingsEntry
+	0,  // 12: intime.providers.v1.DoResponse.error:type_name -> intime.providers.v1.Error
+	22, // 13: intime.providers.v1.WebhookRequest.settings:type_name -> intime.providers.v1.WebhookRequest.SettingsEntry
+	16, // 14: intime.providers.v1.WebhookRequest.headers:type_name -> intime.providers.v1.Header
+	18, // 15: intime.providers.v1.WebhookResponse.events:type_name -> intime.providers.v1.Event
+	0,  // 16: intime.providers.v1.WebhookResponse.error:type_name -> intime.providers.v1.Error
+	2,  // 17: intime.providers.v1.Provider.Info:input_type -> intime.providers.v1.InfoRequest
+	7,  // 18: intime.providers.v1.Provider.Validate:input_type -> intime.providers.v1.ValidateRequest
+	10, // 19: intime.providers.v1.Provider.Check:input_type -> intime.providers.v1.CheckRequest
+	13, // 20: intime.providers.v1.Provider.Do:input_type -> intime.providers.v1.DoRequest
+	15, // 21: intime.providers.v1.Provider.HandleWebhook:input_type -> intime.providers.v1.WebhookRequest
+	3,  // 22: intime.providers.v1.Provider.Info:output_type -> intime.providers.v1.InfoResponse
+	8,  // 23: intime.providers.v1.Provider.Validate:output_type -> intime.providers.v1.ValidateResponse
+	11, // 24: intime.providers.v1.Provider.Check:output_type -> intime.providers.v1.CheckResponse
+	14, // 25: intime.providers.v1.Provider.Do:output_type -> intime.providers.v1.DoResponse
+	17, // 26: intime.providers.v1.Provider.HandleWebhook:output_type -> intime.providers.v1.WebhookResponse
+	22, // [22:27] is the sub-list for method output_type
+	17, // [17:22] is the sub-list for method input_type
+	17, // [17:17] is the sub-list for extension type_name
+	17, // [17:17] is the sub-list for extension extendee
+	0,  // [0:17] is the sub-list for field type_name
 }
 
 func init() { file_provider_proto_init() }
@@ -1349,7 +1442,7 @@ func file_provider_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_provider_proto_rawDesc), len(file_provider_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   22,
+			NumMessages:   23,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

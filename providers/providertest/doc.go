@@ -19,7 +19,12 @@
 // Info is complete and consistent; the suite's settings validate and empty
 // settings give each required field its "empty" message; Check reports
 // known stages; the suite's operations succeed and its failures fail with
-// the expected [providers.Kind] (so error classes survive the boundary);
-// an unknown operation is [providers.ErrUnsupported]; a provider with the
-// webhook capability accepts a signed request and rejects a forged one.
+// the expected [providers.Kind] and Retry-After wait (so both survive the
+// boundary); an unknown operation is [providers.ErrUnsupported]; a provider
+// with the webhook capability accepts a signed request and rejects a forged
+// one (the Webhook subtest is skipped for a provider without it).
+//
+// [PluginWith] starts the plugin with a host configuration, an environment
+// and arguments. The plugin authors' guide, docs/plugins.md in the
+// repository, walks through the whole path.
 package providertest

@@ -2,12 +2,10 @@ package sendgrid
 
 import (
 	"context"
-	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"net/http"
 	"slices"
-	"strconv"
 
 	"github.com/intimeos/integrations/providers"
 	"github.com/intimeos/integrations/retry"
@@ -27,17 +25,7 @@ func (p *Provider) Check(ctx context.Context, s providers.Settings) (*providers.
 	if err != nil {
 		return nil, err
 	}
-	port, _ := strconv.Atoi(st.base.Port())
-	ep := &providers.EndpointCheck{Host: st.base.Hostname(), Port: port, Now: p.cfg.Now}
-	if st.base.Scheme == "https" {
-		ep.TLS = &tls.Config{MinVersion: tls.VersionTLS12}
-		if port == 0 {
-			ep.Port = 443
-		}
-	} else if port == 0 {
-		ep.Port = 80
-	}
-	res, conn := providers.CheckEndpoint(ctx, ep)
+	res, conn := providers.CheckEndpoint(ctx, &providers.EndpointCheck{URL: st.base.String(), Now: p.cfg.Now})
 	if conn != nil {
 		_ = conn.Close()
 	}

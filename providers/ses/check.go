@@ -2,9 +2,7 @@ package ses
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
-	"strconv"
 
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 
@@ -23,18 +21,7 @@ func (p *Provider) Check(ctx context.Context, s providers.Settings) (*providers.
 	if err != nil {
 		return nil, err
 	}
-	u := st.endpointURL()
-	port, _ := strconv.Atoi(u.Port())
-	ep := &providers.EndpointCheck{Host: u.Hostname(), Port: port, Now: p.cfg.Now}
-	if u.Scheme == "https" {
-		ep.TLS = &tls.Config{MinVersion: tls.VersionTLS12}
-		if port == 0 {
-			ep.Port = 443
-		}
-	} else if port == 0 {
-		ep.Port = 80
-	}
-	res, conn := providers.CheckEndpoint(ctx, ep)
+	res, conn := providers.CheckEndpoint(ctx, &providers.EndpointCheck{URL: st.endpointURL().String(), Now: p.cfg.Now})
 	if conn != nil {
 		_ = conn.Close()
 	}
