@@ -83,7 +83,7 @@ func TestPluginPanicBesideConcurrentCall(t *testing.T) {
 	stderr, logged := &syncBuffer{}, &syncBuffer{}
 	cfg := *testConfig
 	cfg.Stderr = stderr
-	cfg.Logger = slogTo(logged) // info and above: the plugin's error lines, not go-plugin's chatter
+	cfg.Logger = slogTo(logged)  // info and above: the plugin's error lines, not go-plugin's chatter
 	cfg.PingInterval = time.Hour // nothing but the panic could end the process
 	h := hostWith(t, cfg)
 	p, err := h.LoadSelf(t.Context(), "echo", nil)

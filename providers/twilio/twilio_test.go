@@ -70,7 +70,8 @@ func suite(f *fakeTwilio) *providertest.Suite {
 		},
 		Failures: []providertest.Failure{
 			{Name: "wrong token 401", Settings: with(good, twilio.FieldAuthToken, "wrong"), Op: sendOp, Kind: providers.KindAuth},
-			{Name: "rate limited 429", Settings: f.settings(sidBusy), Op: sendOp, Kind: providers.KindRateLimited},
+			{Name: "rate limited 429", Settings: f.settings(sidBusy), Op: sendOp, Kind: providers.KindRateLimited,
+				RetryAfter: 30 * time.Second},
 			{Name: "down 503", Settings: f.settings(sidDown), Op: sendOp, Kind: providers.KindRetryable},
 			{Name: "invalid To 21211", Op: op(sms.OpSend, &sms.Message{To: toInvalid, Body: "x"}), Kind: providers.KindInvalidInput},
 			{Name: "unsubscribed 21610", Op: op(sms.OpSend, &sms.Message{To: toUnsubscribed, Body: "x"}), Kind: providers.KindInvalidInput},
