@@ -59,8 +59,10 @@ func suite(f *fakeBambooHR) *providertest.Suite {
 		Failures: []providertest.Failure{
 			{Name: "unknown key 401", Settings: f.settings("nope"), Op: directoryOp, Kind: providers.KindAuth},
 			{Name: "directory not shared 403", Settings: f.settings(keyNoDir), Op: directoryOp, Kind: providers.KindAuth},
-			{Name: "rate limited 429", Settings: f.settings(keyBusy), Op: syncOp, Kind: providers.KindRateLimited},
-			{Name: "throttled 503", Settings: f.settings(keyThrottled), Op: syncOp, Kind: providers.KindRetryable},
+			{Name: "rate limited 429", Settings: f.settings(keyBusy), Op: syncOp, Kind: providers.KindRateLimited,
+				RetryAfter: 30 * time.Second},
+			{Name: "throttled 503", Settings: f.settings(keyThrottled), Op: syncOp, Kind: providers.KindRetryable,
+				RetryAfter: 20 * time.Second},
 			{Name: "down 500", Settings: f.settings(keyDown), Op: directoryOp, Kind: providers.KindRetryable},
 			{Name: "unknown company 404", Settings: with(f.settings(keyGood), bamboohr.FieldCompanyDomain, "globex"),
 				Op: directoryOp, Kind: providers.KindInvalidInput},

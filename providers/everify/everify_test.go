@@ -65,7 +65,8 @@ func suite(f *fakeEVerify) *providertest.Suite {
 		Failures: []providertest.Failure{
 			{Name: "wrong secret", Settings: with(f.settings(clientGood), everify.FieldClientSecret, "wrong"), Op: createOp("A"),
 				Kind: providers.KindAuth},
-			{Name: "429", Settings: f.settings(clientBusy), Op: createOp("A"), Kind: providers.KindRateLimited},
+			{Name: "429", Settings: f.settings(clientBusy), Op: createOp("A"), Kind: providers.KindRateLimited,
+				RetryAfter: 30 * time.Second},
 			{Name: "503", Settings: f.settings(clientDown), Op: createOp("A"), Kind: providers.KindRetryable},
 			{Name: "duplicate 409", Op: createOp("Duplicate"), Kind: providers.KindInvalidInput},
 			{Name: "refused SSN 422", Op: op(everify.OpCaseCreate, func() *everify.CaseCreateParams {

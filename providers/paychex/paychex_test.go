@@ -59,8 +59,10 @@ func suite(f *fakePaychex) *providertest.Suite {
 		},
 		Failures: []providertest.Failure{
 			{Name: "wrong secret", Settings: with(good, paychex.FieldClientSecret, "wrong"), Op: workersOp, Kind: providers.KindAuth},
-			{Name: "API 429", Settings: f.settings(clientBusy), Op: workersOp, Kind: providers.KindRateLimited},
-			{Name: "token 429", Settings: f.settings(clientTokenBusy), Op: workersOp, Kind: providers.KindRateLimited},
+			{Name: "API 429", Settings: f.settings(clientBusy), Op: workersOp, Kind: providers.KindRateLimited,
+				RetryAfter: 30 * time.Second},
+			{Name: "token 429", Settings: f.settings(clientTokenBusy), Op: workersOp, Kind: providers.KindRateLimited,
+				RetryAfter: 20 * time.Second},
 			{Name: "API 503", Settings: f.settings(clientDown), Op: workersOp, Kind: providers.KindRetryable},
 			{Name: "unknown company 404", Op: op(paychex.OpWorkersList, &paychex.WorkersListParams{CompanyID: "NOPE"}),
 				Kind: providers.KindInvalidInput},

@@ -67,7 +67,7 @@ func suite(srv *s3test.Server) *providertest.Suite {
 			{Name: "slow down 503", Settings: settings(srv, s3test.AccessKeySlowDown), Op: putResume,
 				Kind: providers.KindRateLimited},
 			{Name: "too many 429", Settings: settings(srv, s3test.AccessKeyTooMany), Op: putResume,
-				Kind: providers.KindRateLimited},
+				Kind: providers.KindRateLimited, RetryAfter: 7 * time.Second},
 			{Name: "unavailable 503", Settings: settings(srv, s3test.AccessKeyDown), Op: putResume,
 				Kind: providers.KindRetryable},
 			{Name: "wrong region", Settings: with(good, s3.FieldRegion, "eu-west-1"), Op: putResume,
