@@ -28,6 +28,9 @@ type metadata struct {
 	IDTokenSigningAlgs    []string `json:"id_token_signing_alg_values_supported"`
 	CodeChallengeMethods  []string `json:"code_challenge_methods_supported"`
 	TokenAuthMethods      []string `json:"token_endpoint_auth_methods_supported"`
+	// IssParameter says the issuer puts iss in every authorization
+	// response (RFC 9207 §3): a callback without it is then refused.
+	IssParameter bool `json:"authorization_response_iss_parameter_supported"`
 
 	// algs are the signature algorithms accepted for ID tokens: those the
 	// issuer lists that are asymmetric, or RS256 if it lists none.
@@ -100,13 +103,14 @@ type directory struct {
 
 	mu      sync.Mutex
 	entries map[string]*issuerEntry
+	tick    uint64 // orders the entries' uses
 }
 
 // issuerEntry is one issuer's cached document and key set.
 type issuerEntry struct {
 	issuer string
 	gate   gate
-	used   time.Time // guarded by directory.mu
+	used   uint64 // the directory's tick at the last use, guarded by directory.mu
 
 	mu      sync.Mutex
 	meta    *metadata
@@ -123,13 +127,14 @@ func newDirectory(c *httpapi.Client, ttl, refetchMin time.Duration, max int) *di
 func (d *directory) entry(issuer string) *issuerEntry {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	d.tick++
 	e, ok := d.entries[issuer]
 	if !ok {
 		e = &issuerEntry{issuer: issuer, gate: newGate()}
 		d.entries[issuer] = e
-		d.evict()
 	}
-	e.used = d.now()
+	e.used = d.tick
+	d.evict()
 	return e
 }
 
@@ -138,7 +143,7 @@ func (d *directory) evict() {
 	for len(d.entries) > d.max {
 		var oldest *issuerEntry
 		for _, e := range d.entries {
-			if oldest == nil || e.used.Before(oldest.used) {
+			if oldest == nil || e.used < oldest.used {
 				oldest = e
 			}
 		}

@@ -20,7 +20,8 @@
 //     without S256 is refused.
 //   - RFC 6749: client authentication at the token endpoint (§2.3.1, Basic
 //     or form body), error responses (§4.1.2.1, §5.2); RFC 9207: a
-//     callback's iss parameter, when present, must be the issuer.
+//     callback's iss parameter, when present, must be the issuer, and must
+//     be present if the issuer announces it.
 //   - OpenID Connect RP-Initiated Logout 1.0: the end_session_endpoint
 //     with id_token_hint, client_id, post_logout_redirect_uri and state.
 //

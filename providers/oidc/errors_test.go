@@ -3,6 +3,7 @@ package oidc_test
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -116,24 +117,13 @@ func TestIssuerDown(t *testing.T) {
 // secret is in no message.
 func TestWrongClientSecret(t *testing.T) {
 	t.Parallel()
-	for _, tc := range []struct {
-		name   string
-		plugin bool
-	}{{"in process", false}, {"plugin", true}} {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			e := setup(t, opOpts{})
-			var p providers.Provider = e.p
-			if tc.plugin {
-				p = plugin(t)
-			}
-			const wrong = "not-the-client-secret-0123456789abcdef"
-			_, err := e.signIn(t, e.instance(p, oidc.FieldClientSecret, wrong))
-			require.Equal(t, providers.KindAuth, providers.KindOf(err), "%v", err)
-			require.Equal(t, "Authentication failed. Please check credentials.", providers.UserMessage(err, oidc.DisplayName))
-			require.NotContains(t, err.Error(), wrong)
-		})
-	}
+	bothWays(t, func(t *testing.T, e *env, p providers.Provider) {
+		const wrong = "not-the-client-secret-0123456789abcdef"
+		_, err := e.signIn(t, e.instance(p, oidc.FieldClientSecret, wrong))
+		require.Equal(t, providers.KindAuth, providers.KindOf(err), "%v", err)
+		require.Equal(t, "Authentication failed. Please check credentials.", providers.UserMessage(err, oidc.DisplayName))
+		require.NotContains(t, err.Error(), wrong)
+	})
 }
 
 // TestCallbackRefused: callbacks and flows that cannot complete a sign-in.
@@ -175,6 +165,23 @@ func TestCallbackRefused(t *testing.T) {
 		require.ErrorContains(t, err, "the sign-in expired")
 	})
 	require.Zero(t, e.op.count("/oauth/token"), "no refused callback reached the token endpoint")
+}
+
+// TestCallbackWithoutIss: an issuer that announces RFC 9207's iss
+// parameter must send it; a callback without it (a mix-up attack's) is
+// refused before the code is redeemed.
+func TestCallbackWithoutIss(t *testing.T) {
+	t.Parallel()
+	e := setup(t, opOpts{})
+	e.op.setHook(e.op.editDiscovery(func(doc map[string]any) { doc["authorization_response_iss_parameter_supported"] = true }))
+	inst := e.instance(e.p)
+	a, query := e.authorize(t, inst, &sso.AuthorizeRequest{RedirectURI: redirectURI})
+	_, err := sso.Complete(t.Context(), inst, &sso.CompleteRequest{Flow: a.Flow, Query: query})
+	require.Equal(t, providers.KindInvalidInput, providers.KindOf(err))
+	require.ErrorContains(t, err, "RFC 9207")
+	_, err = sso.Complete(t.Context(), inst, &sso.CompleteRequest{Flow: a.Flow, Query: query + "&iss=" + url.QueryEscape(e.op.issuer)})
+	require.NoError(t, err, "with the issuer's iss the same callback completes")
+	require.Equal(t, 1, e.op.count("/oauth/token"))
 }
 
 // flip changes the first character of s.

@@ -40,11 +40,8 @@ type session struct {
 // authorize starts a sign-in (OpenID Connect Core 1.0 §3.1.2.1): state,
 // nonce and PKCE S256 (RFC 7636) generated here, sealed into the flow.
 func (p *Provider) authorize(ctx context.Context, st *settings, payload json.RawMessage) (any, error) {
-	in, err := httpapi.Decode[sso.AuthorizeRequest](Name, sso.OpAuthorize, payload)
+	in, err := decodeValid[sso.AuthorizeRequest](sso.OpAuthorize, payload)
 	if err != nil {
-		return nil, err
-	}
-	if err := in.Validate(); err != nil {
 		return nil, err
 	}
 	meta, _, err := p.dir.get(ctx, st.issuer, false)
@@ -64,6 +61,21 @@ func (p *Provider) authorize(ctx context.Context, st *settings, payload json.Raw
 		return nil, err
 	}
 	return &sso.Authorization{URL: u, State: fl.State, Flow: sealed, ExpiresAt: time.Unix(fl.Expires, 0).UTC()}, nil
+}
+
+// decodeValid decodes an operation's payload and validates it.
+func decodeValid[T any, PT interface {
+	*T
+	Validate() error
+}](op string, payload json.RawMessage) (*T, error) {
+	in, err := httpapi.Decode[T](Name, op, payload)
+	if err != nil {
+		return nil, err
+	}
+	if err := PT(in).Validate(); err != nil {
+		return nil, err
+	}
+	return in, nil
 }
 
 func (p *Provider) newFlow(in *sso.AuthorizeRequest) (*flow, error) {
@@ -131,14 +143,11 @@ func setIf(q url.Values, k, v string) {
 // the ID token verified with the flow's nonce, missing claims read from
 // userinfo, and the integration's allowed domains and groups applied.
 func (p *Provider) complete(ctx context.Context, st *settings, payload json.RawMessage) (any, error) {
-	in, err := httpapi.Decode[sso.CompleteRequest](Name, sso.OpComplete, payload)
+	in, err := decodeValid[sso.CompleteRequest](sso.OpComplete, payload)
 	if err != nil {
 		return nil, err
 	}
-	if err := in.Validate(); err != nil {
-		return nil, err
-	}
-	fl, code, err := p.callback(st, in)
+	fl, q, err := p.callback(st, in)
 	if err != nil {
 		return nil, err
 	}
@@ -146,7 +155,10 @@ func (p *Provider) complete(ctx context.Context, st *settings, payload json.RawM
 	if err != nil {
 		return nil, err
 	}
-	tok, err := p.exchange(ctx, st, meta, code, fl)
+	if meta.IssParameter && q.Get("iss") == "" {
+		return nil, invalidFlow("the callback carries no iss although the issuer sends it (RFC 9207)")
+	}
+	tok, err := p.exchange(ctx, st, meta, q.Get("code"), fl)
 	if err != nil {
 		return nil, err
 	}
@@ -166,33 +178,33 @@ func (p *Provider) complete(ctx context.Context, st *settings, payload json.RawM
 }
 
 // callback opens the flow and checks the callback's query against it
-// (RFC 6749 §4.1.2, RFC 9207 for iss), returning the code.
-func (p *Provider) callback(st *settings, in *sso.CompleteRequest) (*flow, string, error) {
+// (RFC 6749 §4.1.2, RFC 9207 for iss), returning the query with its code.
+// It needs no request to the issuer: refused callbacks cost nothing.
+func (p *Provider) callback(st *settings, in *sso.CompleteRequest) (*flow, url.Values, error) {
 	var fl flow
 	if err := p.open(st, purposeFlow, in.Flow, &fl); err != nil {
-		return nil, "", invalidFlow("the sign-in state cannot be read: it was altered, or sealed under other settings")
+		return nil, nil, invalidFlow("the sign-in state cannot be read: it was altered, or sealed under other settings")
 	}
 	if p.cfg.Now().Unix() > fl.Expires {
-		return nil, "", invalidFlow("the sign-in expired; start it again")
+		return nil, nil, invalidFlow("the sign-in expired; start it again")
 	}
 	q, err := url.ParseQuery(strings.TrimPrefix(in.Query, "?"))
 	if err != nil {
-		return nil, "", invalidFlow("the callback's query cannot be parsed")
+		return nil, nil, invalidFlow("the callback's query cannot be parsed")
 	}
 	if subtle.ConstantTimeCompare([]byte(q.Get("state")), []byte(fl.State)) != 1 {
-		return nil, "", invalidFlow("the callback's state is not the sign-in's (a forged or stale callback)")
+		return nil, nil, invalidFlow("the callback's state is not the sign-in's (a forged or stale callback)")
 	}
 	if iss := q.Get("iss"); iss != "" && iss != st.issuer {
-		return nil, "", invalidFlow(fmt.Sprintf("the callback names issuer %q, not the configured one", clip(iss)))
+		return nil, nil, invalidFlow(fmt.Sprintf("the callback names issuer %q, not the configured one", clip(iss)))
 	}
 	if e := q.Get("error"); e != "" {
-		return nil, "", callbackError(e, q.Get("error_description"))
+		return nil, nil, callbackError(e, q.Get("error_description"))
 	}
-	code := q.Get("code")
-	if code == "" {
-		return nil, "", invalidFlow("the callback carries no code")
+	if q.Get("code") == "" {
+		return nil, nil, invalidFlow("the callback carries no code")
 	}
-	return &fl, code, nil
+	return &fl, q, nil
 }
 
 // callbackError classifies the identity provider's error answer
@@ -216,11 +228,8 @@ func (p *Provider) verifier(st *settings, meta *metadata, keys *keySet) *verifie
 
 // verifyToken verifies an ID token obtained elsewhere ([sso.OpVerify]).
 func (p *Provider) verifyToken(ctx context.Context, st *settings, payload json.RawMessage) (any, error) {
-	in, err := httpapi.Decode[sso.VerifyRequest](Name, sso.OpVerify, payload)
+	in, err := decodeValid[sso.VerifyRequest](sso.OpVerify, payload)
 	if err != nil {
-		return nil, err
-	}
-	if err := in.Validate(); err != nil {
 		return nil, err
 	}
 	meta, keys, err := p.dir.get(ctx, st.issuer, false)

@@ -110,3 +110,18 @@ func requireUser(t *testing.T, issuer string, id *sso.Identity) {
 	require.WithinDuration(t, time.Now(), id.IssuedAt, time.Minute)
 	require.True(t, id.ExpiresAt.After(id.IssuedAt))
 }
+
+// bothWays runs test in parallel subtests on the provider in process and
+// as a plugin, each in an env of its own.
+func bothWays(t *testing.T, test func(t *testing.T, e *env, p providers.Provider)) {
+	t.Helper()
+	t.Run("in process", func(t *testing.T) {
+		t.Parallel()
+		e := setup(t, opOpts{})
+		test(t, e, e.p)
+	})
+	t.Run("plugin", func(t *testing.T) {
+		t.Parallel()
+		test(t, setup(t, opOpts{}), plugin(t))
+	})
+}

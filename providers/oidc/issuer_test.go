@@ -1,6 +1,9 @@
 package oidc_test
 
 import (
+	"net/http"
+	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -19,23 +22,39 @@ func TestIssuerForms(t *testing.T) {
 	for _, tc := range []struct {
 		name, issuer string
 		settings     []string
+		// basic is whether the client authenticates with HTTP Basic
+		// (else with the form body, Auth0 applications' default).
+		basic bool
 	}{
 		{"Okta default server", "https://dev-123456.okta.com/oauth2/default",
-			[]string{oidc.FieldPreset, oidc.PresetOkta, oidc.FieldDomain, "dev-123456.okta.com"}},
+			[]string{oidc.FieldPreset, oidc.PresetOkta, oidc.FieldDomain, "dev-123456.okta.com"}, true},
 		{"Okta custom server", "https://login.example.com/oauth2/aus1a2b3c4d5e6f7g8h9",
-			[]string{oidc.FieldPreset, oidc.PresetOkta, oidc.FieldDomain, "login.example.com", oidc.FieldAuthServer, "aus1a2b3c4d5e6f7g8h9"}},
+			[]string{oidc.FieldPreset, oidc.PresetOkta, oidc.FieldDomain, "login.example.com", oidc.FieldAuthServer, "aus1a2b3c4d5e6f7g8h9"}, true},
 		{"Okta org server", "https://dev-123456.okta.com",
-			[]string{oidc.FieldPreset, oidc.PresetOkta, oidc.FieldDomain, "dev-123456.okta.com", oidc.FieldAuthServer, oidc.OktaOrgServer}},
+			[]string{oidc.FieldPreset, oidc.PresetOkta, oidc.FieldDomain, "dev-123456.okta.com", oidc.FieldAuthServer, oidc.OktaOrgServer}, true},
 		{"Auth0 tenant", "https://acme.us.auth0.com/",
-			[]string{oidc.FieldPreset, oidc.PresetAuth0, oidc.FieldDomain, "acme.us.auth0.com"}},
+			[]string{oidc.FieldPreset, oidc.PresetAuth0, oidc.FieldDomain, "acme.us.auth0.com"}, false},
+		{"Auth0 with Basic chosen", "https://acme.us.auth0.com/",
+			[]string{oidc.FieldPreset, oidc.PresetAuth0, oidc.FieldDomain, "acme.us.auth0.com", oidc.FieldTokenAuthMethod, oidc.AuthMethodBasic}, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			host := mustURL(t, tc.issuer).Hostname()
 			e := setup(t, opOpts{tls: newTestCert(t, host), issuer: tc.issuer, fullIDToken: true})
 			inst := e.instance(e.p, append(tc.settings, oidc.FieldIssuerURL, "")...)
+			var basic, post atomic.Bool
+			e.op.setHook(func(_ http.ResponseWriter, r *http.Request) bool {
+				if strings.HasSuffix(r.URL.Path, "/oauth/token") {
+					_, _, ok := r.BasicAuth()
+					basic.Store(ok)
+					post.Store(r.PostFormValue("client_secret") == clientSecret)
+				}
+				return false
+			})
 			id, err := e.signIn(t, inst)
 			require.NoError(t, err)
+			require.Equal(t, tc.basic, basic.Load(), "HTTP Basic")
+			require.Equal(t, !tc.basic, post.Load(), "client_secret_post")
 			requireUser(t, tc.issuer, id)
 			require.Zero(t, e.op.count("/userinfo"), "the ID token carries the profile, as Okta's and Auth0's do")
 		})

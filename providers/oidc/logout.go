@@ -7,7 +7,6 @@ import (
 	"net/url"
 
 	"github.com/intimeos/integrations/providers"
-	"github.com/intimeos/integrations/providers/internal/httpapi"
 	"github.com/intimeos/integrations/providers/sso"
 )
 
@@ -18,11 +17,8 @@ import (
 // /v2/logout (client_id and returnTo); another issuer without an
 // end_session_endpoint is [providers.KindUnsupported].
 func (p *Provider) logout(ctx context.Context, st *settings, payload json.RawMessage) (any, error) {
-	in, err := httpapi.Decode[sso.LogoutRequest](Name, sso.OpLogout, payload)
+	in, err := decodeValid[sso.LogoutRequest](sso.OpLogout, payload)
 	if err != nil {
-		return nil, err
-	}
-	if err := in.Validate(); err != nil {
 		return nil, err
 	}
 	meta, _, err := p.dir.get(ctx, st.issuer, false)

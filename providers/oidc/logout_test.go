@@ -67,15 +67,5 @@ func TestLogoutWithoutEndSession(t *testing.T) {
 // withoutEndSession removes end_session_endpoint from the OP's discovery
 // document.
 func withoutEndSession(p *idp) func(http.ResponseWriter, *http.Request) bool {
-	return func(w http.ResponseWriter, r *http.Request) bool {
-		if r.URL.Path != "/.well-known/openid-configuration" {
-			return false
-		}
-		rec := newRecorder()
-		p.h.ServeHTTP(rec, r)
-		doc := rec.json()
-		delete(doc, "end_session_endpoint")
-		writeJSON(w, rec.Code, doc)
-		return true
-	}
+	return p.editDiscovery(func(doc map[string]any) { delete(doc, "end_session_endpoint") })
 }

@@ -177,6 +177,22 @@ func (p *idp) rewriteIDToken(t *testing.T, edit func(claims map[string]any) stri
 	}
 }
 
+// editDiscovery returns a hook that passes the OP's discovery document
+// through edit.
+func (p *idp) editDiscovery(edit func(doc map[string]any)) func(http.ResponseWriter, *http.Request) bool {
+	return func(w http.ResponseWriter, r *http.Request) bool {
+		if !strings.HasSuffix(r.URL.Path, "/.well-known/openid-configuration") {
+			return false
+		}
+		rec := newRecorder()
+		p.h.ServeHTTP(rec, r)
+		doc := rec.json()
+		edit(doc)
+		writeJSON(w, rec.Code, doc)
+		return true
+	}
+}
+
 // recorder records the OP's answer for a hook to rewrite.
 type recorder struct{ *httptest.ResponseRecorder }
 

@@ -127,61 +127,39 @@ func requireRefused(t *testing.T, err error, reason oidc.Reason) {
 // valid token passes.
 func TestVerifyRefusals(t *testing.T) {
 	t.Parallel()
-	for _, tc := range []struct {
-		name   string
-		plugin bool
-	}{{"in process", false}, {"plugin", true}} {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			e := setup(t, opOpts{})
-			var p providers.Provider = e.p
-			if tc.plugin {
-				p = plugin(t)
-			}
-			inst := e.instance(p)
-			const nonce = "nonce-of-the-sign-in"
-			id, err := sso.Verify(t.Context(), inst, &sso.VerifyRequest{IDToken: e.op.mint(t, e.op.claims(nonce)), Nonce: nonce})
-			require.NoError(t, err)
-			requireUser(t, e.op.issuer, id)
-			require.Empty(t, id.Session)
-			for _, f := range forgeries() {
-				t.Run(f.name, func(t *testing.T) {
-					raw := f.edit(t, e.op, e.op.claims(nonce))
-					_, err := sso.Verify(t.Context(), inst, &sso.VerifyRequest{IDToken: raw, Nonce: nonce})
-					requireRefused(t, err, f.reason)
-					require.NotContains(t, err.Error(), raw)
-				})
-			}
-		})
-	}
+	bothWays(t, func(t *testing.T, e *env, p providers.Provider) {
+		inst := e.instance(p)
+		const nonce = "nonce-of-the-sign-in"
+		id, err := sso.Verify(t.Context(), inst, &sso.VerifyRequest{IDToken: e.op.mint(t, e.op.claims(nonce)), Nonce: nonce})
+		require.NoError(t, err)
+		requireUser(t, e.op.issuer, id)
+		require.Empty(t, id.Session)
+		for _, f := range forgeries() {
+			t.Run(f.name, func(t *testing.T) {
+				raw := f.edit(t, e.op, e.op.claims(nonce))
+				_, err := sso.Verify(t.Context(), inst, &sso.VerifyRequest{IDToken: raw, Nonce: nonce})
+				requireRefused(t, err, f.reason)
+				require.NotContains(t, err.Error(), raw)
+			})
+		}
+	})
 }
 
 // TestCompleteRefusals puts each forged token in the OP's token response
 // of a real sign-in: Complete refuses it, in process and as a plugin.
 func TestCompleteRefusals(t *testing.T) {
 	t.Parallel()
-	for _, tc := range []struct {
-		name   string
-		plugin bool
-	}{{"in process", false}, {"plugin", true}} {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			e := setup(t, opOpts{})
-			var p providers.Provider = e.p
-			if tc.plugin {
-				p = plugin(t)
-			}
-			inst := e.instance(p)
-			for _, f := range forgeries() {
-				t.Run(f.name, func(t *testing.T) {
-					e.op.setHook(e.op.rewriteIDToken(t, func(c map[string]any) string { return f.edit(t, e.op, c) }))
-					t.Cleanup(func() { e.op.setHook(nil) })
-					_, err := e.signIn(t, inst)
-					requireRefused(t, err, f.reason)
-				})
-			}
-		})
-	}
+	bothWays(t, func(t *testing.T, e *env, p providers.Provider) {
+		inst := e.instance(p)
+		for _, f := range forgeries() {
+			t.Run(f.name, func(t *testing.T) {
+				e.op.setHook(e.op.rewriteIDToken(t, func(c map[string]any) string { return f.edit(t, e.op, c) }))
+				t.Cleanup(func() { e.op.setHook(nil) })
+				_, err := e.signIn(t, inst)
+				requireRefused(t, err, f.reason)
+			})
+		}
+	})
 }
 
 // TestExpiredOnTheClock: a token the OP really issued, completed after

@@ -23,35 +23,24 @@ import (
 // plugin.
 func TestSignIn(t *testing.T) {
 	t.Parallel()
-	for _, tc := range []struct {
-		name   string
-		plugin bool
-	}{{"in process", false}, {"plugin", true}} {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			e := setup(t, opOpts{})
-			var p providers.Provider = e.p
-			if tc.plugin {
-				p = plugin(t)
-			}
-			inst := e.instance(p, oidc.FieldAllowedDomains, "zitadel.ch", oidc.FieldAllowedGroups, "Staff")
-			a, query := e.authorize(t, inst, &sso.AuthorizeRequest{RedirectURI: redirectURI, LoginHint: userName})
-			requireAuthorizationURL(t, e.op.issuer+"/auth", a)
-			id, err := sso.Complete(t.Context(), inst, &sso.CompleteRequest{Flow: a.Flow, Query: query})
-			require.NoError(t, err)
-			requireUser(t, e.op.issuer, id)
-			require.NotEmpty(t, id.Session)
-			require.Equal(t, 1, e.op.count("/userinfo"), "the example OP puts the profile in userinfo only")
+	bothWays(t, func(t *testing.T, e *env, p providers.Provider) {
+		inst := e.instance(p, oidc.FieldAllowedDomains, "zitadel.ch", oidc.FieldAllowedGroups, "Staff")
+		a, query := e.authorize(t, inst, &sso.AuthorizeRequest{RedirectURI: redirectURI, LoginHint: userName})
+		requireAuthorizationURL(t, e.op.issuer+"/auth", a)
+		id, err := sso.Complete(t.Context(), inst, &sso.CompleteRequest{Flow: a.Flow, Query: query})
+		require.NoError(t, err)
+		requireUser(t, e.op.issuer, id)
+		require.NotEmpty(t, id.Session)
+		require.Equal(t, 1, e.op.count("/userinfo"), "the example OP puts the profile in userinfo only")
 
-			_, err = sso.Complete(t.Context(), inst, &sso.CompleteRequest{Flow: a.Flow, Query: query})
-			require.Equal(t, providers.KindInvalidInput, providers.KindOf(err), "a replayed callback: the code is used: %v", err)
+		_, err = sso.Complete(t.Context(), inst, &sso.CompleteRequest{Flow: a.Flow, Query: query})
+		require.Equal(t, providers.KindInvalidInput, providers.KindOf(err), "a replayed callback: the code is used: %v", err)
 
-			out, err := sso.Logout(t.Context(), inst, &sso.LogoutRequest{Session: id.Session,
-				PostLogoutRedirectURI: postLogoutURI, State: "bye"})
-			require.NoError(t, err)
-			requireLogoutAccepted(t, e, out.URL)
-		})
-	}
+		out, err := sso.Logout(t.Context(), inst, &sso.LogoutRequest{Session: id.Session,
+			PostLogoutRedirectURI: postLogoutURI, State: "bye"})
+		require.NoError(t, err)
+		requireLogoutAccepted(t, e, out.URL)
+	})
 }
 
 // requireAuthorizationURL checks the authorization request's parameters.
