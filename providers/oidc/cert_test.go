@@ -25,7 +25,7 @@ type testCert struct {
 	pool *x509.CertPool
 }
 
-func newTestCert(t *testing.T, names ...string) *testCert {
+func newTestCert(t testing.TB, names ...string) *testCert {
 	t.Helper()
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	require.NoError(t, err)
@@ -48,7 +48,7 @@ func (c *testCert) serverConfig() *tls.Config {
 // client returns an HTTP client that trusts the certificate and sends
 // every connection to addr, whatever the host name: the fake domain
 // resolves to the test server. A cookie jar makes it a browser too.
-func (c *testCert) client(t *testing.T, addr string) *http.Client {
+func (c *testCert) client(t testing.TB, addr string) *http.Client {
 	t.Helper()
 	tr := &http.Transport{
 		TLSClientConfig: &tls.Config{RootCAs: c.pool, MinVersion: tls.VersionTLS12},

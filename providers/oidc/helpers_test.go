@@ -53,7 +53,7 @@ type env struct {
 
 // setup builds an env around an http OP on a loopback address, configured
 // as a Custom OpenID Connect integration.
-func setup(t *testing.T, o opOpts) *env {
+func setup(t testing.TB, o opOpts) *env {
 	t.Helper()
 	if o.redirectURIs == nil {
 		o.redirectURIs = []string{redirectURI, postLogoutURI}

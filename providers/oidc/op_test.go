@@ -71,7 +71,7 @@ type opOpts struct {
 	redirectURIs []string
 }
 
-func newIDP(t *testing.T, o opOpts) *idp {
+func newIDP(t testing.TB, o opOpts) *idp {
 	t.Helper()
 	p := &idp{requests: map[string]int{}}
 	p.srv = httptest.NewUnstartedServer(http.HandlerFunc(p.serve))

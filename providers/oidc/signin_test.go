@@ -1,6 +1,7 @@
 package oidc_test
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -159,4 +160,61 @@ func TestSecretsStayHidden(t *testing.T) {
 	}
 	require.Contains(t, e.logs.String(), "/oauth/token", "the token requests were logged, without their secrets")
 	require.Contains(t, out.URL, "id_token_hint=", "the ID token leaves only in the logout redirect, as the spec has it")
+}
+
+// TestStateless: the sign-in started by one provider (in process) is
+// completed by another (the plugin process): the flow carries the state,
+// not the provider.
+func TestStateless(t *testing.T) {
+	t.Parallel()
+	e := setup(t, opOpts{})
+	a, query := e.authorize(t, e.instance(e.p), &sso.AuthorizeRequest{RedirectURI: redirectURI})
+	id, err := sso.Complete(t.Context(), e.instance(plugin(t)), &sso.CompleteRequest{Flow: a.Flow, Query: query})
+	require.NoError(t, err)
+	requireUser(t, e.op.issuer, id)
+}
+
+// TestConcurrentSignIns: completions and verifications at once through
+// one provider share its issuer cache safely (run with -race), while the
+// OP rotates its key and the clock moves past KeyRefetchMin. The browser
+// parts run first, in the test's goroutine.
+func TestConcurrentSignIns(t *testing.T) {
+	t.Parallel()
+	e := setup(t, opOpts{})
+	inst := e.instance(e.p)
+	const n, nonce = 8, "n"
+	completes := make([]*sso.CompleteRequest, n)
+	tokens := make([]string, n)
+	for i := range n {
+		a, query := e.authorize(t, inst, &sso.AuthorizeRequest{RedirectURI: redirectURI})
+		completes[i] = &sso.CompleteRequest{Flow: a.Flow, Query: query}
+		tokens[i] = e.op.mint(t, e.op.claims(nonce))
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 2*n)
+	for i := range n {
+		wg.Go(func() {
+			if i == n/2 {
+				e.op.storage.rotate(false)
+				e.clock.Advance(oidc.KeyRefetchMinDefault)
+			}
+			_, err := sso.Complete(context.Background(), inst, completes[i])
+			errs <- err
+			_, err = sso.Verify(context.Background(), inst, &sso.VerifyRequest{IDToken: tokens[i], Nonce: nonce})
+			errs <- err
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		// A token under the new key may meet a key set fetched just before
+		// the rotation, within KeyRefetchMin: it is then refused as an
+		// unknown key, and a later fetch admits it.
+		if err != nil {
+			requireRefused(t, err, oidc.ReasonUnknownKey)
+		}
+	}
+	e.clock.Advance(oidc.KeyRefetchMinDefault)
+	_, err := e.signIn(t, inst)
+	require.NoError(t, err)
 }

@@ -20,7 +20,7 @@ var (
 func decode[T any](t *testing.T, r *providers.Result) *T { return testkit.Decode[T](t, r) }
 
 // browser is a user agent with cookies.
-func browser(t *testing.T) *http.Client {
+func browser(t testing.TB) *http.Client {
 	jar, err := cookiejar.New(nil)
 	require.NoError(t, err)
 	return &http.Client{Jar: jar}
