@@ -50,7 +50,8 @@ type Config struct {
 	// Nil means time.Now.
 	Now func() time.Time
 	// Rand is the source of states, nonces, PKCE verifiers and sealing
-	// nonces. Nil means crypto/rand.Reader.
+	// nonces; it must be safe for concurrent use. Nil means
+	// crypto/rand.Reader.
 	Rand io.Reader
 	// ClockSkew is the difference tolerated between the issuer's clock and
 	// Now on exp, nbf, iat and auth_time. Zero means ClockSkewDefault (1m).
