@@ -24,6 +24,7 @@ var shippedPlugins = map[string]string{
 	"./checkr/cmd/intime-provider-checkr":             "checkr",
 	"./everify/cmd/intime-provider-everify":           "everify",
 	"./jobboards/cmd/intime-provider-jobboards":       "jobboards",
+	"./oidc/cmd/intime-provider-oidc":                 "oidc",
 	"./paychex/cmd/intime-provider-paychex":           "paychex",
 	"./recordkeeper/cmd/intime-provider-recordkeeper": "recordkeeper",
 	"./s3/cmd/intime-provider-s3":                     "s3",
