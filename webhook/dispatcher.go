@@ -2,7 +2,6 @@ package webhook
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"sync"
 	"time"
@@ -38,8 +37,8 @@ type Dispatcher struct {
 
 // New returns a Dispatcher on store. cfg may be nil; it is copied.
 func New(store storage.Store, cfg *Config) (*Dispatcher, error) {
-	if store == nil {
-		return nil, errors.New("webhook: store is nil")
+	if isNil(store) {
+		return nil, nilArg("New", "store")
 	}
 	c := cfg.WithDefaults()
 	if err := c.validate(); err != nil {
@@ -74,6 +73,12 @@ func (d *Dispatcher) notify() {
 // the next one, so that a bad default cannot stall deliveries (a zero
 // attempt timeout would release every claimed row unattempted).
 func (d *Dispatcher) Policy(ctx context.Context, w *storage.Webhook) (retry.Policy, error) {
+	if err := checkCtx(ctx, "Policy"); err != nil {
+		return retry.Policy{}, err
+	}
+	if w == nil {
+		return retry.Policy{}, nilArg("Policy", "subscription")
+	}
 	if p := decodePolicy(w.RetryPolicy); p != nil {
 		err := p.Validate()
 		if err == nil {

@@ -56,6 +56,9 @@ type job struct {
 // [Dispatcher.Stop]; ctx only bounds Start itself. Starting twice is an
 // error.
 func (d *Dispatcher) Start(ctx context.Context) error {
+	if err := checkCtx(ctx, "Start"); err != nil {
+		return err
+	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -101,6 +104,9 @@ func (d *Dispatcher) goLoop(r *runner, fn func()) {
 // finish, so that every caller may close the store once Stop returns. Stop
 // on a Dispatcher that was never started only closes idle connections.
 func (d *Dispatcher) Stop(ctx context.Context) error {
+	if err := checkCtx(ctx, "Stop"); err != nil {
+		return err
+	}
 	d.mu.Lock()
 	r, other := d.running, d.stopping
 	if r != nil {
@@ -300,6 +306,9 @@ func (d *Dispatcher) listenLoop(ctx context.Context, l deliveryListener) {
 // Config.RetentionBatch, keeping rows the DLQ refers to, and returns how
 // many rows it deleted.
 func (d *Dispatcher) DeliveryPrune(ctx context.Context, before time.Time) (int, error) {
+	if err := checkCtx(ctx, "DeliveryPrune"); err != nil {
+		return 0, err
+	}
 	total := 0
 	for {
 		n, err := d.store.DeliveryDeleteBefore(ctx, before, d.cfg.RetentionBatch)
