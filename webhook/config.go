@@ -62,7 +62,10 @@ type Config struct {
 	TLSConfig *tls.Config
 	// AllowAddrs lets the default transport dial addresses the SSRF guard
 	// refuses (loopback, private, link-local, ...): for development and
-	// tests only. Nil refuses every non-global address.
+	// tests only. Nil refuses every non-global address. Subscription URLs
+	// whose host is an IP address outside the public address space, or
+	// localhost, are refused when created or updated unless AllowAddrs
+	// admits them (with a caller-supplied Transport too).
 	AllowAddrs []netip.Prefix
 	// Clock returns the current time. Nil means time.Now. Retry schedules,
 	// leases and secret overlap all read it, so tests do not sleep.

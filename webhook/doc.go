@@ -17,7 +17,10 @@
 // [*ValidationError] holding the spec's message per field ("Webhook name is
 // required", "Please enter a valid HTTPS URL", "Webhook URLs must use HTTPS
 // for security", "Please select at least one event to subscribe to", "A
-// webhook with this name already exists", ...). It generates the signing
+// webhook with this name already exists", ...). A URL with white space or
+// a fragment is not a valid HTTPS URL, and one whose host is an IP address
+// the SSRF guard refuses (or localhost) is refused with [MsgURLNotPublic]
+// unless [Config].AllowAddrs admits it. It generates the signing
 // secret, 24 random bytes as a 32-character base64 string, which appears in
 // full only in its result and in that of
 // [Dispatcher.SubscriptionSecretRegenerate]; everywhere else it is masked.
@@ -77,7 +80,9 @@
 // The default transport checks every address after DNS resolution, right
 // before connecting, and refuses loopback, private, link-local, CGNAT,
 // multicast, cloud metadata and other non-global addresses
-// ([AddrAllowed]), unless [Config].AllowAddrs lists them.
+// ([AddrAllowed]), unless [Config].AllowAddrs lists them. Subscription
+// URLs naming such an address are refused when they are entered; names are
+// checked at every attempt, after DNS resolution.
 //
 // # Operating
 //

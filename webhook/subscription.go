@@ -91,7 +91,7 @@ func (d *Dispatcher) SubscriptionCreate(ctx context.Context, p *SubscriptionCrea
 	events := dedupe(p.Events)
 	f := fieldErrors{}
 	f.set(FieldName, checkName(p.Name))
-	f.set(FieldURL, checkURL(p.URL))
+	f.set(FieldURL, checkURL(p.URL, d.cfg.AllowAddrs))
 	f.set(FieldEvents, checkEvents(d.catalog, events))
 	checkPolicy(f, p.RetryPolicy)
 	if err := f.err(); err != nil {
@@ -132,7 +132,7 @@ func (d *Dispatcher) SubscriptionUpdate(ctx context.Context, p *SubscriptionUpda
 		up.Name = ptr(strings.TrimSpace(*p.Name))
 	}
 	if p.URL != nil {
-		f.set(FieldURL, checkURL(*p.URL))
+		f.set(FieldURL, checkURL(*p.URL, d.cfg.AllowAddrs))
 		up.URL = ptr(strings.TrimSpace(*p.URL))
 	}
 	if p.Events != nil {
