@@ -70,8 +70,11 @@ type Config struct {
 	// Clock returns the current time. Nil means time.Now. Retry schedules,
 	// leases and secret overlap all read it, so tests do not sleep.
 	Clock func() time.Time
-	// Logger receives delivery failures and loop errors; secrets and
-	// payloads are never logged. Nil discards.
+	// Logger receives delivery failures and loop errors. Each failed
+	// attempt is logged once, with its subscription, event, attempt,
+	// status and class: at Warn when a retry follows, at Error when it
+	// goes to the dead letter queue. Payloads, headers, secrets and
+	// request URLs are never logged. Nil discards.
 	Logger *slog.Logger
 	// Rand returns jitter values in [0, 1). Nil means math/rand/v2.
 	Rand func() float64

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/google/uuid"
@@ -78,6 +79,7 @@ func (d *Dispatcher) finish(j *job, pol retry.Policy, res *Result) *finishItem {
 		// row and the attempt would be made again and again.
 		p.Status, p.ErrorMessage = storage.DeliveryFailed, validText(derr.Reason())
 		dead = d.schedule(p, row, pol, res, derr)
+		d.logFailure(row, res, p)
 	}
 	return &finishItem{params: p, dead: dead, leaseEnd: j.leaseEnd}
 }
@@ -90,7 +92,6 @@ func (d *Dispatcher) schedule(p *storage.DeliveryFinishParams, row *storage.Deli
 	attempt := derr.Attempt
 	if res.StatusCode == http.StatusGone {
 		p.DisableWebhook = MsgDisabledGone
-		d.cfg.Logger.Warn("webhook: endpoint gone, subscription disabled", "webhook", row.WebhookID)
 	} else if delay, ok := retry.NextAttemptRand(pol, attempt, res.Outcome, d.rand()); ok {
 		// The retry package caps Retry-After at the policy's MaxDelay (a
 		// synchronous caller cannot wait long); a queued delivery waits as
@@ -106,6 +107,48 @@ func (d *Dispatcher) schedule(p *storage.DeliveryFinishParams, row *storage.Deli
 	p.DLQReason = fmt.Sprintf("%s (after %d attempts)", p.ErrorMessage, attempt)
 	return &DeadLetter{OrganizationID: row.OrganizationID, WebhookID: row.WebhookID, DeliveryID: row.ID,
 		EventID: row.EventID, EventType: row.EventType, Attempts: attempt, Reason: p.DLQReason}
+}
+
+// logFailure logs a failed attempt once, with what follows from it: a
+// retry (Warn), the subscription disabled by a 410 (Warn), the dead letter
+// queue or no retry left (Error). It names the subscription, delivery,
+// event, attempt, status and class, and the reason without the request URL
+// (whose query may carry a token); never the payload, the headers or the
+// secret.
+func (d *Dispatcher) logFailure(row *storage.Delivery, res *Result, p *storage.DeliveryFinishParams) {
+	attrs := []any{"organization", row.OrganizationID, "webhook", row.WebhookID, "delivery", row.ID,
+		"event", row.EventID, "event_type", row.EventType, "attempt", row.AttemptNumber,
+		"status", res.StatusCode, "class", res.Outcome.Class.String(), "reason", logReason(res)}
+	log := d.cfg.Logger
+	switch {
+	case p.DisableWebhook != "":
+		log.Warn("webhook: delivery failed: endpoint gone, subscription disabled",
+			append(attrs, "dead_letter", p.Status == storage.DeliveryDLQ)...)
+	case p.Next != nil:
+		log.Warn("webhook: delivery failed; retrying", append(attrs, "next_attempt_at", p.Next.NextRetryAt)...)
+	case p.Status == storage.DeliveryDLQ:
+		log.Error("webhook: delivery failed; moved to the dead letter queue", attrs...)
+	default:
+		log.Error("webhook: delivery failed; no retry left", attrs...)
+	}
+}
+
+// logReason is why an attempt failed, for the log: the spec's "Webhook
+// endpoint returned error: 503", or the transport error without the URL
+// net/http wraps it in.
+func logReason(res *Result) string {
+	if res.StatusCode != 0 {
+		return fmt.Sprintf("Webhook endpoint returned error: %d", res.StatusCode)
+	}
+	err := res.Outcome.Err
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	if err == nil {
+		return res.Outcome.Class.String()
+	}
+	return validText(err.Error())
 }
 
 // deliveryError describes a failed attempt.

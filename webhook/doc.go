@@ -69,7 +69,8 @@
 // policy's timeout; each attempt is its own row with its request, response
 // (body cut at 64 KiB) and duration. When the retries are spent the delivery
 // goes to the dead letter queue (when the policy enables it) and
-// [Config].OnDeadLetter is called. Workers hand their results to one
+// [Config].OnDeadLetter is called. [Config].Logger gets one record per
+// failed attempt (Warn, Error for a dead letter), without payload or secret. Workers hand their results to one
 // recorder, which writes them in batches, one transaction for many
 // attempts; each row stays leased until its result commits. Delivery is at
 // least once: a crashed process's leases expire and another worker takes
