@@ -21,13 +21,18 @@ import (
 // an answer known in advance.
 const RetryAfterMax = 24 * time.Hour
 
-// deliver makes one claimed attempt and hands its result to fin, which
-// records it.
-func (d *Dispatcher) deliver(ctx context.Context, j *job, fin *finisher) {
+// deliver makes one claimed attempt and hands its result to the finisher,
+// which records it. A row whose subscription cannot be loaded is parked
+// (see [parking]).
+func (d *Dispatcher) deliver(ctx context.Context, j *job, r *runner) {
 	row := j.row
 	w, pol, err := d.lookup(ctx, row.OrganizationID, row.WebhookID)
 	if err != nil {
-		d.skip(ctx, j, fmt.Errorf("load subscription and policy: %w", err))
+		if ctx.Err() != nil {
+			d.release(j, ctx.Err())
+			return
+		}
+		d.park(j, r, fmt.Errorf("load subscription and policy: %w", err))
 		return
 	}
 	if w.Status != storage.WebhookActive {
@@ -39,7 +44,10 @@ func (d *Dispatcher) deliver(ctx context.Context, j *job, fin *finisher) {
 	// The attempt ends a margin before the lease, as the claim's clock
 	// counts it (the claim itself may have taken a while).
 	timeout := min(pol.AttemptTimeout, j.leaseEnd.Sub(d.now())-leaseMargin)
-	if timeout <= 0 {
+	if timeout <= 0 || j.waits > 0 && timeout < pol.AttemptTimeout {
+		// A parked row whose wait ate into the attempt's time goes back
+		// for a fresh lease (the store answers again), not for a cut
+		// attempt that would count as a timeout.
 		d.release(j, errors.New("lease too short for an attempt"))
 		return
 	}
@@ -56,7 +64,7 @@ func (d *Dispatcher) deliver(ctx context.Context, j *job, fin *finisher) {
 	if it.params.DisableWebhook != "" {
 		d.markDisabled(w, pol, it.params.DisableWebhook)
 	}
-	fin.add(it)
+	r.fin.add(it)
 }
 
 // finish turns an attempt into what recording it writes, and schedules
@@ -165,16 +173,6 @@ func (d *Dispatcher) release(j *job, why error) {
 	if _, err := d.store.DeliveryRelease(ctx, j.claimID, []uuid.UUID{j.row.ID}); err != nil {
 		d.cfg.Logger.Warn("webhook: release delivery", "delivery", j.row.ID, "err", err)
 	}
-}
-
-// skip leaves a row it cannot attempt leased: the reaper returns it when
-// the lease expires, which paces retries of a persistent problem.
-func (d *Dispatcher) skip(ctx context.Context, j *job, why error) {
-	if ctx.Err() != nil {
-		d.release(j, ctx.Err())
-		return
-	}
-	d.cfg.Logger.Error("webhook: cannot attempt delivery; retrying after its lease", "delivery", j.row.ID, "err", why)
 }
 
 // rand returns the jitter source.

@@ -72,9 +72,13 @@
 // [Config].OnDeadLetter is called. [Config].Logger gets one record per
 // failed attempt (Warn, Error for a dead letter), without payload or secret. Workers hand their results to one
 // recorder, which writes them in batches, one transaction for many
-// attempts; each row stays leased until its result commits. Delivery is at
-// least once: a crashed process's leases expire and another worker takes
-// the rows over.
+// attempts; each row stays leased until its result commits. A claimed row
+// whose subscription cannot be read (the database is down) is tried again
+// after a short pause (250 ms, doubling up to 2 s) while its lease lasts,
+// without holding a worker, and results that cannot be recorded are retried
+// too, so deliveries resume within seconds once the database is back.
+// Delivery is at least once: a crashed process's leases expire and another
+// worker takes the rows over.
 //
 // # Server-side request forgery
 //

@@ -38,6 +38,8 @@ type runner struct {
 	stopping atomic.Bool
 	// fin records the workers' attempts in batches.
 	fin *finisher
+	// parked holds rows waiting to try loading their subscription again.
+	parked *parking
 	// stopped is closed when Stop has recorded or released everything.
 	stopped chan struct{}
 }
@@ -49,6 +51,10 @@ type job struct {
 	// leaseEnd is when the lease ends, by Config.Clock as the claim set
 	// it: another claimer may take the row from then on.
 	leaseEnd time.Time
+	// waits counts the times the row was parked; retryAt is when its
+	// pause ends (time.Now).
+	waits   int
+	retryAt time.Time
 }
 
 // Start launches the delivery workers, the claim loop, the lease reaper
@@ -71,7 +77,7 @@ func (d *Dispatcher) Start(ctx context.Context) error {
 	workCtx, abort := context.WithCancel(context.Background())
 	places := d.cfg.Workers + d.cfg.BatchSize
 	r := &runner{stopClaiming: stopClaiming, abort: abort, jobs: make(chan *job, d.cfg.BatchSize),
-		slots: make(chan struct{}, places), stopped: make(chan struct{})}
+		slots: make(chan struct{}, places), stopped: make(chan struct{}), parked: newParking()}
 	for range places {
 		r.slots <- struct{}{}
 	}
@@ -81,6 +87,7 @@ func (d *Dispatcher) Start(ctx context.Context) error {
 		go d.workLoop(workCtx, r)
 	}
 	d.goLoop(r, func() { d.claimLoop(claimCtx, r) })
+	d.goLoop(r, func() { d.parkLoop(claimCtx, r) })
 	d.goLoop(r, func() { d.maintainLoop(claimCtx) })
 	if l, ok := d.store.(deliveryListener); ok {
 		d.goLoop(r, func() { d.listenLoop(claimCtx, l) })
@@ -115,7 +122,7 @@ func (d *Dispatcher) Stop(ctx context.Context) error {
 	d.mu.Unlock()
 	switch {
 	case r != nil:
-		r.shutDown(ctx)
+		r.shutDown(ctx, d.release)
 		d.mu.Lock()
 		if d.stopping == r {
 			d.stopping = nil
@@ -135,12 +142,14 @@ func (d *Dispatcher) Stop(ctx context.Context) error {
 	return nil
 }
 
-// shutDown stops r's loops and workers (see [Dispatcher.Stop]).
-func (r *runner) shutDown(ctx context.Context) {
+// shutDown stops r's loops and workers (see [Dispatcher.Stop]); release
+// returns a row to the queue.
+func (r *runner) shutDown(ctx context.Context, release func(*job, error)) {
 	defer close(r.stopped)
 	r.stopping.Store(true)
 	r.stopClaiming()
 	r.loops.Wait()
+	r.releaseParked(release)
 	close(r.jobs)
 	done := make(chan struct{})
 	go func() { r.work.Wait(); close(done) }()
@@ -255,7 +264,7 @@ func (d *Dispatcher) workLoop(ctx context.Context, r *runner) {
 			r.slots <- struct{}{}
 			continue
 		}
-		d.deliver(ctx, j, r.fin)
+		d.deliver(ctx, j, r)
 		// The freed place is enough for a claimer waiting for places; one
 		// waiting for leases to end is woken when the finisher has
 		// recorded this attempt, which is when the row's lease ends.
