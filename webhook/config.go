@@ -93,9 +93,13 @@ type Config struct {
 	// PollInterval is how often idle workers look for due rows when no
 	// wake-up arrives (default 1 s, at most 1 h).
 	PollInterval time.Duration
-	// PerSubscriptionLimit caps the rows of one subscription leased at once
-	// across the Dispatcher, so that a slow endpoint cannot take every
-	// worker (default 4).
+	// PerSubscriptionLimit caps the rows of one subscription this
+	// Dispatcher holds at once (in flight or waiting for a worker), so
+	// that a slow endpoint cannot take every worker (default 4, at most
+	// 1000). Each Dispatcher has a cap of its own: with several hosts on
+	// one PostgreSQL database, a busy subscription's rows are shared
+	// between them, and its endpoint receives up to this many requests at
+	// once from each.
 	PerSubscriptionLimit int
 	// SecretOverlap is how long a regenerated secret keeps signing beside
 	// its successor (default 24 h; zero means the default; at most 30

@@ -23,6 +23,9 @@ type Dispatcher struct {
 	cfg     *Config
 	catalog *Catalog
 	client  *http.Client
+	// claimer identifies this Dispatcher's claims, so that
+	// PerSubscriptionLimit counts its own leases only.
+	claimer uuid.UUID
 	// wake is signalled by every publish in this process.
 	wake chan struct{}
 
@@ -50,7 +53,7 @@ func New(store storage.Store, cfg *Config) (*Dispatcher, error) {
 			return nil, err
 		}
 	}
-	return &Dispatcher{store: store, cfg: c, catalog: catalog, client: newClient(c.Transport),
+	return &Dispatcher{store: store, cfg: c, catalog: catalog, client: newClient(c.Transport), claimer: uuid.New(),
 		wake: make(chan struct{}, 1)}, nil
 }
 

@@ -43,8 +43,10 @@
 // The queue is the webhook_deliveries table. Workers lease due rows in
 // batches with a fencing token (FOR UPDATE SKIP LOCKED on PostgreSQL, the
 // single writer on SQLite), at most [Config].PerSubscriptionLimit per
-// subscription, so a slow endpoint cannot starve the rest. Each attempt is a
-// POST with these headers:
+// subscription and Dispatcher, so a slow endpoint cannot starve the rest.
+// Each Dispatcher (each host, on PostgreSQL) has a cap of its own, so that
+// hosts share a busy subscription's rows rather than the quickest taking
+// them all. Each attempt is a POST with these headers:
 //
 //	Content-Type: application/json
 //	X-InTime-Event: job.created

@@ -240,11 +240,11 @@ func (d *Dispatcher) claim(ctx context.Context, r *runner, free int) int {
 		d.putSlots(r, free)
 		return 0
 	}
-	claimID, now := uuid.Must(uuid.NewV7()), d.now()
+	claimID, now := storage.NewClaimID(d.claimer), d.now()
 	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), claimTimeout)
 	defer cancel()
 	rows, err := d.store.DeliveryClaim(cctx, &storage.DeliveryClaimParams{Now: now, Limit: free,
-		LeaseFor: d.cfg.Lease, ClaimID: claimID, PerWebhookLimit: d.cfg.PerSubscriptionLimit})
+		LeaseFor: d.cfg.Lease, ClaimID: claimID, PerWebhookLimit: d.cfg.PerSubscriptionLimit, Claimer: d.claimer})
 	if err != nil {
 		d.cfg.Logger.Error("webhook: claim deliveries", "err", err)
 	}
