@@ -94,3 +94,29 @@ func countPath(b *bundle, path string) int {
 	}
 	return n
 }
+
+// TestStopReleasesParked: rows parked when Stop comes are released, due
+// again at once for another dispatcher, not left leased until the lease
+// ends.
+func TestStopReleasesParked(t *testing.T) {
+	t.Parallel()
+	eachBackend(t, func(t *testing.T, be backend) {
+		st := &lookupFailStore{Store: be.open(t)}
+		b := setupOn(t, st, &webhook.Config{PollInterval: 10 * time.Millisecond})
+		s := b.subscribe(t, "parked")
+		st.target.Store(&s.ID)
+		st.down.Store(true)
+		for range 3 {
+			b.publish(t, webhook.EventJobCreated, nil)
+		}
+		b.start(t)
+		require.Eventually(t, func() bool { return st.fails.Load() >= 6 }, 20*time.Second, 10*time.Millisecond,
+			"the rows are parked and tried again")
+		require.NoError(t, b.d.Stop(b.ctx))
+		rows, err := st.DeliveryClaim(b.ctx, &storage.DeliveryClaimParams{Now: time.Now(), Limit: 10,
+			LeaseFor: time.Minute, ClaimID: uuid.New()})
+		require.NoError(t, err)
+		require.Len(t, rows, 3, "free at once")
+		require.Zero(t, b.rcv.Count())
+	})
+}

@@ -149,7 +149,6 @@ func (r *runner) shutDown(ctx context.Context, release func(*job, error)) {
 	r.stopping.Store(true)
 	r.stopClaiming()
 	r.loops.Wait()
-	r.releaseParked(release)
 	close(r.jobs)
 	done := make(chan struct{})
 	go func() { r.work.Wait(); close(done) }()
@@ -160,6 +159,9 @@ func (r *runner) shutDown(ctx context.Context, release func(*job, error)) {
 		<-done
 	}
 	r.abort()
+	// Rows parked before the park loop ended, or by the last workers,
+	// go back to the queue.
+	r.releaseParked(release)
 	// Every attempt made is recorded before Stop returns, whatever ctx
 	// says: the requests were sent.
 	r.fin.close()
