@@ -9,7 +9,9 @@
 // [New] takes a [storage.Store] (SQLite or PostgreSQL) and a [Config] whose
 // zero value is usable. [Dispatcher.Start] runs the workers and
 // [Dispatcher.Stop] stops them gracefully. Every call is scoped by
-// organization ID.
+// organization ID. [New] refuses Config sizes beyond their bounds
+// ([WorkersMax], [BatchSizeMax], ...), and a nil context, parameters or
+// event is an error matching [ErrNilArgument], never a panic.
 //
 // # Subscriptions
 //
@@ -103,6 +105,8 @@
 // # Receiving
 //
 // [Verify] checks either signature scheme, with a five-minute timestamp
-// tolerance for Standard Webhooks. Package webhooktest has a recording
+// tolerance for Standard Webhooks, and tells a missing signature header
+// ([ErrNoSignature]) from a malformed one ([ErrMalformedSignature]) and a
+// wrong one ([ErrInvalidSignature]). Package webhooktest has a recording
 // receiver for tests.
 package webhook

@@ -37,7 +37,7 @@ func (c *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 func TestTwoHostsShareWork(t *testing.T) {
 	t.Parallel()
 	eachBackend(t, func(t *testing.T, be backend) {
-		const subs, perSub = 2, 300
+		const subs, perSub = 2, 200
 		stores := sharedStores(t, be)
 		rcv := webhooktest.NewReceiver(t)
 		rcv.SetDefault(webhooktest.Timeout(100 * time.Millisecond))
