@@ -122,6 +122,13 @@ type DeliveryClaimParams struct {
 	// same row. A capped claim that meets rows a concurrent claim is
 	// leasing may also return fewer than Limit rows although more are due.
 	PerWebhookLimit int
+	// Claimer, when not uuid.Nil, makes PerWebhookLimit a cap per
+	// claimer (a process, a webhook.Dispatcher): only the rows leased by
+	// its own claims count, so that several claimers share a busy webhook,
+	// each up to the cap, instead of the quickest holding every place.
+	// ClaimID must then be one of Claimer's ([NewClaimID]); see
+	// [DeliveryClaimParams.ClaimerRange]. Zero counts every claim.
+	Claimer uuid.UUID
 }
 
 // Validate reports a missing claim ID or lease length (see [ErrInvalid]).

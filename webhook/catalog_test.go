@@ -10,8 +10,9 @@ import (
 	"github.com/intimeos/integrations/webhook"
 )
 
-// TestCatalogRegister: the host registers event types with printable names
-// of 1 to 50 characters and JSON samples; the spec's twelve are there.
+// TestCatalogRegister: the host registers event types with names of 1 to
+// 50 letters, digits, '.', '_' or '-' and JSON samples; the spec's twelve
+// are there. Names with spaces or other punctuation used to be accepted.
 func TestCatalogRegister(t *testing.T) {
 	t.Parallel()
 	c := webhook.NewCatalog(webhook.DefaultEvents()...)
@@ -20,8 +21,13 @@ func TestCatalogRegister(t *testing.T) {
 	require.NoError(t, c.Register(webhook.EventType{Name: strings.Repeat("é", 50)}), "50 characters, 100 bytes")
 	_, ok := c.Lookup("timesheet.approved")
 	require.True(t, ok)
-	for _, name := range []string{"", strings.Repeat("a", 51), "bad\x00name", "tab\tname", "\xff"} {
-		require.Error(t, c.Register(webhook.EventType{Name: name}), "%q", name)
+	require.NoError(t, c.Register(webhook.EventType{Name: "shift_2.swap-requested"}))
+	for _, name := range []string{"", strings.Repeat("a", 51), "bad\x00name", "tab\tname", "\xff", "job created",
+		" job.created", "job.created ", "job\u00a0created", "job,created", "job/created", "job\"created", "<b>job</b>"} {
+		err := c.Register(webhook.EventType{Name: name})
+		require.ErrorContains(t, err, "letters, digits", "%q", name)
+		_, ok := c.Lookup(name)
+		require.False(t, ok, "%q not registered", name)
 	}
 	require.Error(t, c.Register(webhook.EventType{Name: "x.y", Sample: json.RawMessage(`{`)}), "sample must be JSON")
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/google/uuid"
@@ -20,13 +21,18 @@ import (
 // an answer known in advance.
 const RetryAfterMax = 24 * time.Hour
 
-// deliver makes one claimed attempt and hands its result to fin, which
-// records it.
-func (d *Dispatcher) deliver(ctx context.Context, j *job, fin *finisher) {
+// deliver makes one claimed attempt and hands its result to the finisher,
+// which records it. A row whose subscription cannot be loaded is parked
+// (see [parking]).
+func (d *Dispatcher) deliver(ctx context.Context, j *job, r *runner) {
 	row := j.row
 	w, pol, err := d.lookup(ctx, row.OrganizationID, row.WebhookID)
 	if err != nil {
-		d.skip(ctx, j, fmt.Errorf("load subscription and policy: %w", err))
+		if ctx.Err() != nil {
+			d.release(j, ctx.Err())
+			return
+		}
+		d.park(j, r, fmt.Errorf("load subscription and policy: %w", err))
 		return
 	}
 	if w.Status != storage.WebhookActive {
@@ -38,7 +44,10 @@ func (d *Dispatcher) deliver(ctx context.Context, j *job, fin *finisher) {
 	// The attempt ends a margin before the lease, as the claim's clock
 	// counts it (the claim itself may have taken a while).
 	timeout := min(pol.AttemptTimeout, j.leaseEnd.Sub(d.now())-leaseMargin)
-	if timeout <= 0 {
+	if timeout <= 0 || j.waits > 0 && timeout < pol.AttemptTimeout {
+		// A parked row whose wait ate into the attempt's time goes back
+		// for a fresh lease (the store answers again), not for a cut
+		// attempt that would count as a timeout.
 		d.release(j, errors.New("lease too short for an attempt"))
 		return
 	}
@@ -55,7 +64,7 @@ func (d *Dispatcher) deliver(ctx context.Context, j *job, fin *finisher) {
 	if it.params.DisableWebhook != "" {
 		d.markDisabled(w, pol, it.params.DisableWebhook)
 	}
-	fin.add(it)
+	r.fin.add(it)
 }
 
 // finish turns an attempt into what recording it writes, and schedules
@@ -78,6 +87,7 @@ func (d *Dispatcher) finish(j *job, pol retry.Policy, res *Result) *finishItem {
 		// row and the attempt would be made again and again.
 		p.Status, p.ErrorMessage = storage.DeliveryFailed, validText(derr.Reason())
 		dead = d.schedule(p, row, pol, res, derr)
+		d.logFailure(row, res, p)
 	}
 	return &finishItem{params: p, dead: dead, leaseEnd: j.leaseEnd}
 }
@@ -90,7 +100,6 @@ func (d *Dispatcher) schedule(p *storage.DeliveryFinishParams, row *storage.Deli
 	attempt := derr.Attempt
 	if res.StatusCode == http.StatusGone {
 		p.DisableWebhook = MsgDisabledGone
-		d.cfg.Logger.Warn("webhook: endpoint gone, subscription disabled", "webhook", row.WebhookID)
 	} else if delay, ok := retry.NextAttemptRand(pol, attempt, res.Outcome, d.rand()); ok {
 		// The retry package caps Retry-After at the policy's MaxDelay (a
 		// synchronous caller cannot wait long); a queued delivery waits as
@@ -108,6 +117,48 @@ func (d *Dispatcher) schedule(p *storage.DeliveryFinishParams, row *storage.Deli
 		EventID: row.EventID, EventType: row.EventType, Attempts: attempt, Reason: p.DLQReason}
 }
 
+// logFailure logs a failed attempt once, with what follows from it: a
+// retry (Warn), the subscription disabled by a 410 (Warn), the dead letter
+// queue or no retry left (Error). It names the subscription, delivery,
+// event, attempt, status and class, and the reason without the request URL
+// (whose query may carry a token); never the payload, the headers or the
+// secret.
+func (d *Dispatcher) logFailure(row *storage.Delivery, res *Result, p *storage.DeliveryFinishParams) {
+	attrs := []any{"organization", row.OrganizationID, "webhook", row.WebhookID, "delivery", row.ID,
+		"event", row.EventID, "event_type", row.EventType, "attempt", row.AttemptNumber,
+		"status", res.StatusCode, "class", res.Outcome.Class.String(), "reason", logReason(res)}
+	log := d.cfg.Logger
+	switch {
+	case p.DisableWebhook != "":
+		log.Warn("webhook: delivery failed: endpoint gone, subscription disabled",
+			append(attrs, "dead_letter", p.Status == storage.DeliveryDLQ)...)
+	case p.Next != nil:
+		log.Warn("webhook: delivery failed; retrying", append(attrs, "next_attempt_at", p.Next.NextRetryAt)...)
+	case p.Status == storage.DeliveryDLQ:
+		log.Error("webhook: delivery failed; moved to the dead letter queue", attrs...)
+	default:
+		log.Error("webhook: delivery failed; no retry left", attrs...)
+	}
+}
+
+// logReason is why an attempt failed, for the log: the spec's "Webhook
+// endpoint returned error: 503", or the transport error without the URL
+// net/http wraps it in.
+func logReason(res *Result) string {
+	if res.StatusCode != 0 {
+		return fmt.Sprintf("Webhook endpoint returned error: %d", res.StatusCode)
+	}
+	err := res.Outcome.Err
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	if err == nil {
+		return res.Outcome.Class.String()
+	}
+	return validText(err.Error())
+}
+
 // deliveryError describes a failed attempt.
 func deliveryError(row *storage.Delivery, res *Result) *DeliveryError {
 	return &DeliveryError{DeliveryID: row.ID, EventID: row.EventID, Attempt: row.AttemptNumber,
@@ -122,16 +173,6 @@ func (d *Dispatcher) release(j *job, why error) {
 	if _, err := d.store.DeliveryRelease(ctx, j.claimID, []uuid.UUID{j.row.ID}); err != nil {
 		d.cfg.Logger.Warn("webhook: release delivery", "delivery", j.row.ID, "err", err)
 	}
-}
-
-// skip leaves a row it cannot attempt leased: the reaper returns it when
-// the lease expires, which paces retries of a persistent problem.
-func (d *Dispatcher) skip(ctx context.Context, j *job, why error) {
-	if ctx.Err() != nil {
-		d.release(j, ctx.Err())
-		return
-	}
-	d.cfg.Logger.Error("webhook: cannot attempt delivery; retrying after its lease", "delivery", j.row.ID, "err", why)
 }
 
 // rand returns the jitter source.

@@ -2,7 +2,6 @@ package webhook
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"sync"
 	"time"
@@ -24,6 +23,9 @@ type Dispatcher struct {
 	cfg     *Config
 	catalog *Catalog
 	client  *http.Client
+	// claimer identifies this Dispatcher's claims, so that
+	// PerSubscriptionLimit counts its own leases only.
+	claimer uuid.UUID
 	// wake is signalled by every publish in this process.
 	wake chan struct{}
 
@@ -38,8 +40,8 @@ type Dispatcher struct {
 
 // New returns a Dispatcher on store. cfg may be nil; it is copied.
 func New(store storage.Store, cfg *Config) (*Dispatcher, error) {
-	if store == nil {
-		return nil, errors.New("webhook: store is nil")
+	if isNil(store) {
+		return nil, nilArg("New", "store")
 	}
 	c := cfg.WithDefaults()
 	if err := c.validate(); err != nil {
@@ -51,7 +53,7 @@ func New(store storage.Store, cfg *Config) (*Dispatcher, error) {
 			return nil, err
 		}
 	}
-	return &Dispatcher{store: store, cfg: c, catalog: catalog, client: newClient(c.Transport),
+	return &Dispatcher{store: store, cfg: c, catalog: catalog, client: newClient(c.Transport), claimer: uuid.New(),
 		wake: make(chan struct{}, 1)}, nil
 }
 
@@ -74,6 +76,12 @@ func (d *Dispatcher) notify() {
 // the next one, so that a bad default cannot stall deliveries (a zero
 // attempt timeout would release every claimed row unattempted).
 func (d *Dispatcher) Policy(ctx context.Context, w *storage.Webhook) (retry.Policy, error) {
+	if err := checkCtx(ctx, "Policy"); err != nil {
+		return retry.Policy{}, err
+	}
+	if w == nil {
+		return retry.Policy{}, nilArg("Policy", "subscription")
+	}
 	if p := decodePolicy(w.RetryPolicy); p != nil {
 		err := p.Validate()
 		if err == nil {

@@ -11,6 +11,12 @@ import (
 
 // DLQList lists the dead letter queue, newest first (ADMIN-INT-013).
 func (d *Dispatcher) DLQList(ctx context.Context, p *storage.DLQListParams) (*storage.Page[*storage.DLQEntry], error) {
+	if err := checkCtx(ctx, "DLQList"); err != nil {
+		return nil, err
+	}
+	if p == nil {
+		return nil, nilArg("DLQList", "params")
+	}
 	return d.store.DLQList(ctx, p)
 }
 
@@ -19,6 +25,9 @@ func (d *Dispatcher) DLQList(ctx context.Context, p *storage.DLQListParams) (*st
 // first: of two retries of one entry at once (a double click), one replays
 // and the other is [storage.ErrNotFound].
 func (d *Dispatcher) DLQRetry(ctx context.Context, orgID, entryID uuid.UUID) (*storage.Delivery, error) {
+	if err := checkCtx(ctx, "DLQRetry"); err != nil {
+		return nil, err
+	}
 	e, err := d.store.DLQGet(ctx, orgID, entryID)
 	if err != nil {
 		return nil, err
@@ -53,6 +62,9 @@ func (d *Dispatcher) retryEntry(ctx context.Context, e *storage.DLQEntry) (*stor
 // replay that fails again while it runs goes back to the queue as a new
 // entry, for the next Retry All, instead of being retried again and again.
 func (d *Dispatcher) DLQRetryAll(ctx context.Context, orgID, webhookID uuid.UUID) (int, error) {
+	if err := checkCtx(ctx, "DLQRetryAll"); err != nil {
+		return 0, err
+	}
 	entries, err := d.dlqEntries(ctx, orgID, webhookID)
 	if err != nil {
 		return 0, err
@@ -101,11 +113,17 @@ func allPages[T any](list func(cursor string) (*storage.Page[T], error)) ([]T, e
 // DLQDelete removes one entry without retrying it. The delivery stays in
 // the history with status dlq.
 func (d *Dispatcher) DLQDelete(ctx context.Context, orgID, entryID uuid.UUID) error {
+	if err := checkCtx(ctx, "DLQDelete"); err != nil {
+		return err
+	}
 	return d.store.DLQDelete(ctx, orgID, entryID)
 }
 
 // DLQClear removes every entry of an organization (one subscription's when
 // webhookID is not uuid.Nil) and returns how many.
 func (d *Dispatcher) DLQClear(ctx context.Context, orgID, webhookID uuid.UUID) (int, error) {
+	if err := checkCtx(ctx, "DLQClear"); err != nil {
+		return 0, err
+	}
 	return d.store.DLQClear(ctx, orgID, webhookID)
 }

@@ -9,7 +9,9 @@
 // [New] takes a [storage.Store] (SQLite or PostgreSQL) and a [Config] whose
 // zero value is usable. [Dispatcher.Start] runs the workers and
 // [Dispatcher.Stop] stops them gracefully. Every call is scoped by
-// organization ID.
+// organization ID. [New] refuses Config sizes beyond their bounds
+// ([WorkersMax], [BatchSizeMax], ...), and a nil context, parameters or
+// event is an error matching [ErrNilArgument], never a panic.
 //
 // # Subscriptions
 //
@@ -17,7 +19,10 @@
 // [*ValidationError] holding the spec's message per field ("Webhook name is
 // required", "Please enter a valid HTTPS URL", "Webhook URLs must use HTTPS
 // for security", "Please select at least one event to subscribe to", "A
-// webhook with this name already exists", ...). It generates the signing
+// webhook with this name already exists", ...). A URL with white space or
+// a fragment is not a valid HTTPS URL, and one whose host is an IP address
+// the SSRF guard refuses (or localhost) is refused with [MsgURLNotPublic]
+// unless [Config].AllowAddrs admits it. It generates the signing
 // secret, 24 random bytes as a 32-character base64 string, which appears in
 // full only in its result and in that of
 // [Dispatcher.SubscriptionSecretRegenerate]; everywhere else it is masked.
@@ -40,8 +45,10 @@
 // The queue is the webhook_deliveries table. Workers lease due rows in
 // batches with a fencing token (FOR UPDATE SKIP LOCKED on PostgreSQL, the
 // single writer on SQLite), at most [Config].PerSubscriptionLimit per
-// subscription, so a slow endpoint cannot starve the rest. Each attempt is a
-// POST with these headers:
+// subscription and Dispatcher, so a slow endpoint cannot starve the rest.
+// Each Dispatcher (each host, on PostgreSQL) has a cap of its own, so that
+// hosts share a busy subscription's rows rather than the quickest taking
+// them all. Each attempt is a POST with these headers:
 //
 //	Content-Type: application/json
 //	X-InTime-Event: job.created
@@ -66,18 +73,25 @@
 // policy's timeout; each attempt is its own row with its request, response
 // (body cut at 64 KiB) and duration. When the retries are spent the delivery
 // goes to the dead letter queue (when the policy enables it) and
-// [Config].OnDeadLetter is called. Workers hand their results to one
+// [Config].OnDeadLetter is called. [Config].Logger gets one record per
+// failed attempt (Warn, Error for a dead letter), without payload or secret. Workers hand their results to one
 // recorder, which writes them in batches, one transaction for many
-// attempts; each row stays leased until its result commits. Delivery is at
-// least once: a crashed process's leases expire and another worker takes
-// the rows over.
+// attempts; each row stays leased until its result commits. A claimed row
+// whose subscription cannot be read (the database is down) is tried again
+// after a short pause (250 ms, doubling up to 2 s) while its lease lasts,
+// without holding a worker, and results that cannot be recorded are retried
+// too, so deliveries resume within seconds once the database is back.
+// Delivery is at least once: a crashed process's leases expire and another
+// worker takes the rows over.
 //
 // # Server-side request forgery
 //
 // The default transport checks every address after DNS resolution, right
 // before connecting, and refuses loopback, private, link-local, CGNAT,
 // multicast, cloud metadata and other non-global addresses
-// ([AddrAllowed]), unless [Config].AllowAddrs lists them.
+// ([AddrAllowed]), unless [Config].AllowAddrs lists them. Subscription
+// URLs naming such an address are refused when they are entered; names are
+// checked at every attempt, after DNS resolution.
 //
 // # Operating
 //
@@ -91,6 +105,8 @@
 // # Receiving
 //
 // [Verify] checks either signature scheme, with a five-minute timestamp
-// tolerance for Standard Webhooks. Package webhooktest has a recording
+// tolerance for Standard Webhooks, and tells a missing signature header
+// ([ErrNoSignature]) from a malformed one ([ErrMalformedSignature]) and a
+// wrong one ([ErrInvalidSignature]). Package webhooktest has a recording
 // receiver for tests.
 package webhook

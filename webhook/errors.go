@@ -22,8 +22,8 @@ const (
 )
 
 // The spec's messages for the webhook form (§17), plus the two length
-// limits, a name that is not plain text and the unknown event, which the
-// spec does not word.
+// limits, a name that is not plain text, the unknown event and a URL to a
+// non-public address, which the spec does not word.
 const (
 	MsgNameRequired   = "Webhook name is required"
 	MsgNameTooLong    = "Webhook name must be at most 100 characters"
@@ -35,6 +35,11 @@ const (
 	MsgURLTooLong     = "Webhook URL must be at most 2048 characters"
 	MsgEventsRequired = "Please select at least one event to subscribe to"
 	MsgEventUnknown   = "Unknown event type: "
+	// MsgURLNotPublic refuses an IP address or localhost that the SSRF
+	// guard would refuse at every attempt (Config.AllowAddrs admits some).
+	// The spec's "Please enter a valid HTTPS URL" would puzzle the user of
+	// a well-formed URL.
+	MsgURLNotPublic = "Webhook URLs must point to a public address, not a private or local one"
 	// MsgDisabledGone is the DisabledReason of a subscription whose
 	// endpoint answered 410 Gone.
 	MsgDisabledGone = "Webhook endpoint returned error: 410 (Gone); webhook disabled"

@@ -31,6 +31,10 @@ const (
 // MaxPayloadSize is the largest payload a publish accepts: 10 MB (§16).
 const MaxPayloadSize = 10 << 20
 
+// EventNameMaxLen is the longest event type name, in characters (the
+// schema's event_type VARCHAR(50)).
+const EventNameMaxLen = 50
+
 // Event is something that happened in the host application.
 type Event struct {
 	// Type is an event type of the catalog, such as "job.created".
@@ -102,10 +106,13 @@ func NewCatalog(types ...EventType) *Catalog {
 	return c
 }
 
-// Register adds or replaces an event type. A nil Sample becomes {}.
+// Register adds or replaces an event type. Its name is 1 to 50 letters,
+// digits, '.', '_' or '-', such as "timesheet.approved". A nil Sample
+// becomes {}.
 func (c *Catalog) Register(t EventType) error {
 	if !validEventName(t.Name) {
-		return fmt.Errorf("webhook: event type name must be 1 to 50 printable characters, got %q", t.Name)
+		return fmt.Errorf("webhook: event type name must be 1 to %d letters, digits, '.', '_' or '-' (such as %q), got %q",
+			EventNameMaxLen, EventJobCreated, t.Name)
 	}
 	if len(t.Sample) == 0 {
 		t.Sample = json.RawMessage(`{}`)
@@ -250,15 +257,16 @@ func hex4(b []byte) uint64 {
 	return n
 }
 
-// validEventName reports whether name is 1 to 50 characters of valid UTF-8
-// without control characters (it is stored in TEXT columns and shown).
+// validEventName reports whether name is 1 to 50 characters, each a
+// letter, a digit, '.', '_' or '-' ("job.created"): names are stored in a
+// VARCHAR(50), sent in the X-InTime-Event header and shown as they are, so
+// spaces, punctuation and control characters are refused.
 func validEventName(name string) bool {
-	n := utf8.RuneCountInString(name)
-	if name == "" || n > 50 || !utf8.ValidString(name) {
+	if name == "" || utf8.RuneCountInString(name) > EventNameMaxLen || !utf8.ValidString(name) {
 		return false
 	}
 	for _, r := range name {
-		if unicode.IsControl(r) {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '.' && r != '_' && r != '-' {
 			return false
 		}
 	}

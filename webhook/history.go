@@ -26,17 +26,29 @@ type Stats struct {
 // DeliveryList returns delivery history, newest first, filtered by
 // subscription, event type, status and time range (ADMIN-INT-005).
 func (d *Dispatcher) DeliveryList(ctx context.Context, p *storage.DeliveryListParams) (*storage.Page[*storage.Delivery], error) {
+	if err := checkCtx(ctx, "DeliveryList"); err != nil {
+		return nil, err
+	}
+	if p == nil {
+		return nil, nilArg("DeliveryList", "params")
+	}
 	return d.store.DeliveryList(ctx, p)
 }
 
 // DeliveryGet returns one attempt with its full request and response.
 func (d *Dispatcher) DeliveryGet(ctx context.Context, orgID, id uuid.UUID) (*storage.Delivery, error) {
+	if err := checkCtx(ctx, "DeliveryGet"); err != nil {
+		return nil, err
+	}
 	return d.store.DeliveryGet(ctx, orgID, id)
 }
 
 // SubscriptionStats returns the success rate over the last 30 days and the
 // last time the subscription was triggered.
 func (d *Dispatcher) SubscriptionStats(ctx context.Context, orgID, id uuid.UUID) (*Stats, error) {
+	if err := checkCtx(ctx, "SubscriptionStats"); err != nil {
+		return nil, err
+	}
 	if _, err := d.store.WebhookGet(ctx, orgID, id); err != nil {
 		return nil, err // another organization's, unknown, or the zero ID
 	}

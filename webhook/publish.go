@@ -23,12 +23,15 @@ type Publisher interface {
 // delivery. With an IdempotencyKey, subscriptions that already received
 // the key are skipped, so a repeated publish is a no-op.
 func (d *Dispatcher) Publish(ctx context.Context, orgID uuid.UUID, e *Event) ([]*storage.Delivery, error) {
-	return d.PublishTx(ctx, d.store, orgID, e)
+	if e == nil {
+		return nil, nilArg("Publish", "event")
+	}
+	return d.publish(ctx, "Publish", d.store, orgID, []*Event{e})
 }
 
 // PublishBatch publishes several events in one transaction.
 func (d *Dispatcher) PublishBatch(ctx context.Context, orgID uuid.UUID, events []*Event) ([]*storage.Delivery, error) {
-	return d.PublishTx(ctx, d.store, orgID, events...)
+	return d.publish(ctx, "PublishBatch", d.store, orgID, events)
 }
 
 // PublishTx publishes through tx, typically a Store bound to the host's own
@@ -36,6 +39,22 @@ func (d *Dispatcher) PublishBatch(ctx context.Context, orgID uuid.UUID, events [
 // host's writes (a transactional outbox). Workers see them once tx commits
 // (PostgreSQL's NOTIFY wakes them then).
 func (d *Dispatcher) PublishTx(ctx context.Context, tx Publisher, orgID uuid.UUID, events ...*Event) ([]*storage.Delivery, error) {
+	return d.publish(ctx, "PublishTx", tx, orgID, events)
+}
+
+// publish is PublishTx; call names the entry point in argument errors.
+func (d *Dispatcher) publish(ctx context.Context, call string, tx Publisher, orgID uuid.UUID, events []*Event) ([]*storage.Delivery, error) {
+	if err := checkCtx(ctx, call); err != nil {
+		return nil, err
+	}
+	if isNil(tx) {
+		return nil, nilArg(call, "tx")
+	}
+	for i, e := range events {
+		if e == nil {
+			return nil, nilArg(call, fmt.Sprintf("events[%d]", i))
+		}
+	}
 	rows, err := d.fanOut(ctx, tx, orgID, events)
 	if err != nil || len(rows) == 0 {
 		return nil, err

@@ -29,6 +29,9 @@ type ReplayParams struct {
 // again, once). While the event's latest attempt is still pending it is
 // [ErrReplayPending]. It returns the new pending row.
 func (d *Dispatcher) DeliveryReplay(ctx context.Context, orgID, deliveryID uuid.UUID) (*storage.Delivery, error) {
+	if err := checkCtx(ctx, "DeliveryReplay"); err != nil {
+		return nil, err
+	}
 	src, err := d.store.DeliveryGet(ctx, orgID, deliveryID)
 	if err != nil {
 		return nil, err
@@ -68,6 +71,12 @@ func (d *Dispatcher) replay(ctx context.Context, src *storage.Delivery) (*storag
 // failed (or went to the DLQ), once per event however many attempts it
 // had, and returns how many it replayed (or would, with DryRun).
 func (d *Dispatcher) DeliveryReplayBulk(ctx context.Context, p *ReplayParams) (int, error) {
+	if err := checkCtx(ctx, "DeliveryReplayBulk"); err != nil {
+		return 0, err
+	}
+	if p == nil {
+		return 0, nilArg("DeliveryReplayBulk", "params")
+	}
 	statuses := p.Statuses
 	if statuses == nil {
 		statuses = []storage.DeliveryStatus{storage.DeliveryFailed, storage.DeliveryDLQ}

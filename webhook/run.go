@@ -38,6 +38,8 @@ type runner struct {
 	stopping atomic.Bool
 	// fin records the workers' attempts in batches.
 	fin *finisher
+	// parked holds rows waiting to try loading their subscription again.
+	parked *parking
 	// stopped is closed when Stop has recorded or released everything.
 	stopped chan struct{}
 }
@@ -49,6 +51,10 @@ type job struct {
 	// leaseEnd is when the lease ends, by Config.Clock as the claim set
 	// it: another claimer may take the row from then on.
 	leaseEnd time.Time
+	// waits counts the times the row was parked; retryAt is when its
+	// pause ends (time.Now).
+	waits   int
+	retryAt time.Time
 }
 
 // Start launches the delivery workers, the claim loop, the lease reaper
@@ -56,6 +62,9 @@ type job struct {
 // [Dispatcher.Stop]; ctx only bounds Start itself. Starting twice is an
 // error.
 func (d *Dispatcher) Start(ctx context.Context) error {
+	if err := checkCtx(ctx, "Start"); err != nil {
+		return err
+	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -68,7 +77,7 @@ func (d *Dispatcher) Start(ctx context.Context) error {
 	workCtx, abort := context.WithCancel(context.Background())
 	places := d.cfg.Workers + d.cfg.BatchSize
 	r := &runner{stopClaiming: stopClaiming, abort: abort, jobs: make(chan *job, d.cfg.BatchSize),
-		slots: make(chan struct{}, places), stopped: make(chan struct{})}
+		slots: make(chan struct{}, places), stopped: make(chan struct{}), parked: newParking()}
 	for range places {
 		r.slots <- struct{}{}
 	}
@@ -78,6 +87,7 @@ func (d *Dispatcher) Start(ctx context.Context) error {
 		go d.workLoop(workCtx, r)
 	}
 	d.goLoop(r, func() { d.claimLoop(claimCtx, r) })
+	d.goLoop(r, func() { d.parkLoop(claimCtx, r) })
 	d.goLoop(r, func() { d.maintainLoop(claimCtx) })
 	if l, ok := d.store.(deliveryListener); ok {
 		d.goLoop(r, func() { d.listenLoop(claimCtx, l) })
@@ -101,6 +111,9 @@ func (d *Dispatcher) goLoop(r *runner, fn func()) {
 // finish, so that every caller may close the store once Stop returns. Stop
 // on a Dispatcher that was never started only closes idle connections.
 func (d *Dispatcher) Stop(ctx context.Context) error {
+	if err := checkCtx(ctx, "Stop"); err != nil {
+		return err
+	}
 	d.mu.Lock()
 	r, other := d.running, d.stopping
 	if r != nil {
@@ -109,7 +122,7 @@ func (d *Dispatcher) Stop(ctx context.Context) error {
 	d.mu.Unlock()
 	switch {
 	case r != nil:
-		r.shutDown(ctx)
+		r.shutDown(ctx, d.release)
 		d.mu.Lock()
 		if d.stopping == r {
 			d.stopping = nil
@@ -129,8 +142,9 @@ func (d *Dispatcher) Stop(ctx context.Context) error {
 	return nil
 }
 
-// shutDown stops r's loops and workers (see [Dispatcher.Stop]).
-func (r *runner) shutDown(ctx context.Context) {
+// shutDown stops r's loops and workers (see [Dispatcher.Stop]); release
+// returns a row to the queue.
+func (r *runner) shutDown(ctx context.Context, release func(*job, error)) {
 	defer close(r.stopped)
 	r.stopping.Store(true)
 	r.stopClaiming()
@@ -145,6 +159,9 @@ func (r *runner) shutDown(ctx context.Context) {
 		<-done
 	}
 	r.abort()
+	// Rows parked before the park loop ended, or by the last workers,
+	// go back to the queue.
+	r.releaseParked(release)
 	// Every attempt made is recorded before Stop returns, whatever ctx
 	// says: the requests were sent.
 	r.fin.close()
@@ -225,11 +242,11 @@ func (d *Dispatcher) claim(ctx context.Context, r *runner, free int) int {
 		d.putSlots(r, free)
 		return 0
 	}
-	claimID, now := uuid.Must(uuid.NewV7()), d.now()
+	claimID, now := storage.NewClaimID(d.claimer), d.now()
 	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), claimTimeout)
 	defer cancel()
 	rows, err := d.store.DeliveryClaim(cctx, &storage.DeliveryClaimParams{Now: now, Limit: free,
-		LeaseFor: d.cfg.Lease, ClaimID: claimID, PerWebhookLimit: d.cfg.PerSubscriptionLimit})
+		LeaseFor: d.cfg.Lease, ClaimID: claimID, PerWebhookLimit: d.cfg.PerSubscriptionLimit, Claimer: d.claimer})
 	if err != nil {
 		d.cfg.Logger.Error("webhook: claim deliveries", "err", err)
 	}
@@ -249,7 +266,7 @@ func (d *Dispatcher) workLoop(ctx context.Context, r *runner) {
 			r.slots <- struct{}{}
 			continue
 		}
-		d.deliver(ctx, j, r.fin)
+		d.deliver(ctx, j, r)
 		// The freed place is enough for a claimer waiting for places; one
 		// waiting for leases to end is woken when the finisher has
 		// recorded this attempt, which is when the row's lease ends.
@@ -300,6 +317,9 @@ func (d *Dispatcher) listenLoop(ctx context.Context, l deliveryListener) {
 // Config.RetentionBatch, keeping rows the DLQ refers to, and returns how
 // many rows it deleted.
 func (d *Dispatcher) DeliveryPrune(ctx context.Context, before time.Time) (int, error) {
+	if err := checkCtx(ctx, "DeliveryPrune"); err != nil {
+		return 0, err
+	}
 	total := 0
 	for {
 		n, err := d.store.DeliveryDeleteBefore(ctx, before, d.cfg.RetentionBatch)

@@ -129,15 +129,32 @@ func TestVerify(t *testing.T) {
 		{"none", http.Header{}, opts, body, webhook.ErrNoSignature},
 		{"pinned standard missing", inTime(independentInTime(secret, body)), &webhook.VerifyOpts{Scheme: webhook.SchemeStandard, Now: opts.Now}, body, webhook.ErrNoSignature},
 		{"pinned intime", std(good, ts), &webhook.VerifyOpts{Scheme: webhook.SchemeInTime, Now: opts.Now}, body, webhook.ErrNoSignature},
+		// A header that is there but cannot be read is malformed, not
+		// missing.
+		{"standard without id", func() http.Header { h := std(good, ts); h.Del("webhook-id"); return h }(), opts, body, webhook.ErrMalformedSignature},
+		{"standard garbage", std("garbage", ts), opts, body, webhook.ErrMalformedSignature},
+		{"standard no base64", std("v1,@@@@ v1,", ts), opts, body, webhook.ErrMalformedSignature},
+		{"intime garbage", inTime("garbage"), opts, body, webhook.ErrMalformedSignature},
+		{"intime empty", inTime(""), opts, body, webhook.ErrMalformedSignature},
+		{"intime short hex", inTime("sha256=00"), opts, body, webhook.ErrMalformedSignature},
+		{"intime not hex", inTime("sha256=" + strings.Repeat("zz", 32)), opts, body, webhook.ErrMalformedSignature},
+		{"standard unknown version", std("v9,AAAA", ts), opts, body, webhook.ErrInvalidSignature},
 	}
 	for _, tt := range tests {
 		err := webhook.Verify(secret, tt.header, tt.body, tt.opts)
 		if tt.want == nil {
 			require.NoError(t, err, tt.name)
-		} else {
-			require.ErrorIs(t, err, tt.want, tt.name)
+			continue
+		}
+		require.ErrorIs(t, err, tt.want, tt.name)
+		for _, other := range []error{webhook.ErrNoSignature, webhook.ErrMalformedSignature, webhook.ErrInvalidSignature} {
+			if other != tt.want {
+				require.NotErrorIs(t, err, other, tt.name)
+			}
 		}
 	}
+	err := webhook.Verify(secret, std("garbage", ts), body, opts)
+	require.EqualError(t, err, "webhook: malformed signature header: Webhook-Signature has no entry of the form v1,<base64>")
 	require.NoError(t, webhook.Verify("whsec_"+secret, std(good, ts), body, opts), "whsec_ prefix accepted")
 	for _, empty := range []string{"", "whsec_"} {
 		// Anyone can sign with an empty key; an unset secret must not pass.

@@ -6,9 +6,11 @@ import (
 	"net/url"
 	"testing"
 
+	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
 	"github.com/intimeos/integrations/retry"
+	"github.com/intimeos/integrations/storage"
 	"github.com/intimeos/integrations/webhook"
 	"github.com/intimeos/integrations/webhook/webhooktest"
 )
@@ -38,6 +40,8 @@ func TestAddrAllowed(t *testing.T) {
 
 // TestSSRFRefused sends to internal addresses through a Dispatcher without
 // an allow-list: every dial is refused after DNS, none reaches a server.
+// The form refuses these URLs; the guard still holds for subscriptions
+// written to the store by other means (or before the form checked).
 func TestSSRFRefused(t *testing.T) {
 	t.Parallel()
 	st := backends[0].open(t)
@@ -54,11 +58,21 @@ func TestSSRFRefused(t *testing.T) {
 		"https://169.254.169.254/latest/meta-data", // cloud metadata
 		"https://[::1]:" + u.Port() + "/hook",      // IPv6 loopback
 	}
+	org := uuid.UUID{1}
 	for i, target := range targets {
-		s, err := d.SubscriptionCreate(t.Context(), &webhook.SubscriptionCreateParams{OrganizationID: [16]byte{1},
-			Name: "ssrf" + string(rune('a'+i)), URL: target, Events: []string{webhook.EventJobCreated}})
+		name := "ssrf" + string(rune('a'+i))
+		_, err := d.SubscriptionCreate(t.Context(), &webhook.SubscriptionCreateParams{OrganizationID: org,
+			Name: name, URL: target, Events: []string{webhook.EventJobCreated}})
+		var ve *webhook.ValidationError
+		require.ErrorAs(t, err, &ve, target)
+		require.Equal(t, webhook.MsgURLNotPublic, ve.Field(webhook.FieldURL), target)
+
+		sec, err := webhook.GenerateSecret()
 		require.NoError(t, err)
-		res, err := d.TestSend(t.Context(), [16]byte{1}, s.ID, nil)
+		w, err := st.WebhookCreate(t.Context(), &storage.WebhookCreateParams{OrganizationID: org, Name: name,
+			URL: target, Secret: sec, Events: []string{webhook.EventJobCreated}, Status: storage.WebhookActive})
+		require.NoError(t, err)
+		res, err := d.TestSend(t.Context(), org, w.ID, nil)
 		require.NoError(t, err)
 		require.False(t, res.OK(), target)
 		require.Equal(t, retry.ClassPermanent, res.Outcome.Class, target)

@@ -82,10 +82,16 @@ type SubscriptionListParams struct {
 // stores the subscription. The result is the only one that holds the
 // secret in full.
 func (d *Dispatcher) SubscriptionCreate(ctx context.Context, p *SubscriptionCreateParams) (*Subscription, error) {
+	if err := checkCtx(ctx, "SubscriptionCreate"); err != nil {
+		return nil, err
+	}
+	if p == nil {
+		return nil, nilArg("SubscriptionCreate", "params")
+	}
 	events := dedupe(p.Events)
 	f := fieldErrors{}
 	f.set(FieldName, checkName(p.Name))
-	f.set(FieldURL, checkURL(p.URL))
+	f.set(FieldURL, checkURL(p.URL, d.cfg.AllowAddrs))
 	f.set(FieldEvents, checkEvents(d.catalog, events))
 	checkPolicy(f, p.RetryPolicy)
 	if err := f.err(); err != nil {
@@ -113,6 +119,12 @@ func (d *Dispatcher) SubscriptionCreate(ctx context.Context, p *SubscriptionCrea
 
 // SubscriptionUpdate validates and applies changes.
 func (d *Dispatcher) SubscriptionUpdate(ctx context.Context, p *SubscriptionUpdateParams) (*Subscription, error) {
+	if err := checkCtx(ctx, "SubscriptionUpdate"); err != nil {
+		return nil, err
+	}
+	if p == nil {
+		return nil, nilArg("SubscriptionUpdate", "params")
+	}
 	f := fieldErrors{}
 	up := &storage.WebhookUpdateParams{OrganizationID: p.OrganizationID, ID: p.ID}
 	if p.Name != nil {
@@ -120,7 +132,7 @@ func (d *Dispatcher) SubscriptionUpdate(ctx context.Context, p *SubscriptionUpda
 		up.Name = ptr(strings.TrimSpace(*p.Name))
 	}
 	if p.URL != nil {
-		f.set(FieldURL, checkURL(*p.URL))
+		f.set(FieldURL, checkURL(*p.URL, d.cfg.AllowAddrs))
 		up.URL = ptr(strings.TrimSpace(*p.URL))
 	}
 	if p.Events != nil {
@@ -147,6 +159,9 @@ func (d *Dispatcher) SubscriptionUpdate(ctx context.Context, p *SubscriptionUpda
 
 // SubscriptionGet returns one subscription, secret masked.
 func (d *Dispatcher) SubscriptionGet(ctx context.Context, orgID, id uuid.UUID) (*Subscription, error) {
+	if err := checkCtx(ctx, "SubscriptionGet"); err != nil {
+		return nil, err
+	}
 	w, err := d.store.WebhookGet(ctx, orgID, id)
 	if err != nil {
 		return nil, err
@@ -156,6 +171,12 @@ func (d *Dispatcher) SubscriptionGet(ctx context.Context, orgID, id uuid.UUID) (
 
 // SubscriptionList lists an organization's subscriptions, secrets masked.
 func (d *Dispatcher) SubscriptionList(ctx context.Context, p *SubscriptionListParams) (*storage.Page[*Subscription], error) {
+	if err := checkCtx(ctx, "SubscriptionList"); err != nil {
+		return nil, err
+	}
+	if p == nil {
+		return nil, nilArg("SubscriptionList", "params")
+	}
 	page, err := d.store.WebhookList(ctx, &storage.WebhookListParams{OrganizationID: p.OrganizationID,
 		Statuses: p.Statuses, Event: p.Event, Limit: p.Limit, Cursor: p.Cursor})
 	if err != nil {
@@ -171,12 +192,12 @@ func (d *Dispatcher) SubscriptionList(ctx context.Context, p *SubscriptionListPa
 // SubscriptionDisable stops deliveries to a subscription: pending rows stay
 // until it is enabled again.
 func (d *Dispatcher) SubscriptionDisable(ctx context.Context, orgID, id uuid.UUID) (*Subscription, error) {
-	return d.setStatus(ctx, orgID, id, storage.WebhookDisabled, "")
+	return d.setStatus(ctx, "SubscriptionDisable", orgID, id, storage.WebhookDisabled)
 }
 
 // SubscriptionEnable resumes deliveries to a subscription.
 func (d *Dispatcher) SubscriptionEnable(ctx context.Context, orgID, id uuid.UUID) (*Subscription, error) {
-	s, err := d.setStatus(ctx, orgID, id, storage.WebhookActive, "")
+	s, err := d.setStatus(ctx, "SubscriptionEnable", orgID, id, storage.WebhookActive)
 	if err == nil {
 		d.notify()
 	}
@@ -187,6 +208,9 @@ func (d *Dispatcher) SubscriptionEnable(ctx context.Context, orgID, id uuid.UUID
 // dead letters (the store deletes them in one transaction). The DLQ entries of other
 // subscriptions are never touched, whatever id is.
 func (d *Dispatcher) SubscriptionDelete(ctx context.Context, orgID, id uuid.UUID) error {
+	if err := checkCtx(ctx, "SubscriptionDelete"); err != nil {
+		return err
+	}
 	defer d.forget(id)
 	return d.store.WebhookDelete(ctx, orgID, id)
 }
@@ -198,7 +222,7 @@ func (d *Dispatcher) SubscriptionDelete(ctx context.Context, orgID, id uuid.UUID
 // current secret. The result holds the new secret in full, the only time
 // it is shown.
 func (d *Dispatcher) SubscriptionSecretRegenerate(ctx context.Context, orgID, id uuid.UUID) (*Subscription, error) {
-	return d.regenerateSecret(ctx, orgID, id, d.cfg.SecretOverlap)
+	return d.regenerateSecret(ctx, "SubscriptionSecretRegenerate", orgID, id, d.cfg.SecretOverlap)
 }
 
 // SubscriptionSecretRevoke replaces the signing secret with no overlap: the
@@ -206,12 +230,15 @@ func (d *Dispatcher) SubscriptionSecretRegenerate(ctx context.Context, orgID, id
 // secret that leaked; receivers fail verification until they have the new
 // one. The result holds the new secret in full, the only time it is shown.
 func (d *Dispatcher) SubscriptionSecretRevoke(ctx context.Context, orgID, id uuid.UUID) (*Subscription, error) {
-	return d.regenerateSecret(ctx, orgID, id, 0)
+	return d.regenerateSecret(ctx, "SubscriptionSecretRevoke", orgID, id, 0)
 }
 
 // regenerateSecret replaces the secret; the old one signs for overlap (not
 // at all when it is 0).
-func (d *Dispatcher) regenerateSecret(ctx context.Context, orgID, id uuid.UUID, overlap time.Duration) (*Subscription, error) {
+func (d *Dispatcher) regenerateSecret(ctx context.Context, call string, orgID, id uuid.UUID, overlap time.Duration) (*Subscription, error) {
+	if err := checkCtx(ctx, call); err != nil {
+		return nil, err
+	}
 	w, err := d.store.WebhookGet(ctx, orgID, id)
 	if err != nil {
 		return nil, err
@@ -246,9 +273,12 @@ func (d *Dispatcher) regenerateSecret(ctx context.Context, orgID, id uuid.UUID, 
 	return s, nil
 }
 
-func (d *Dispatcher) setStatus(ctx context.Context, orgID, id uuid.UUID, st storage.WebhookStatus, reason string) (*Subscription, error) {
+func (d *Dispatcher) setStatus(ctx context.Context, call string, orgID, id uuid.UUID, st storage.WebhookStatus) (*Subscription, error) {
+	if err := checkCtx(ctx, call); err != nil {
+		return nil, err
+	}
 	w, err := d.store.WebhookUpdate(ctx, &storage.WebhookUpdateParams{OrganizationID: orgID, ID: id,
-		Status: &st, DisabledReason: &reason})
+		Status: &st, DisabledReason: ptr("")})
 	d.forget(id)
 	if err != nil {
 		return nil, err

@@ -23,6 +23,9 @@ type TestSendOpts struct {
 // [Result.OK]. It works on disabled subscriptions too, to check an
 // endpoint before enabling it.
 func (d *Dispatcher) TestSend(ctx context.Context, orgID, webhookID uuid.UUID, opts *TestSendOpts) (*Result, error) {
+	if err := checkCtx(ctx, "TestSend"); err != nil {
+		return nil, err
+	}
 	w, err := d.store.WebhookGet(ctx, orgID, webhookID)
 	if err != nil {
 		return nil, err

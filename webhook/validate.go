@@ -2,6 +2,7 @@ package webhook
 
 import (
 	"errors"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -65,8 +66,10 @@ func plainText(s string) bool {
 }
 
 // checkURL applies the URL rules: required, at most 2048 characters, an
-// absolute https URL with a host.
-func checkURL(raw string) string {
+// absolute https URL with a host, without spaces, a fragment or characters
+// a URL may not hold, and no address the SSRF guard would refuse (see
+// checkHost).
+func checkURL(raw string, allow []netip.Prefix) string {
 	raw = strings.TrimSpace(raw)
 	if raw == "" {
 		return MsgURLRequired
@@ -74,7 +77,7 @@ func checkURL(raw string) string {
 	if utf8.RuneCountInString(raw) > URLMaxLen {
 		return MsgURLTooLong
 	}
-	if !plainText(raw) {
+	if !plainText(raw) || strings.ContainsFunc(raw, notInURL) {
 		return MsgURLInvalid
 	}
 	u, err := url.Parse(raw)
@@ -96,11 +99,55 @@ func checkURL(raw string) string {
 	}
 	switch strings.ToLower(u.Scheme) {
 	case "https":
-		return ""
+		return checkHost(u.Hostname(), allow)
 	case "http":
 		return MsgURLNotHTTPS
 	}
 	return MsgURLInvalid
+}
+
+// notInURL reports the characters refused in a URL: white space, which
+// would be sent percent-encoded and is a typing mistake; '#', as a fragment
+// is never sent to the server; and the ASCII characters RFC 3986 never
+// allows unencoded. Other non-ASCII characters are accepted (IRIs).
+func notInURL(r rune) bool {
+	return unicode.IsSpace(r) || strings.ContainsRune("#\"<>\\^`{|}", r)
+}
+
+// checkHost refuses, when allow does not admit them, the hosts the SSRF
+// guard would refuse at every attempt: an IP literal outside the public
+// address space ([AddrAllowed]), and localhost, which always names
+// loopback (RFC 6761). A host whose last label is a number, which is not a
+// name and which some resolvers read as an IPv4 address in another form
+// ("2130706433", "127.1", "0x7f.1"), is not a valid URL. Other names are
+// checked after DNS resolution, on every attempt.
+func checkHost(host string, allow []netip.Prefix) string {
+	if a, err := netip.ParseAddr(host); err == nil {
+		if !AddrAllowed(a, allow) {
+			return MsgURLNotPublic
+		}
+		return ""
+	}
+	name := strings.TrimSuffix(strings.ToLower(host), ".")
+	if name == "localhost" || strings.HasSuffix(name, ".localhost") {
+		if !AddrAllowed(netip.IPv6Loopback(), allow) && !AddrAllowed(netip.AddrFrom4([4]byte{127, 0, 0, 1}), allow) {
+			return MsgURLNotPublic
+		}
+		return ""
+	}
+	if numericLabel(name[strings.LastIndexByte(name, '.')+1:]) {
+		return MsgURLInvalid
+	}
+	return ""
+}
+
+// numericLabel reports a label of decimal digits, or "0x" and hex digits.
+func numericLabel(l string) bool {
+	digits := "0123456789"
+	if len(l) > 2 && (l[:2] == "0x") {
+		l, digits = l[2:], "0123456789abcdef"
+	}
+	return l != "" && strings.Trim(l, digits) == ""
 }
 
 // checkEvents requires at least one event, each in the catalog.

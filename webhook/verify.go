@@ -2,8 +2,13 @@ package webhook
 
 import (
 	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
 	"errors"
+	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -17,7 +22,12 @@ const VerifyToleranceDefault = 5 * time.Minute
 var (
 	ErrNoSignature      = errors.New("webhook: no signature header")
 	ErrInvalidSignature = errors.New("webhook: signature does not match")
-	ErrTimestamp        = errors.New("webhook: timestamp missing, malformed or outside the tolerance")
+	// ErrMalformedSignature is a signature header that is there but cannot
+	// be read: webhook-signature without webhook-id, or no entry of the
+	// form "v1,<base64>" (Standard Webhooks) or "sha256=<64 hex digits>"
+	// (X-InTime-Signature). The error wrapping it says which.
+	ErrMalformedSignature = errors.New("webhook: malformed signature header")
+	ErrTimestamp          = errors.New("webhook: timestamp missing, malformed or outside the tolerance")
 	// ErrEmptySecret is returned for an empty secret, which anyone could
 	// sign with: configure the subscription's signing secret.
 	ErrEmptySecret = errors.New("webhook: empty secret; configure the subscription's signing secret")
@@ -79,26 +89,60 @@ func Verify(secret string, header http.Header, body []byte, opts *VerifyOpts) er
 }
 
 func verifyInTime(secret string, header http.Header, body []byte) error {
+	lines := header.Values(HeaderSignature)
+	if len(lines) == 0 {
+		return ErrNoSignature
+	}
 	var values []string
-	for _, v := range header.Values(HeaderSignature) {
-		values = append(values, strings.Split(v, ",")...)
+	for _, v := range lines {
+		for e := range strings.SplitSeq(v, ",") {
+			if e = strings.TrimSpace(e); wellFormedInTime(e) {
+				values = append(values, e)
+			}
+		}
 	}
 	if len(values) == 0 {
-		return ErrNoSignature
+		return fmt.Errorf("%w: %s has no entry of the form sha256=<64 hex digits>", ErrMalformedSignature, HeaderSignature)
 	}
 	want := []byte(SignatureInTime(inTimeKey(secret), body))
 	for _, v := range values {
-		if hmac.Equal([]byte(strings.TrimSpace(v)), want) {
+		if hmac.Equal([]byte(v), want) {
 			return nil
 		}
 	}
 	return ErrInvalidSignature
 }
 
+// wellFormedInTime reports whether e reads "sha256=" and 64 hex digits.
+func wellFormedInTime(e string) bool {
+	h, ok := strings.CutPrefix(e, "sha256=")
+	if !ok || len(h) != 2*sha256.Size {
+		return false
+	}
+	_, err := hex.DecodeString(h)
+	return err == nil
+}
+
+// wellFormedStandard reports whether e reads "<version>,<base64>".
+func wellFormedStandard(e string) bool {
+	v, sig, ok := strings.Cut(e, ",")
+	if !ok || v == "" || sig == "" {
+		return false
+	}
+	_, err := base64.StdEncoding.DecodeString(sig)
+	return err == nil
+}
+
 func verifyStandard(secret string, header http.Header, body []byte, o *VerifyOpts) error {
-	id, sigs := header.Get(HeaderWebhookID), strings.Join(header.Values(HeaderWebhookSignature), " ")
-	if id == "" || sigs == "" {
+	id, sigs := header.Get(HeaderWebhookID), strings.Fields(strings.Join(header.Values(HeaderWebhookSignature), " "))
+	if len(header.Values(HeaderWebhookSignature)) == 0 {
 		return ErrNoSignature
+	}
+	if id == "" {
+		return fmt.Errorf("%w: %s without %s", ErrMalformedSignature, HeaderWebhookSignature, HeaderWebhookID)
+	}
+	if !slices.ContainsFunc(sigs, wellFormedStandard) {
+		return fmt.Errorf("%w: %s has no entry of the form v1,<base64>", ErrMalformedSignature, HeaderWebhookSignature)
 	}
 	raw := header.Get(HeaderWebhookTimestamp)
 	ts, err := strconv.ParseInt(raw, 10, 64)
@@ -109,7 +153,7 @@ func verifyStandard(secret string, header http.Header, body []byte, o *VerifyOpt
 		return ErrTimestamp
 	}
 	want := []byte(SignatureStandard(secret, id, ts, body))
-	for _, s := range strings.Fields(sigs) {
+	for _, s := range sigs {
 		if hmac.Equal([]byte(s), want) {
 			return nil
 		}

@@ -73,7 +73,8 @@ const claimSQL = `WITH picked AS (
 	FOR UPDATE OF d SKIP LOCKED)` + leaseSQL
 
 // claimCappedSQL is claimSQL with at most $5 rows of one webhook leased at
-// once. The cap is applied before locking, from the statement's snapshot:
+// once by the claims whose IDs lie between $6 and $7 (one claimer's, or
+// all; see [storage.DeliveryClaimParams.ClaimerRange]). The cap is applied before locking, from the statement's snapshot:
 // each active webhook offers only its oldest ($5 - rows it has leased, as
 // webhook_delivery_leases counts them, at most $2) due rows (a LATERAL
 // index scan, the same as ranking the due rows with row_number() OVER
@@ -96,7 +97,7 @@ const claimCappedSQL = `WITH picked AS (
 		SELECT c.id FROM webhooks w
 		CROSS JOIN LATERAL (
 			SELECT sum(leased) AS n FROM webhook_delivery_leases
-			WHERE webhook_id = w.id AND leased > 0 AND locked_until > $1) l
+			WHERE webhook_id = w.id AND leased > 0 AND locked_until > $1 AND claim_id BETWEEN $6 AND $7) l
 		CROSS JOIN LATERAL (
 			SELECT d.id, d.next_retry_at, d.created_at FROM webhook_deliveries d
 			WHERE d.webhook_id = w.id AND ` + dueAndFree + `
@@ -122,7 +123,11 @@ func (s *Store) DeliveryClaim(ctx context.Context, p *storage.DeliveryClaimParam
 	args := []any{now, storage.PageLimit(p.Limit), id16(p.ClaimID), now.Add(p.LeaseFor)}
 	sql := claimSQL
 	if p.PerWebhookLimit > 0 {
-		sql, args = claimCappedSQL, append(args, p.PerWebhookLimit)
+		lo, hi, err := p.ClaimerRange()
+		if err != nil {
+			return nil, err
+		}
+		sql, args = claimCappedSQL, append(args, p.PerWebhookLimit, id16(lo), id16(hi))
 	}
 	return queryAll(ctx, s, sql, args, scanDelivery)
 }

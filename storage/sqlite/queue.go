@@ -42,7 +42,8 @@ const claimSQL = `UPDATE webhook_deliveries SET claim_id = ?3, locked_until = ?4
 	RETURNING ` + deliveryCols
 
 // claimCappedSQL is claimSQL with at most ?5 rows of one webhook leased at
-// once. As on PostgreSQL, the cap is applied per webhook before choosing:
+// once by the claims whose IDs lie between ?6 and ?7 (one claimer's, or
+// all; see [storage.DeliveryClaimParams.ClaimerRange]). As on PostgreSQL, the cap is applied per webhook before choosing:
 // each active webhook below its cap offers only its oldest ?5 due rows (or
 // ?2, if fewer), read from idx_webhook_deliveries_webhook_due by a
 // correlated subquery; the offers are ranked within their webhook after the
@@ -54,7 +55,7 @@ const claimSQL = `UPDATE webhook_deliveries SET claim_id = ?3, locked_until = ?4
 // single writer runs it alone, so the cap is exact.
 const claimCappedSQL = `WITH leases AS (
 	SELECT webhook_id, count(*) AS n FROM webhook_deliveries INDEXED BY idx_webhook_deliveries_lease
-	WHERE status = 'pending' AND locked_until > ?1 GROUP BY webhook_id
+	WHERE status = 'pending' AND locked_until > ?1 AND claim_id BETWEEN ?6 AND ?7 GROUP BY webhook_id
 ), offers AS (
 	SELECT o.id, o.next_retry_at, o.created_at, COALESCE(l.n, 0) +
 		row_number() OVER (PARTITION BY o.webhook_id ORDER BY o.next_retry_at, o.created_at, o.id) AS nth
@@ -82,7 +83,11 @@ func (s *Store) DeliveryClaim(ctx context.Context, p *storage.DeliveryClaimParam
 	args := []any{ts(now), storage.PageLimit(p.Limit), p.ClaimID, ts(now.Add(p.LeaseFor))}
 	text := claimSQL
 	if p.PerWebhookLimit > 0 {
-		text, args = claimCappedSQL, append(args, p.PerWebhookLimit)
+		lo, hi, err := p.ClaimerRange()
+		if err != nil {
+			return nil, err
+		}
+		text, args = claimCappedSQL, append(args, p.PerWebhookLimit, lo, hi)
 	}
 	ds, err := writeRows(ctx, s, scanDelivery, text, args...)
 	if err != nil {

@@ -34,6 +34,7 @@ func queueTests() []test {
 		{"FinishBatchRepeatedRow", testFinishBatchRepeated},
 		{"DisabledWebhookNotClaimed", testClaimSkipsDisabled},
 		{"PerWebhookLimit", testPerWebhookLimit},
+		{"PerWebhookLimitPerClaimer", testPerWebhookLimitPerClaimer},
 		{"Release", testRelease},
 		{"DeleteBeforeKeepsPendingAndDLQ", testDeleteBefore},
 		{"Stats", testStats},
@@ -433,6 +434,43 @@ func testPerWebhookLimit(t *testing.T, b *bundle) {
 	require.Equal(t, []uuid.UUID{aRows[5].ID, aRows[6].ID}, deliveryIDs(got), "no cap")
 	_, got = claimAt(t, b, baseTime.Add(lease), 10, capped)
 	require.Equal(t, []uuid.UUID{aRows[1].ID, aRows[2].ID, bRow.ID}, deliveryIDs(got), "expired leases do not count")
+}
+
+// testPerWebhookLimitPerClaimer: with a Claimer, the cap counts only that
+// claimer's leases, so two claimers each lease up to the cap of one
+// webhook; a claim without a Claimer still counts every lease.
+func testPerWebhookLimitPerClaimer(t *testing.T, b *bundle) {
+	w := mustCreateWebhook(t, b, b.org)
+	rows := inClaimOrder(enqueueN(t, b, b.org, w.ID, 10))
+	hostA, hostB := uuid.New(), uuid.New()
+	as := func(claimer uuid.UUID) func(p *storage.DeliveryClaimParams) {
+		return func(p *storage.DeliveryClaimParams) {
+			p.PerWebhookLimit, p.Claimer, p.ClaimID = 2, claimer, storage.NewClaimID(claimer)
+		}
+	}
+	claimA, got := claimAt(t, b, baseTime, 10, as(hostA))
+	require.Equal(t, deliveryIDs(rows[:2]), deliveryIDs(got), "A's cap")
+	_, got = claimAt(t, b, baseTime, 10, as(hostA))
+	require.Empty(t, got, "A holds its cap")
+	_, got = claimAt(t, b, baseTime, 10, as(hostB))
+	require.Equal(t, deliveryIDs(rows[2:4]), deliveryIDs(got), "B has a cap of its own")
+	_, got = claimAt(t, b, baseTime, 10, func(p *storage.DeliveryClaimParams) { p.PerWebhookLimit = 4 })
+	require.Empty(t, got, "without a Claimer every lease counts")
+
+	mustFinish(t, b, finishParams(rows[0], claimA, storage.DeliverySuccess))
+	_, got = claimAt(t, b, baseTime, 10, as(hostB))
+	require.Empty(t, got, "A's finish frees a place of A's, not B's")
+	_, got = claimAt(t, b, baseTime, 10, as(hostA))
+	require.Equal(t, deliveryIDs(rows[4:5]), deliveryIDs(got))
+
+	p := &storage.DeliveryClaimParams{Now: baseTime, Limit: 10, LeaseFor: lease, PerWebhookLimit: 2, Claimer: hostA,
+		ClaimID: storage.NewClaimID(hostB)}
+	_, err := b.store.DeliveryClaim(b.ctx, p)
+	require.Error(t, err, "a claim ID of another claimer")
+	id := storage.NewClaimID(hostA)
+	require.Equal(t, hostA[:8], id[:8])
+	require.Equal(t, uuid.RFC4122, id.Variant())
+	require.NotEqual(t, id, storage.NewClaimID(hostA))
 }
 
 func testRelease(t *testing.T, b *bundle) {

@@ -92,15 +92,17 @@ type Receiver struct {
 	record   bool
 }
 
-// NewReceiver starts a TLS receiver, closed when the test ends.
+// NewReceiver starts a TLS receiver, closed when the test ends. With a nil
+// t (a program, an example) the caller closes it with [Receiver.Close].
 func NewReceiver(t testing.TB) *Receiver {
-	t.Helper()
 	r := &Receiver{inFlight: map[string]int{}, ids: map[string]int{}, changed: make(chan struct{}), record: true}
 	r.Server = httptest.NewUnstartedServer(http.HandlerFunc(r.serve))
 	r.Server.EnableHTTP2 = true
 	r.Server.StartTLS()
 	r.URL = r.Server.URL
-	t.Cleanup(r.Close)
+	if t != nil {
+		t.Cleanup(r.Close)
+	}
 	return r
 }
 
@@ -296,8 +298,11 @@ func (r *Receiver) MaxInFlight() int {
 
 // Wait blocks until at least n requests have been answered (a request held
 // back by [Timeout] counts once its answer is written) or ctx ends, and
-// reports whether they were.
+// reports whether they were. A nil ctx reports false at once.
 func (r *Receiver) Wait(ctx context.Context, n int) bool {
+	if ctx == nil {
+		return false
+	}
 	for {
 		r.mu.Lock()
 		got, ch := len(r.reqs), r.changed
@@ -314,8 +319,11 @@ func (r *Receiver) Wait(ctx context.Context, n int) bool {
 }
 
 // WaitDeliveries blocks until n distinct delivery IDs have arrived or ctx
-// ends, and reports whether they did.
+// ends, and reports whether they did. A nil ctx reports false at once.
 func (r *Receiver) WaitDeliveries(ctx context.Context, n int) bool {
+	if ctx == nil {
+		return false
+	}
 	for {
 		r.mu.Lock()
 		got, ch := len(r.ids), r.changed
