@@ -39,6 +39,11 @@ type Client struct {
 	ErrorMessage func(code int, h http.Header, body []byte) string
 	// MaxBody bounds the bodies read; zero means DefaultMaxBody.
 	MaxBody int64
+	// Classify, if set, revises the classification of an error answer
+	// after [StatusError]: for services whose status codes mean more than
+	// one thing (Google answers 403 both for missing permissions and for
+	// rate limits, telling them apart in the body).
+	Classify func(code int, h http.Header, body []byte, e *providers.Error)
 
 	owned *http.Transport
 }
@@ -118,7 +123,11 @@ func (c *Client) Do(ctx context.Context, r *Request) (*Response, error) {
 		if c.ErrorMessage != nil {
 			msg = c.ErrorMessage(resp.StatusCode, resp.Header, body)
 		}
-		return nil, StatusError(c.Name, resp.StatusCode, resp.Header, Redact(msg, r.Secrets...), c.Now())
+		err := StatusError(c.Name, resp.StatusCode, resp.Header, Redact(msg, r.Secrets...), c.Now())
+		if c.Classify != nil {
+			c.Classify(resp.StatusCode, resp.Header, body, err.(*providers.Error))
+		}
+		return nil, err
 	}
 	return &Response{Status: resp.StatusCode, Header: resp.Header, Body: body}, nil
 }
