@@ -30,6 +30,8 @@ var shippedPlugins = map[string]string{
 	"./paychex/cmd/intime-provider-paychex":     "paychex",
 	"./slack/cmd/intime-provider-slack":         "slack",
 	"./twilio/cmd/intime-provider-twilio":       "twilio",
+
+	"./google/cmd/intime-provider-google": "google",
 }
 
 // TestShippedPluginBinaries builds every provider's plugin binary, loads the
