@@ -31,7 +31,8 @@ var shippedPlugins = map[string]string{
 	"./slack/cmd/intime-provider-slack":         "slack",
 	"./twilio/cmd/intime-provider-twilio":       "twilio",
 
-	"./google/cmd/intime-provider-google": "google",
+	"./google/cmd/intime-provider-google":       "google",
+	"./microsoft/cmd/intime-provider-microsoft": "microsoft",
 }
 
 // TestShippedPluginBinaries builds every provider's plugin binary, loads the

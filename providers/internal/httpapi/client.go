@@ -44,6 +44,9 @@ type Client struct {
 	// one thing (Google answers 403 both for missing permissions and for
 	// rate limits, telling them apart in the body).
 	Classify func(code int, h http.Header, body []byte, e *providers.Error)
+	// Header holds headers sent with every request unless the request sets
+	// them (Microsoft Graph's Prefer: outlook.timezone="UTC").
+	Header http.Header
 
 	owned *http.Transport
 }
@@ -152,6 +155,9 @@ func (c *Client) build(ctx context.Context, r *Request) (*http.Request, error) {
 			err = ue.Err
 		}
 		return nil, providers.InvalidInput(fmt.Errorf("%s: build request: %w", c.Name, err))
+	}
+	for k, v := range c.Header {
+		req.Header[k] = v
 	}
 	for k, v := range r.Header {
 		req.Header[k] = v
