@@ -33,6 +33,7 @@ var shippedPlugins = map[string]string{
 
 	"./google/cmd/intime-provider-google":       "google",
 	"./microsoft/cmd/intime-provider-microsoft": "microsoft",
+	"./zoom/cmd/intime-provider-zoom":           "zoom",
 }
 
 // TestShippedPluginBinaries builds every provider's plugin binary, loads the
