@@ -31,9 +31,10 @@ var shippedPlugins = map[string]string{
 	"./slack/cmd/intime-provider-slack":         "slack",
 	"./twilio/cmd/intime-provider-twilio":       "twilio",
 
-	"./google/cmd/intime-provider-google":       "google",
-	"./microsoft/cmd/intime-provider-microsoft": "microsoft",
-	"./zoom/cmd/intime-provider-zoom":           "zoom",
+	"./google/cmd/intime-provider-google":           "google",
+	"./microsoft/cmd/intime-provider-microsoft":     "microsoft",
+	"./ringcentral/cmd/intime-provider-ringcentral": "ringcentral",
+	"./zoom/cmd/intime-provider-zoom":               "zoom",
 }
 
 // TestShippedPluginBinaries builds every provider's plugin binary, loads the
