@@ -55,3 +55,27 @@ func (c *Client) BearerJSON(ctx context.Context, method, url, token string, in, 
 	}
 	return resp, nil
 }
+
+// Session is one call of an OAuth-backed provider: the provider's client
+// and the call's access token. It lives as long as the call.
+type Session struct {
+	Client *Client
+	Token  string
+}
+
+// Session returns the session of a call with settings s: a
+// [providers.KindAuth] error when s carries no access token (see
+// [AccessToken]).
+func (c *Client) Session(s providers.Settings) (*Session, error) {
+	tok, err := AccessToken(c.Name, s)
+	if err != nil {
+		return nil, err
+	}
+	return &Session{Client: c, Token: tok}, nil
+}
+
+// JSON sends a request with the session's token (see [Client.BearerJSON]).
+func (s *Session) JSON(ctx context.Context, method, url string, in, out any) error {
+	_, err := s.Client.BearerJSON(ctx, method, url, s.Token, in, out)
+	return err
+}

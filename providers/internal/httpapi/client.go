@@ -22,6 +22,13 @@ const DefaultTimeout = 30 * time.Second
 // DefaultMaxBody bounds the response bodies read.
 const DefaultMaxBody = 4 << 20
 
+// DefaultMaxIdleConnsPerHost is how many idle connections to a service a
+// provider's own client keeps. net/http's default of 2 makes concurrent
+// calls beyond 2 open and close a connection each (measured with the
+// google provider's benchmark: 8-way parallel creates went from about
+// 1,000 to 2,700 a second on 2 cores with 32).
+const DefaultMaxIdleConnsPerHost = 32
+
 // Client sends requests for one provider. Its fields are set once; it is
 // safe for concurrent use.
 type Client struct {
@@ -52,12 +59,14 @@ type Client struct {
 }
 
 // NewClient returns a client named name using hc, or a client of its own
-// with [DefaultTimeout] when hc is nil (closed by [Client.Close]). A nil
-// logger discards; a nil now means time.Now.
+// with [DefaultTimeout] and [DefaultMaxIdleConnsPerHost] when hc is nil
+// (closed by [Client.Close]). A nil logger discards; a nil now means
+// time.Now.
 func NewClient(name string, hc *http.Client, logger *slog.Logger, now func() time.Time) *Client {
 	c := &Client{Name: name, HTTP: hc, Logger: logger, Now: now}
 	if c.HTTP == nil {
 		c.owned = http.DefaultTransport.(*http.Transport).Clone()
+		c.owned.MaxIdleConnsPerHost = DefaultMaxIdleConnsPerHost
 		c.HTTP = &http.Client{Transport: c.owned, Timeout: DefaultTimeout}
 	}
 	if c.Logger == nil {
