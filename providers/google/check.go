@@ -2,10 +2,8 @@ package google
 
 import (
 	"context"
-	"net/http"
 
 	"github.com/intimeos/integrations/providers"
-	"github.com/intimeos/integrations/providers/internal/httpapi"
 )
 
 // Check implements [providers.Provider]: DNS, TCP and TLS (skipped for a
@@ -19,15 +17,5 @@ func (p *Provider) Check(ctx context.Context, s providers.Settings) (*providers.
 	if err != nil {
 		return nil, err
 	}
-	return httpapi.Check(ctx, st.base, p.c.Now, func() error {
-		tok, err := httpapi.AccessToken(Name, s)
-		if err != nil {
-			return err
-		}
-		c := &session{p: p, st: st, token: tok}
-		var cal struct {
-			ID string `json:"id"`
-		}
-		return c.call(ctx, http.MethodGet, st.calendarURL(""), nil, &cal)
-	}), nil
+	return p.c.BearerCheck(ctx, st.base, s, st.calendarURL("")), nil
 }

@@ -65,7 +65,7 @@ type solutionKey struct {
 // it, so that a retried create finds Google's 409 duplicate and returns
 // the event created first.
 func (c *session) EventCreate(ctx context.Context, e *calendar.Event) (*calendar.EventReceipt, error) {
-	tz := or(e.TimeZone, c.st.timeZone)
+	tz := httpapi.Or(e.TimeZone, c.st.timeZone)
 	body := &apiEvent{Summary: &e.Summary, Description: nonEmpty(e.Description), Location: nonEmpty(e.Location),
 		Start: when(e.Start, tz), End: when(e.End, tz), Attendees: attendees(e.Attendees)}
 	if e.ID != "" {
@@ -73,13 +73,13 @@ func (c *session) EventCreate(ctx context.Context, e *calendar.Event) (*calendar
 	}
 	q := c.notify(e.Notify)
 	if e.OnlineMeeting {
-		body.ConferenceData = meetRequest(or(body.ID, randomID()))
+		body.ConferenceData = meetRequest(httpapi.Or(body.ID, randomID()))
 		q.Set("conferenceDataVersion", "1")
 	}
 	var out apiEvent
-	err := c.call(ctx, http.MethodPost, c.st.calendarURL("/events")+"?"+q.Encode(), body, &out)
+	err := c.JSON(ctx, http.MethodPost, c.st.calendarURL("/events")+"?"+q.Encode(), body, &out)
 	if httpapi.StatusCode(err) == http.StatusConflict && body.ID != "" {
-		err = c.call(ctx, http.MethodGet, c.eventURL(body.ID, nil), nil, &out)
+		err = c.JSON(ctx, http.MethodGet, c.eventURL(body.ID, nil), nil, &out)
 	}
 	if err != nil {
 		return nil, err
@@ -93,11 +93,11 @@ func (c *session) EventUpdate(ctx context.Context, ch *calendar.EventChange) (*c
 	body := &apiEvent{Summary: ch.Summary, Description: ch.Description, Location: ch.Location,
 		Attendees: attendees(ch.Attendees)}
 	if ch.Start != nil {
-		tz := or(ch.TimeZone, c.st.timeZone)
+		tz := httpapi.Or(ch.TimeZone, c.st.timeZone)
 		body.Start, body.End = when(*ch.Start, tz), when(*ch.End, tz)
 	}
 	var out apiEvent
-	if err := c.call(ctx, http.MethodPatch, c.eventURL(ch.EventID, c.notify(ch.Notify)), body, &out); err != nil {
+	if err := c.JSON(ctx, http.MethodPatch, c.eventURL(ch.EventID, c.notify(ch.Notify)), body, &out); err != nil {
 		return nil, err
 	}
 	return receipt(&out), nil
@@ -108,7 +108,7 @@ func (c *session) EventUpdate(ctx context.Context, ch *calendar.EventChange) (*c
 // ("deleted") means the event was cancelled already: a retried
 // cancellation succeeds.
 func (c *session) EventCancel(ctx context.Context, x *calendar.EventCancellation) (*calendar.CancelReceipt, error) {
-	err := c.call(ctx, http.MethodDelete, c.eventURL(x.EventID, c.notify(x.Notify)), nil, nil)
+	err := c.JSON(ctx, http.MethodDelete, c.eventURL(x.EventID, c.notify(x.Notify)), nil, nil)
 	if httpapi.StatusCode(err) == http.StatusGone {
 		return &calendar.CancelReceipt{EventID: x.EventID, AlreadyCancelled: true}, nil
 	}

@@ -42,7 +42,7 @@ func (c *session) FreeBusyQuery(ctx context.Context, r *calendar.FreeBusyRequest
 		body.Items = append(body.Items, freeBusyItem{ID: id})
 	}
 	var out freeBusyResponse
-	if err := c.call(ctx, http.MethodPost, c.st.base.String()+"/calendar/v3/freeBusy", body, &out); err != nil {
+	if err := c.JSON(ctx, http.MethodPost, c.st.base.String()+"/calendar/v3/freeBusy", body, &out); err != nil {
 		return nil, err
 	}
 	fb := &calendar.FreeBusy{Calendars: make([]calendar.CalendarBusy, 0, len(r.Calendars))}

@@ -16,9 +16,6 @@ const DefaultBaseURL = "https://www.googleapis.com"
 // DefaultCalendarID is the connected account's own calendar.
 const DefaultCalendarID = "primary"
 
-// DefaultTimeZone is the time zone of events that name none.
-const DefaultTimeZone = "UTC"
-
 // The settings keys. The OAuth client (client ID, secret, scopes) is the
 // oauth package's connection, not a field here; the access token arrives
 // with each call under [providers.SettingAccessToken].
@@ -42,9 +39,7 @@ const (
 const (
 	msgCalendarEmpty   = "Calendar ID is required"
 	msgCalendarInvalid = "Calendar ID must be primary or a calendar's email address"
-	msgTimeZone        = "Please enter an IANA time zone such as America/New_York"
 	msgSendUpdates     = "Please select who is notified: all, externalOnly or none"
-	msgBaseURL         = "Please enter a valid https URL"
 )
 
 func fields() []providers.Field {
@@ -52,13 +47,11 @@ func fields() []providers.Field {
 		{Name: FieldCalendarID, Label: "Calendar ID", Type: providers.FieldText, Required: true, MaxLength: 254,
 			Default: DefaultCalendarID, Placeholder: "primary or recruiting@company.com", Pattern: `primary|[^\s@/]+@[^\s@/]+`,
 			Messages: providers.FieldMessages{Empty: msgCalendarEmpty, Invalid: msgCalendarInvalid, TooLong: msgCalendarInvalid}},
-		{Name: FieldTimeZone, Label: "Time Zone", Type: providers.FieldText, Default: DefaultTimeZone, MaxLength: 64,
-			Placeholder: "America/New_York", Messages: providers.FieldMessages{Invalid: msgTimeZone, TooLong: msgTimeZone}},
+		httpapi.TimeZoneField(FieldTimeZone),
 		{Name: FieldSendUpdates, Label: "Notify Attendees", Type: providers.FieldSelect, Default: string(calendar.NotifyAll),
 			Options:  []string{string(calendar.NotifyAll), string(calendar.NotifyExternal), string(calendar.NotifyNone)},
 			Messages: providers.FieldMessages{Invalid: msgSendUpdates}},
-		{Name: FieldBaseURL, Label: "API Base URL", Type: providers.FieldURL, Default: DefaultBaseURL,
-			Placeholder: DefaultBaseURL, MaxLength: 500, Messages: providers.FieldMessages{Invalid: msgBaseURL, TooLong: msgBaseURL}},
+		httpapi.BaseURLField(FieldBaseURL, "API Base URL", DefaultBaseURL),
 	}
 }
 
@@ -75,28 +68,14 @@ func parseSettings(s providers.Settings) (*settings, error) {
 	if err := providers.ValidateSettings(fields(), s); err != nil {
 		return nil, err
 	}
-	st := &settings{calendarID: strings.TrimSpace(s[FieldCalendarID]), timeZone: or(s[FieldTimeZone], DefaultTimeZone),
-		notify: calendar.Notify(or(s[FieldSendUpdates], string(calendar.NotifyAll)))}
-	if !calendar.ValidTimeZone(st.timeZone) {
-		return nil, invalidField(FieldTimeZone, msgTimeZone)
+	st := &settings{calendarID: strings.TrimSpace(s[FieldCalendarID]),
+		notify: calendar.Notify(httpapi.Or(s[FieldSendUpdates], string(calendar.NotifyAll)))}
+	var err error
+	if st.timeZone, err = httpapi.ParseTimeZone(s, FieldTimeZone); err != nil {
+		return nil, err
 	}
-	base, ok := httpapi.ParseSecureURL(or(s[FieldBaseURL], DefaultBaseURL))
-	if !ok {
-		return nil, invalidField(FieldBaseURL, msgBaseURL)
-	}
-	st.base = base
-	return st, nil
-}
-
-func invalidField(name, msg string) error {
-	return &providers.ValidationError{Fields: []providers.FieldError{{Field: name, Message: msg}}}
-}
-
-func or(v, def string) string {
-	if v = strings.TrimSpace(v); v != "" {
-		return v
-	}
-	return def
+	st.base, err = httpapi.ParseBaseURL(s, FieldBaseURL, DefaultBaseURL)
+	return st, err
 }
 
 // calendarURL is the URL of the calendar's resource suffix.

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/intimeos/integrations/providers/calendar"
+	"github.com/intimeos/integrations/providers/internal/httpapi"
 )
 
 // apiEvent is Graph's event resource, the fields used.
@@ -65,7 +66,7 @@ type onlineMeeting struct {
 // avoiding a second event when a create is retried. OnlineMeeting makes it
 // a Teams meeting.
 func (c *session) EventCreate(ctx context.Context, e *calendar.Event) (*calendar.EventReceipt, error) {
-	tz := or(e.TimeZone, c.st.timeZone)
+	tz := httpapi.Or(e.TimeZone, c.st.timeZone)
 	body := &apiEvent{Subject: &e.Summary, Start: wallClock(e.Start, tz), End: wallClock(e.End, tz),
 		Attendees: attendees(e.Attendees)}
 	if e.Description != "" {
@@ -81,7 +82,7 @@ func (c *session) EventCreate(ctx context.Context, e *calendar.Event) (*calendar
 		body.TransactionID = TransactionID(e.ID)
 	}
 	var out apiEvent
-	if err := c.call(ctx, http.MethodPost, c.st.userURL("/events"), body, &out); err != nil {
+	if err := c.JSON(ctx, http.MethodPost, c.st.userURL("/events"), body, &out); err != nil {
 		return nil, err
 	}
 	return receipt(&out), nil
@@ -98,11 +99,11 @@ func (c *session) EventUpdate(ctx context.Context, ch *calendar.EventChange) (*c
 		body.Location = &location{DisplayName: *ch.Location}
 	}
 	if ch.Start != nil {
-		tz := or(ch.TimeZone, c.st.timeZone)
+		tz := httpapi.Or(ch.TimeZone, c.st.timeZone)
 		body.Start, body.End = wallClock(*ch.Start, tz), wallClock(*ch.End, tz)
 	}
 	var out apiEvent
-	if err := c.call(ctx, http.MethodPatch, c.eventURL(ch.EventID, ""), body, &out); err != nil {
+	if err := c.JSON(ctx, http.MethodPatch, c.eventURL(ch.EventID, ""), body, &out); err != nil {
 		return nil, err
 	}
 	return receipt(&out), nil
@@ -114,7 +115,7 @@ func (c *session) EventUpdate(ctx context.Context, ch *calendar.EventChange) (*c
 // answers 404 for an event cancelled already.
 func (c *session) EventCancel(ctx context.Context, x *calendar.EventCancellation) (*calendar.CancelReceipt, error) {
 	body := map[string]string{"comment": x.Comment}
-	if err := c.call(ctx, http.MethodPost, c.eventURL(x.EventID, "/cancel"), body, nil); err != nil {
+	if err := c.JSON(ctx, http.MethodPost, c.eventURL(x.EventID, "/cancel"), body, nil); err != nil {
 		return nil, err
 	}
 	return &calendar.CancelReceipt{EventID: x.EventID}, nil

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/intimeos/integrations/providers/internal/httpapi"
 	"github.com/intimeos/integrations/providers/meeting"
 )
 
@@ -41,7 +42,7 @@ type joinMeetingSettings struct {
 // returns the meeting created first when a create is retried. Teams
 // meetings have no agenda: Agenda is not sent.
 func (c *session) MeetingCreate(ctx context.Context, m *meeting.Meeting) (*meeting.Receipt, error) {
-	tz := or(m.TimeZone, c.st.timeZone)
+	tz := httpapi.Or(m.TimeZone, c.st.timeZone)
 	body := &apiMeeting{Subject: &m.Topic, StartDateTime: offsetTime(m.Start, tz), EndDateTime: offsetTime(m.End, tz)}
 	if len(m.Attendees) > 0 {
 		body.Participants = &participants{}
@@ -55,7 +56,7 @@ func (c *session) MeetingCreate(ctx context.Context, m *meeting.Meeting) (*meeti
 		target += "/createOrGet"
 	}
 	var out apiMeeting
-	if err := c.call(ctx, http.MethodPost, target, body, &out); err != nil {
+	if err := c.JSON(ctx, http.MethodPost, target, body, &out); err != nil {
 		return nil, err
 	}
 	return meetingReceipt(&out), nil
@@ -66,11 +67,11 @@ func (c *session) MeetingCreate(ctx context.Context, m *meeting.Meeting) (*meeti
 func (c *session) MeetingUpdate(ctx context.Context, ch *meeting.Change) (*meeting.Receipt, error) {
 	body := &apiMeeting{Subject: ch.Topic}
 	if ch.Start != nil {
-		tz := or(ch.TimeZone, c.st.timeZone)
+		tz := httpapi.Or(ch.TimeZone, c.st.timeZone)
 		body.StartDateTime, body.EndDateTime = offsetTime(*ch.Start, tz), offsetTime(*ch.End, tz)
 	}
 	var out apiMeeting
-	if err := c.call(ctx, http.MethodPatch, c.meetingURL(ch.MeetingID), body, &out); err != nil {
+	if err := c.JSON(ctx, http.MethodPatch, c.meetingURL(ch.MeetingID), body, &out); err != nil {
 		return nil, err
 	}
 	return meetingReceipt(&out), nil
@@ -79,7 +80,7 @@ func (c *session) MeetingUpdate(ctx context.Context, ch *meeting.Change) (*meeti
 // MeetingDelete implements [meeting.Handler] (DELETE
 // {mailbox}/onlineMeetings/{id}, 204).
 func (c *session) MeetingDelete(ctx context.Context, d *meeting.Deletion) (*meeting.DeleteReceipt, error) {
-	if err := c.call(ctx, http.MethodDelete, c.meetingURL(d.MeetingID), nil, nil); err != nil {
+	if err := c.JSON(ctx, http.MethodDelete, c.meetingURL(d.MeetingID), nil, nil); err != nil {
 		return nil, err
 	}
 	return &meeting.DeleteReceipt{MeetingID: d.MeetingID}, nil

@@ -110,9 +110,8 @@ func (p *Provider) Do(ctx context.Context, s providers.Settings, op *providers.O
 
 // session is one call's settings and access token.
 type session struct {
-	p     *Provider
-	st    *settings
-	token string
+	*httpapi.Session
+	st *settings
 }
 
 var (
@@ -125,15 +124,9 @@ func (p *Provider) session(s providers.Settings) (*session, error) {
 	if err != nil {
 		return nil, err
 	}
-	tok, err := httpapi.AccessToken(Name, s)
+	hs, err := p.c.Session(s)
 	if err != nil {
 		return nil, err
 	}
-	return &session{p: p, st: st, token: tok}, nil
-}
-
-// call sends a JSON request with the session's token.
-func (c *session) call(ctx context.Context, method, url string, in, out any) error {
-	_, err := c.p.c.BearerJSON(ctx, method, url, c.token, in, out)
-	return err
+	return &session{Session: hs, st: st}, nil
 }

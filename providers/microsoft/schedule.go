@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/intimeos/integrations/providers/calendar"
+	"github.com/intimeos/integrations/providers/internal/httpapi"
 )
 
 // availabilityInterval is the getSchedule availabilityViewInterval asked
@@ -44,7 +45,7 @@ func (c *session) FreeBusyQuery(ctx context.Context, r *calendar.FreeBusyRequest
 	body := &scheduleRequest{Schedules: r.Calendars, StartTime: wallClock(r.Start, "UTC"),
 		EndTime: wallClock(r.End, "UTC"), AvailabilityViewInterval: availabilityInterval}
 	var out scheduleResponse
-	if err := c.call(ctx, http.MethodPost, c.st.userURL("/calendar/getSchedule"), body, &out); err != nil {
+	if err := c.JSON(ctx, http.MethodPost, c.st.userURL("/calendar/getSchedule"), body, &out); err != nil {
 		return nil, err
 	}
 	fb := &calendar.FreeBusy{Calendars: make([]calendar.CalendarBusy, 0, len(r.Calendars))}
@@ -56,7 +57,7 @@ func (c *session) FreeBusyQuery(ctx context.Context, r *calendar.FreeBusyRequest
 			}
 			cb.Error = ""
 			if v.Error != nil {
-				cb.Error = or(v.Error.ResponseCode, v.Error.Message)
+				cb.Error = httpapi.Or(v.Error.ResponseCode, v.Error.Message)
 			}
 			for _, it := range v.ScheduleItems {
 				if status := strings.ToLower(it.Status); status != "free" {

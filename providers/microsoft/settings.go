@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/intimeos/integrations/providers"
-	"github.com/intimeos/integrations/providers/calendar"
 	"github.com/intimeos/integrations/providers/internal/httpapi"
 )
 
@@ -15,9 +14,6 @@ const DefaultBaseURL = "https://graph.microsoft.com"
 
 // DefaultMailbox is the connected account's own mailbox.
 const DefaultMailbox = "me"
-
-// DefaultTimeZone is the time zone of events and meetings that name none.
-const DefaultTimeZone = "UTC"
 
 // The settings keys. The OAuth client (tenant, client ID, secret, scopes)
 // is the oauth package's connection, not a field here; the access token
@@ -41,8 +37,6 @@ const (
 const (
 	msgMailboxEmpty   = "Mailbox is required"
 	msgMailboxInvalid = "Mailbox must be me, a user principal name or a user ID"
-	msgTimeZone       = "Please enter an IANA time zone such as America/New_York"
-	msgBaseURL        = "Please enter a valid https URL"
 )
 
 func fields() []providers.Field {
@@ -51,10 +45,8 @@ func fields() []providers.Field {
 			Default: DefaultMailbox, Placeholder: "me or recruiting@company.com",
 			Pattern:  `me|[^\s@/]+@[^\s@/]+|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}`,
 			Messages: providers.FieldMessages{Empty: msgMailboxEmpty, Invalid: msgMailboxInvalid, TooLong: msgMailboxInvalid}},
-		{Name: FieldTimeZone, Label: "Time Zone", Type: providers.FieldText, Default: DefaultTimeZone, MaxLength: 64,
-			Placeholder: "America/New_York", Messages: providers.FieldMessages{Invalid: msgTimeZone, TooLong: msgTimeZone}},
-		{Name: FieldBaseURL, Label: "Graph Base URL", Type: providers.FieldURL, Default: DefaultBaseURL,
-			Placeholder: DefaultBaseURL, MaxLength: 500, Messages: providers.FieldMessages{Invalid: msgBaseURL, TooLong: msgBaseURL}},
+		httpapi.TimeZoneField(FieldTimeZone),
+		httpapi.BaseURLField(FieldBaseURL, "Graph Base URL", DefaultBaseURL),
 	}
 }
 
@@ -70,27 +62,13 @@ func parseSettings(s providers.Settings) (*settings, error) {
 	if err := providers.ValidateSettings(fields(), s); err != nil {
 		return nil, err
 	}
-	st := &settings{mailbox: strings.TrimSpace(s[FieldMailbox]), timeZone: or(s[FieldTimeZone], DefaultTimeZone)}
-	if !calendar.ValidTimeZone(st.timeZone) {
-		return nil, invalidField(FieldTimeZone, msgTimeZone)
+	st := &settings{mailbox: strings.TrimSpace(s[FieldMailbox])}
+	var err error
+	if st.timeZone, err = httpapi.ParseTimeZone(s, FieldTimeZone); err != nil {
+		return nil, err
 	}
-	base, ok := httpapi.ParseSecureURL(or(s[FieldBaseURL], DefaultBaseURL))
-	if !ok {
-		return nil, invalidField(FieldBaseURL, msgBaseURL)
-	}
-	st.base = base
-	return st, nil
-}
-
-func invalidField(name, msg string) error {
-	return &providers.ValidationError{Fields: []providers.FieldError{{Field: name, Message: msg}}}
-}
-
-func or(v, def string) string {
-	if v = strings.TrimSpace(v); v != "" {
-		return v
-	}
-	return def
+	st.base, err = httpapi.ParseBaseURL(s, FieldBaseURL, DefaultBaseURL)
+	return st, err
 }
 
 // userURL is the URL of the mailbox's resource suffix: /v1.0/me... or

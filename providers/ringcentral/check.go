@@ -2,10 +2,8 @@ package ringcentral
 
 import (
 	"context"
-	"net/http"
 
 	"github.com/intimeos/integrations/providers"
-	"github.com/intimeos/integrations/providers/internal/httpapi"
 )
 
 // Check implements [providers.Provider]: DNS, TCP and TLS (skipped for a
@@ -18,14 +16,5 @@ func (p *Provider) Check(ctx context.Context, s providers.Settings) (*providers.
 	if err != nil {
 		return nil, err
 	}
-	return httpapi.Check(ctx, st.base, p.c.Now, func() error {
-		c, err := p.session(s)
-		if err != nil {
-			return err
-		}
-		var ext struct {
-			ID int64 `json:"id"`
-		}
-		return c.call(ctx, http.MethodGet, st.extensionURL(""), nil, &ext)
-	}), nil
+	return p.c.BearerCheck(ctx, st.base, s, st.extensionURL("")), nil
 }

@@ -99,7 +99,7 @@ func (c *session) send(ctx context.Context, m *sms.Message) (*sms.Receipt, error
 		ID            int64  `json:"id"`
 		MessageStatus string `json:"messageStatus"`
 	}
-	if err := c.call(ctx, http.MethodPost, c.st.extensionURL("/sms"), body, &out); err != nil {
+	if err := c.JSON(ctx, http.MethodPost, c.st.extensionURL("/sms"), body, &out); err != nil {
 		return nil, err
 	}
 	return &sms.Receipt{MessageID: strconv.FormatInt(out.ID, 10), Status: out.MessageStatus}, nil
@@ -132,7 +132,7 @@ func (c *session) ringOut(ctx context.Context, payload json.RawMessage) (any, er
 	body := map[string]any{"from": phoneNumber{from}, "to": phoneNumber{in.To}, "callerId": phoneNumber{c.st.phone},
 		"playPrompt": in.PlayPrompt}
 	var out apiRingOut
-	if err := c.call(ctx, http.MethodPost, c.st.extensionURL("/ring-out"), body, &out); err != nil {
+	if err := c.JSON(ctx, http.MethodPost, c.st.extensionURL("/ring-out"), body, &out); err != nil {
 		return nil, err
 	}
 	return callOf(&out), nil
@@ -152,13 +152,13 @@ func (c *session) callRef(ctx context.Context, payload json.RawMessage, op strin
 	}
 	u := c.st.extensionURL("/ring-out/" + in.CallID)
 	if op == OpCallCancel {
-		if err := c.call(ctx, http.MethodDelete, u, nil, nil); err != nil {
+		if err := c.JSON(ctx, http.MethodDelete, u, nil, nil); err != nil {
 			return nil, err
 		}
 		return &Call{CallID: in.CallID, Status: "Canceled"}, nil
 	}
 	var out apiRingOut
-	if err := c.call(ctx, http.MethodGet, u, nil, &out); err != nil {
+	if err := c.JSON(ctx, http.MethodGet, u, nil, &out); err != nil {
 		return nil, err
 	}
 	return callOf(&out), nil

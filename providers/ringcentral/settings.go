@@ -2,7 +2,6 @@ package ringcentral
 
 import (
 	"net/url"
-	"strings"
 
 	"github.com/intimeos/integrations/providers"
 	"github.com/intimeos/integrations/providers/internal/httpapi"
@@ -32,7 +31,6 @@ const (
 const (
 	msgPhoneEmpty   = "Phone number is required"
 	msgPhoneInvalid = "Please enter a phone number in E.164 format, such as +15551234567"
-	msgBaseURL      = "Please enter a valid https URL"
 )
 
 func fields() []providers.Field {
@@ -44,8 +42,7 @@ func fields() []providers.Field {
 			Placeholder: "+15551234567", Pattern: `\+[1-9][0-9]{1,14}`, Messages: required},
 		{Name: FieldRingOutFrom, Label: "RingOut From", Type: providers.FieldText, MaxLength: 16,
 			Placeholder: "+15557654321", Pattern: `\+[1-9][0-9]{1,14}`, Messages: phone},
-		{Name: FieldBaseURL, Label: "API Base URL", Type: providers.FieldURL, Default: DefaultBaseURL,
-			Placeholder: DefaultBaseURL, MaxLength: 500, Messages: providers.FieldMessages{Invalid: msgBaseURL, TooLong: msgBaseURL}},
+		httpapi.BaseURLField(FieldBaseURL, "API Base URL", DefaultBaseURL),
 	}
 }
 
@@ -61,19 +58,13 @@ func parseSettings(s providers.Settings) (*settings, error) {
 	if err := providers.ValidateSettings(fields(), s); err != nil {
 		return nil, err
 	}
-	baseText := strings.TrimSpace(s[FieldBaseURL])
-	if baseText == "" {
-		baseText = DefaultBaseURL
-	}
-	base, ok := httpapi.ParseSecureURL(baseText)
-	if !ok {
-		return nil, &providers.ValidationError{Fields: []providers.FieldError{{Field: FieldBaseURL, Message: msgBaseURL}}}
-	}
-	st := &settings{phone: s[FieldPhoneNumber], ringOutFrom: s[FieldRingOutFrom], base: base}
+	st := &settings{phone: s[FieldPhoneNumber], ringOutFrom: s[FieldRingOutFrom]}
 	if !sms.ValidPhone(st.phone) {
-		return nil, &providers.ValidationError{Fields: []providers.FieldError{{Field: FieldPhoneNumber, Message: msgPhoneInvalid}}}
+		return nil, httpapi.InvalidField(FieldPhoneNumber, msgPhoneInvalid)
 	}
-	return st, nil
+	var err error
+	st.base, err = httpapi.ParseBaseURL(s, FieldBaseURL, DefaultBaseURL)
+	return st, err
 }
 
 // extensionURL is the URL of the connected extension's resource suffix

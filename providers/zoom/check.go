@@ -2,10 +2,8 @@ package zoom
 
 import (
 	"context"
-	"net/http"
 
 	"github.com/intimeos/integrations/providers"
-	"github.com/intimeos/integrations/providers/internal/httpapi"
 )
 
 // Check implements [providers.Provider]: DNS, TCP and TLS (skipped for a
@@ -17,15 +15,5 @@ func (p *Provider) Check(ctx context.Context, s providers.Settings) (*providers.
 	if err != nil {
 		return nil, err
 	}
-	return httpapi.Check(ctx, st.base, p.c.Now, func() error {
-		tok, err := httpapi.AccessToken(Name, s)
-		if err != nil {
-			return err
-		}
-		var me struct {
-			ID string `json:"id"`
-		}
-		_, err = p.c.BearerJSON(ctx, http.MethodGet, st.apiURL("/users/me"), tok, nil, &me)
-		return err
-	}), nil
+	return p.c.BearerCheck(ctx, st.base, s, st.apiURL("/users/me")), nil
 }

@@ -50,7 +50,7 @@ const zoomTime = "2006-01-02T15:04:05Z"
 // retried create may schedule a second meeting.
 func (c *session) MeetingCreate(ctx context.Context, m *meeting.Meeting) (*meeting.Receipt, error) {
 	body := &apiMeeting{Topic: &m.Topic, Type: scheduledMeeting, StartTime: m.Start.UTC().Format(zoomTime),
-		Duration: minutes(m.End.Sub(m.Start)), Timezone: or(m.TimeZone, c.st.timeZone),
+		Duration: minutes(m.End.Sub(m.Start)), Timezone: httpapi.Or(m.TimeZone, c.st.timeZone),
 		Settings: &apiSettings{WaitingRoom: c.st.waitingRoom}}
 	if m.Agenda != "" {
 		body.Agenda = &m.Agenda
@@ -59,7 +59,7 @@ func (c *session) MeetingCreate(ctx context.Context, m *meeting.Meeting) (*meeti
 		body.Settings.MeetingInvitees = append(body.Settings.MeetingInvitees, invitee{Email: a})
 	}
 	var out apiMeeting
-	if err := c.call(ctx, http.MethodPost, c.st.apiURL("/users/"+url.PathEscape(c.st.userID)+"/meetings"), body, &out); err != nil {
+	if err := c.JSON(ctx, http.MethodPost, c.st.apiURL("/users/"+url.PathEscape(c.st.userID)+"/meetings"), body, &out); err != nil {
 		return nil, err
 	}
 	return receipt(&out), nil
@@ -78,11 +78,11 @@ func (c *session) MeetingUpdate(ctx context.Context, ch *meeting.Change) (*meeti
 		body.StartTime, body.Duration = ch.Start.UTC().Format(zoomTime), minutes(ch.End.Sub(*ch.Start))
 		body.Timezone = ch.TimeZone
 	}
-	if err := c.call(ctx, http.MethodPatch, c.st.apiURL("/meetings/"+id), body, nil); err != nil {
+	if err := c.JSON(ctx, http.MethodPatch, c.st.apiURL("/meetings/"+id), body, nil); err != nil {
 		return nil, err
 	}
 	var out apiMeeting
-	if err := c.call(ctx, http.MethodGet, c.st.apiURL("/meetings/"+id), nil, &out); err != nil {
+	if err := c.JSON(ctx, http.MethodGet, c.st.apiURL("/meetings/"+id), nil, &out); err != nil {
 		return nil, err
 	}
 	return receipt(&out), nil
@@ -95,7 +95,7 @@ func (c *session) MeetingDelete(ctx context.Context, d *meeting.Deletion) (*meet
 	if err != nil {
 		return nil, err
 	}
-	if err := c.call(ctx, http.MethodDelete, c.st.apiURL("/meetings/"+id), nil, nil); err != nil {
+	if err := c.JSON(ctx, http.MethodDelete, c.st.apiURL("/meetings/"+id), nil, nil); err != nil {
 		return nil, err
 	}
 	return &meeting.DeleteReceipt{MeetingID: d.MeetingID}, nil

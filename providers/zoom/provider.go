@@ -90,28 +90,29 @@ func (p *Provider) Do(ctx context.Context, s providers.Settings, op *providers.O
 	if op == nil || !meeting.IsOperation(op.Name) {
 		return nil, providers.UnknownOperation(op)
 	}
-	st, err := parseSettings(s)
+	c, err := p.session(s)
 	if err != nil {
 		return nil, err
 	}
-	tok, err := httpapi.AccessToken(Name, s)
-	if err != nil {
-		return nil, err
-	}
-	return meeting.Handle(ctx, op, &session{p: p, st: st, token: tok})
+	return meeting.Handle(ctx, op, c)
 }
 
 // session is one call's settings and access token.
 type session struct {
-	p     *Provider
-	st    *settings
-	token string
+	*httpapi.Session
+	st *settings
 }
 
 var _ meeting.Handler = (*session)(nil)
 
-// call sends a JSON request with the session's token.
-func (c *session) call(ctx context.Context, method, url string, in, out any) error {
-	_, err := c.p.c.BearerJSON(ctx, method, url, c.token, in, out)
-	return err
+func (p *Provider) session(s providers.Settings) (*session, error) {
+	st, err := parseSettings(s)
+	if err != nil {
+		return nil, err
+	}
+	hs, err := p.c.Session(s)
+	if err != nil {
+		return nil, err
+	}
+	return &session{Session: hs, st: st}, nil
 }

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/intimeos/integrations/providers"
-	"github.com/intimeos/integrations/providers/calendar"
 	"github.com/intimeos/integrations/providers/internal/httpapi"
 )
 
@@ -14,9 +13,6 @@ const DefaultBaseURL = "https://api.zoom.us"
 
 // DefaultUser is the connected account.
 const DefaultUser = "me"
-
-// DefaultTimeZone is the time zone of meetings that name none.
-const DefaultTimeZone = "UTC"
 
 // The waiting room choices of [FieldWaitingRoom].
 const (
@@ -46,9 +42,7 @@ const (
 const (
 	msgUserEmpty   = "Zoom user is required"
 	msgUserInvalid = "Zoom user must be me, an email address or a user ID"
-	msgTimeZone    = "Please enter an IANA time zone such as America/New_York"
 	msgWaitingRoom = "Please choose on or off"
-	msgBaseURL     = "Please enter a valid https URL"
 )
 
 func fields() []providers.Field {
@@ -56,12 +50,10 @@ func fields() []providers.Field {
 		{Name: FieldUserID, Label: "Zoom User", Type: providers.FieldText, Required: true, MaxLength: 128,
 			Default: DefaultUser, Placeholder: "me or recruiter@company.com", Pattern: `me|[^\s@/]+@[^\s@/]+|[A-Za-z0-9_-]{6,64}`,
 			Messages: providers.FieldMessages{Empty: msgUserEmpty, Invalid: msgUserInvalid, TooLong: msgUserInvalid}},
-		{Name: FieldTimeZone, Label: "Time Zone", Type: providers.FieldText, Default: DefaultTimeZone, MaxLength: 64,
-			Placeholder: "America/New_York", Messages: providers.FieldMessages{Invalid: msgTimeZone, TooLong: msgTimeZone}},
+		httpapi.TimeZoneField(FieldTimeZone),
 		{Name: FieldWaitingRoom, Label: "Waiting Room", Type: providers.FieldRadio, Default: WaitingRoomOn,
 			Options: []string{WaitingRoomOn, WaitingRoomOff}, Messages: providers.FieldMessages{Invalid: msgWaitingRoom}},
-		{Name: FieldBaseURL, Label: "API Base URL", Type: providers.FieldURL, Default: DefaultBaseURL,
-			Placeholder: DefaultBaseURL, MaxLength: 500, Messages: providers.FieldMessages{Invalid: msgBaseURL, TooLong: msgBaseURL}},
+		httpapi.BaseURLField(FieldBaseURL, "API Base URL", DefaultBaseURL),
 	}
 }
 
@@ -78,28 +70,14 @@ func parseSettings(s providers.Settings) (*settings, error) {
 	if err := providers.ValidateSettings(fields(), s); err != nil {
 		return nil, err
 	}
-	st := &settings{userID: strings.TrimSpace(s[FieldUserID]), timeZone: or(s[FieldTimeZone], DefaultTimeZone),
-		waitingRoom: or(s[FieldWaitingRoom], WaitingRoomOn) == WaitingRoomOn}
-	if !calendar.ValidTimeZone(st.timeZone) {
-		return nil, invalidField(FieldTimeZone, msgTimeZone)
+	st := &settings{userID: strings.TrimSpace(s[FieldUserID]),
+		waitingRoom: httpapi.Or(s[FieldWaitingRoom], WaitingRoomOn) == WaitingRoomOn}
+	var err error
+	if st.timeZone, err = httpapi.ParseTimeZone(s, FieldTimeZone); err != nil {
+		return nil, err
 	}
-	base, ok := httpapi.ParseSecureURL(or(s[FieldBaseURL], DefaultBaseURL))
-	if !ok {
-		return nil, invalidField(FieldBaseURL, msgBaseURL)
-	}
-	st.base = base
-	return st, nil
-}
-
-func invalidField(name, msg string) error {
-	return &providers.ValidationError{Fields: []providers.FieldError{{Field: name, Message: msg}}}
-}
-
-func or(v, def string) string {
-	if v = strings.TrimSpace(v); v != "" {
-		return v
-	}
-	return def
+	st.base, err = httpapi.ParseBaseURL(s, FieldBaseURL, DefaultBaseURL)
+	return st, err
 }
 
 // apiURL is the URL of an API path under /v2.
