@@ -23,16 +23,20 @@ var shippedPlugins = map[string]string{
 	"./carrier/cmd/intime-provider-carrier":           "carrier",
 	"./checkr/cmd/intime-provider-checkr":             "checkr",
 	"./everify/cmd/intime-provider-everify":           "everify",
+	"./google/cmd/intime-provider-google":             "google",
 	"./jobboards/cmd/intime-provider-jobboards":       "jobboards",
+	"./microsoft/cmd/intime-provider-microsoft":       "microsoft",
 	"./oidc/cmd/intime-provider-oidc":                 "oidc",
 	"./paychex/cmd/intime-provider-paychex":           "paychex",
 	"./recordkeeper/cmd/intime-provider-recordkeeper": "recordkeeper",
+	"./ringcentral/cmd/intime-provider-ringcentral":   "ringcentral",
 	"./s3/cmd/intime-provider-s3":                     "s3",
 	"./sendgrid/cmd/intime-provider-sendgrid":         "sendgrid",
 	"./ses/cmd/intime-provider-ses":                   "ses",
 	"./slack/cmd/intime-provider-slack":               "slack",
 	"./smtp/cmd/intime-provider-smtp":                 "smtp",
 	"./twilio/cmd/intime-provider-twilio":             "twilio",
+	"./zoom/cmd/intime-provider-zoom":                 "zoom",
 }
 
 // TestShippedPluginBinaries builds every provider's plugin binary, loads the

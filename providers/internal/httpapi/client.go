@@ -22,6 +22,13 @@ const DefaultTimeout = 30 * time.Second
 // DefaultMaxBody bounds the response bodies read.
 const DefaultMaxBody = 4 << 20
 
+// DefaultMaxIdleConnsPerHost is how many idle connections to a service a
+// provider's own client keeps. net/http's default of 2 makes concurrent
+// calls beyond 2 open and close a connection each (measured with the
+// google provider's benchmark: 8-way parallel creates went from about
+// 1,000 to 2,700 a second on 2 cores with 32).
+const DefaultMaxIdleConnsPerHost = 32
+
 // Client sends requests for one provider. Its fields are set once; it is
 // safe for concurrent use.
 type Client struct {
@@ -39,17 +46,27 @@ type Client struct {
 	ErrorMessage func(code int, h http.Header, body []byte) string
 	// MaxBody bounds the bodies read; zero means DefaultMaxBody.
 	MaxBody int64
+	// Classify, if set, revises the classification of an error answer
+	// after [StatusError]: for services whose status codes mean more than
+	// one thing (Google answers 403 both for missing permissions and for
+	// rate limits, telling them apart in the body).
+	Classify func(code int, h http.Header, body []byte, e *providers.Error)
+	// Header holds headers sent with every request unless the request sets
+	// them (Microsoft Graph's Prefer: outlook.timezone="UTC").
+	Header http.Header
 
 	owned *http.Transport
 }
 
 // NewClient returns a client named name using hc, or a client of its own
-// with [DefaultTimeout] when hc is nil (closed by [Client.Close]). A nil
-// logger discards; a nil now means time.Now.
+// with [DefaultTimeout] and [DefaultMaxIdleConnsPerHost] when hc is nil
+// (closed by [Client.Close]). A nil logger discards; a nil now means
+// time.Now.
 func NewClient(name string, hc *http.Client, logger *slog.Logger, now func() time.Time) *Client {
 	c := &Client{Name: name, HTTP: hc, Logger: logger, Now: now}
 	if c.HTTP == nil {
 		c.owned = http.DefaultTransport.(*http.Transport).Clone()
+		c.owned.MaxIdleConnsPerHost = DefaultMaxIdleConnsPerHost
 		c.HTTP = &http.Client{Transport: c.owned, Timeout: DefaultTimeout}
 	}
 	if c.Logger == nil {
@@ -118,7 +135,11 @@ func (c *Client) Do(ctx context.Context, r *Request) (*Response, error) {
 		if c.ErrorMessage != nil {
 			msg = c.ErrorMessage(resp.StatusCode, resp.Header, body)
 		}
-		return nil, StatusError(c.Name, resp.StatusCode, resp.Header, Redact(msg, r.Secrets...), c.Now())
+		err := StatusError(c.Name, resp.StatusCode, resp.Header, Redact(msg, r.Secrets...), c.Now())
+		if c.Classify != nil {
+			c.Classify(resp.StatusCode, resp.Header, body, err.(*providers.Error))
+		}
+		return nil, err
 	}
 	return &Response{Status: resp.StatusCode, Header: resp.Header, Body: body}, nil
 }
@@ -143,6 +164,9 @@ func (c *Client) build(ctx context.Context, r *Request) (*http.Request, error) {
 			err = ue.Err
 		}
 		return nil, providers.InvalidInput(fmt.Errorf("%s: build request: %w", c.Name, err))
+	}
+	for k, v := range c.Header {
+		req.Header[k] = v
 	}
 	for k, v := range r.Header {
 		req.Header[k] = v

@@ -1,9 +1,11 @@
 // Package httpapi is what the HTTP API providers (twilio, bamboohr,
-// paychex, everify, slack, jobboards) share: a client that sends one
-// request and classifies the answer with the providers error kinds, the
-// staged connection test, the URL rule for credentials, a cache of OAuth 2.0
-// client credentials token sources, and the JSON plumbing of typed
-// operations.
+// paychex, everify, slack, jobboards, google, microsoft, zoom) share: a
+// client that sends one request and classifies the answer with the
+// providers error kinds, the staged connection test, the URL rule for
+// credentials, a cache of OAuth 2.0 client credentials token sources, the
+// host's per-call OAuth access token as a bearer token ([AccessToken],
+// [Client.BearerJSON]), and the JSON plumbing of typed operations ([Run],
+// [CallValid]).
 //
 // # Classification
 //
@@ -13,7 +15,9 @@
 // Retry-After if the service sent one), and other 4xx are
 // [providers.KindInvalidInput]. Transport failures keep their behaviour
 // based class (timeout, refused, DNS, TLS) and never carry the request URL,
-// which may hold a secret (a Slack incoming webhook is one).
+// which may hold a secret (a Slack incoming webhook is one). A service whose
+// codes mean more than one thing revises the kind with [Client.Classify]
+// (Google answers 403 for rate limits too).
 //
 // # Connection test
 //

@@ -1,0 +1,12 @@
+// Command intime-provider-google serves the Google Calendar provider
+// (package google) as a plugin for a providers.Host. It is started by the
+// host, not by hand; the host passes the organization's OAuth access token
+// with each call and keeps the refresh token.
+package main
+
+import (
+	"github.com/intimeos/integrations/providers"
+	"github.com/intimeos/integrations/providers/google"
+)
+
+func main() { providers.Serve(google.New(nil)) }

@@ -1,0 +1,132 @@
+package microsoft
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/intimeos/integrations/providers"
+	"github.com/intimeos/integrations/providers/calendar"
+	"github.com/intimeos/integrations/providers/internal/httpapi"
+	"github.com/intimeos/integrations/providers/meeting"
+)
+
+// Name is the provider's name, as hosts register and load it.
+const Name = "microsoft"
+
+// DisplayName names the provider in messages: "Microsoft 365 is currently
+// unavailable".
+const DisplayName = "Microsoft 365"
+
+// Version is the provider's version.
+const Version = "1.0.0"
+
+// The integration types the provider serves (UC-ADMIN-007 §2.1 Calendar,
+// Outlook; §2.3 Video, Teams).
+const (
+	TypeCalendar = "calendar"
+	TypeVideo    = "video"
+)
+
+// Config configures a [Provider]. The zero value is ready to use.
+type Config struct {
+	// HTTPClient sends the requests to Graph. Nil means a client owned by
+	// the provider with a 30 second timeout, whose idle connections
+	// [Provider.Close] closes.
+	HTTPClient *http.Client
+	// Logger receives debug records of requests (method, path, status,
+	// duration; never the access token or bodies). Nil discards.
+	Logger *slog.Logger
+	// Now is the clock for stage timings and Retry-After dates. Nil means
+	// time.Now.
+	Now func() time.Time
+}
+
+// Provider is the Microsoft 365 provider: Outlook calendar events and
+// Teams meetings. It is safe for concurrent use; settings, the access token
+// included, travel with each call and are not kept.
+type Provider struct {
+	providers.UnimplementedProvider
+	c *httpapi.Client
+}
+
+var _ providers.Provider = (*Provider)(nil)
+
+// New returns a provider configured by cfg (nil means all defaults).
+func New(cfg *Config) *Provider {
+	var c Config
+	if cfg != nil {
+		c = *cfg
+	}
+	hc := httpapi.NewClient(Name, c.HTTPClient, c.Logger, c.Now)
+	hc.ErrorMessage = errorMessage
+	// Graph answers with times in UTC.
+	hc.Header = http.Header{"Prefer": {`outlook.timezone="UTC"`}}
+	return &Provider{c: hc}
+}
+
+// Close closes the idle connections of the provider's own HTTP client. The
+// provider stays usable.
+func (p *Provider) Close() error {
+	p.c.Close()
+	return nil
+}
+
+// Info implements [providers.Provider].
+func (*Provider) Info(context.Context) (*providers.Info, error) {
+	caps := append(calendar.Operations(), meeting.Operations()...)
+	return &providers.Info{
+		Name:         Name,
+		DisplayName:  DisplayName,
+		Types:        []string{TypeCalendar, TypeVideo},
+		Version:      Version,
+		Fields:       fields(),
+		Capabilities: append(caps, providers.CapabilityOAuth),
+	}, nil
+}
+
+// Validate implements [providers.Provider].
+func (*Provider) Validate(_ context.Context, s providers.Settings) error {
+	_, err := parseSettings(s)
+	return err
+}
+
+// Do implements [providers.Provider]: the operations of packages calendar
+// (Outlook) and meeting (Teams).
+func (p *Provider) Do(ctx context.Context, s providers.Settings, op *providers.Operation) (*providers.Result, error) {
+	if op == nil || !calendar.IsOperation(op.Name) && !meeting.IsOperation(op.Name) {
+		return nil, providers.UnknownOperation(op)
+	}
+	c, err := p.session(s)
+	if err != nil {
+		return nil, err
+	}
+	if calendar.IsOperation(op.Name) {
+		return calendar.Handle(ctx, op, c)
+	}
+	return meeting.Handle(ctx, op, c)
+}
+
+// session is one call's settings and access token.
+type session struct {
+	*httpapi.Session
+	st *settings
+}
+
+var (
+	_ calendar.Handler = (*session)(nil)
+	_ meeting.Handler  = (*session)(nil)
+)
+
+func (p *Provider) session(s providers.Settings) (*session, error) {
+	st, err := parseSettings(s)
+	if err != nil {
+		return nil, err
+	}
+	hs, err := p.c.Session(s)
+	if err != nil {
+		return nil, err
+	}
+	return &session{Session: hs, st: st}, nil
+}

@@ -1,0 +1,20 @@
+package ringcentral
+
+import (
+	"context"
+
+	"github.com/intimeos/integrations/providers"
+)
+
+// Check implements [providers.Provider]: DNS, TCP and TLS (skipped for a
+// plain http test server) against the platform, then authentication with
+// the call's access token by reading the connected extension (GET
+// /restapi/v1.0/account/~/extension/~). Invalid settings are an error, not
+// a stage.
+func (p *Provider) Check(ctx context.Context, s providers.Settings) (*providers.CheckResult, error) {
+	st, err := parseSettings(s)
+	if err != nil {
+		return nil, err
+	}
+	return p.c.BearerCheck(ctx, st.base, s, st.extensionURL("")), nil
+}

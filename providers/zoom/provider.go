@@ -1,0 +1,118 @@
+package zoom
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/intimeos/integrations/providers"
+	"github.com/intimeos/integrations/providers/internal/httpapi"
+	"github.com/intimeos/integrations/providers/meeting"
+)
+
+// Name is the provider's name, as hosts register and load it.
+const Name = "zoom"
+
+// DisplayName names the provider in messages: "Zoom is currently
+// unavailable".
+const DisplayName = "Zoom"
+
+// Version is the provider's version.
+const Version = "1.0.0"
+
+// IntegrationType is the integration type the provider serves
+// (UC-ADMIN-007 §2.3, Video).
+const IntegrationType = "video"
+
+// Config configures a [Provider]. The zero value is ready to use.
+type Config struct {
+	// HTTPClient sends the requests to Zoom. Nil means a client owned by
+	// the provider with a 30 second timeout, whose idle connections
+	// [Provider.Close] closes.
+	HTTPClient *http.Client
+	// Logger receives debug records of requests (method, path, status,
+	// duration; never the access token or bodies). Nil discards.
+	Logger *slog.Logger
+	// Now is the clock for stage timings and Retry-After dates. Nil means
+	// time.Now.
+	Now func() time.Time
+}
+
+// Provider is the Zoom provider. It is safe for concurrent use; settings,
+// the access token included, travel with each call and are not kept.
+type Provider struct {
+	providers.UnimplementedProvider
+	c *httpapi.Client
+}
+
+var _ providers.Provider = (*Provider)(nil)
+
+// New returns a provider configured by cfg (nil means all defaults).
+func New(cfg *Config) *Provider {
+	var c Config
+	if cfg != nil {
+		c = *cfg
+	}
+	hc := httpapi.NewClient(Name, c.HTTPClient, c.Logger, c.Now)
+	hc.ErrorMessage = errorMessage
+	hc.Classify = classify
+	return &Provider{c: hc}
+}
+
+// Close closes the idle connections of the provider's own HTTP client. The
+// provider stays usable.
+func (p *Provider) Close() error {
+	p.c.Close()
+	return nil
+}
+
+// Info implements [providers.Provider].
+func (*Provider) Info(context.Context) (*providers.Info, error) {
+	return &providers.Info{
+		Name:         Name,
+		DisplayName:  DisplayName,
+		Types:        []string{IntegrationType},
+		Version:      Version,
+		Fields:       fields(),
+		Capabilities: append(meeting.Operations(), providers.CapabilityOAuth),
+	}, nil
+}
+
+// Validate implements [providers.Provider].
+func (*Provider) Validate(_ context.Context, s providers.Settings) error {
+	_, err := parseSettings(s)
+	return err
+}
+
+// Do implements [providers.Provider]: the operations of package meeting.
+func (p *Provider) Do(ctx context.Context, s providers.Settings, op *providers.Operation) (*providers.Result, error) {
+	if op == nil || !meeting.IsOperation(op.Name) {
+		return nil, providers.UnknownOperation(op)
+	}
+	c, err := p.session(s)
+	if err != nil {
+		return nil, err
+	}
+	return meeting.Handle(ctx, op, c)
+}
+
+// session is one call's settings and access token.
+type session struct {
+	*httpapi.Session
+	st *settings
+}
+
+var _ meeting.Handler = (*session)(nil)
+
+func (p *Provider) session(s providers.Settings) (*session, error) {
+	st, err := parseSettings(s)
+	if err != nil {
+		return nil, err
+	}
+	hs, err := p.c.Session(s)
+	if err != nil {
+		return nil, err
+	}
+	return &session{Session: hs, st: st}, nil
+}
