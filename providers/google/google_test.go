@@ -66,7 +66,7 @@ func suite(f *fakeGoogle) *providertest.Suite {
 			{Name: "invalid token 401", Settings: with(good, providers.SettingAccessToken, "ya29.expired"), Op: createOp, Kind: providers.KindAuth},
 			{Name: "no token", Settings: with(good, providers.SettingAccessToken, ""), Op: createOp, Kind: providers.KindAuth},
 			{Name: "missing scope 403", Settings: with(good, providers.SettingAccessToken, tokReadOnly), Op: createOp, Kind: providers.KindAuth},
-			{Name: "rate limited 429", Settings: with(good, providers.SettingAccessToken, tokBusy), Op: createOp, Kind: providers.KindRateLimited},
+			{Name: "rate limited 429", Settings: with(good, providers.SettingAccessToken, tokBusy), Op: createOp, Kind: providers.KindRateLimited, RetryAfter: 30 * time.Second},
 			{Name: "user rate limit 403", Settings: with(good, providers.SettingAccessToken, tokUserRate), Op: createOp, Kind: providers.KindRateLimited},
 			{Name: "down 503", Settings: with(good, providers.SettingAccessToken, tokDown), Op: createOp, Kind: providers.KindRetryable},
 			{Name: "unknown event 404", Op: op(calendar.OpEventUpdate, &calendar.EventChange{EventID: "nosuchevent1",

@@ -121,8 +121,10 @@ func testOAuthPluginTokens(t *testing.T, open func(*testing.T, func() time.Time)
 		require.Equal(t, "Do", r.Method)
 		ops = append(ops, r.Op)
 		tokens = append(tokens, r.Settings[providers.SettingAccessToken])
-		require.ElementsMatch(t, []string{google.FieldCalendarID, google.FieldBaseURL, providers.SettingAccessToken},
-			slices.Collect(maps.Keys(r.Settings)))
+		// The integration's settings, the optional fields' defaults the
+		// plugin fills in itself, and the access token: nothing else.
+		require.ElementsMatch(t, []string{google.FieldCalendarID, google.FieldBaseURL, google.FieldTimeZone,
+			google.FieldSendUpdates, providers.SettingAccessToken}, slices.Collect(maps.Keys(r.Settings)))
 		for _, v := range r.Settings {
 			require.NotContains(t, v, clientSecret)
 			for _, rt := range refreshTokens {

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	jose "github.com/go-jose/go-jose/v4"
 	"github.com/stretchr/testify/require"
@@ -67,9 +68,9 @@ func suite(t *testing.T, e *env) *providertest.Suite {
 			{Name: "no redirect URI", Op: operation(sso.OpAuthorize, &sso.AuthorizeRequest{}), Kind: providers.KindInvalidInput},
 			{Name: "bad payload", Op: &providers.Operation{Name: sso.OpComplete, Payload: []byte(`[`)}, Kind: providers.KindInvalidInput},
 			{Name: "issuer rate limits 429", Op: authorize, Kind: providers.KindRateLimited,
-				Settings: with(e.settings, oidc.FieldIssuerURL, fakeIssuer(t, http.StatusTooManyRequests))},
+				Settings: with(e.settings, oidc.FieldIssuerURL, fakeIssuer(t, http.StatusTooManyRequests)), RetryAfter: 12 * time.Second},
 			{Name: "issuer unavailable 503", Op: authorize, Kind: providers.KindRetryable,
-				Settings: with(e.settings, oidc.FieldIssuerURL, fakeIssuer(t, http.StatusServiceUnavailable))},
+				Settings: with(e.settings, oidc.FieldIssuerURL, fakeIssuer(t, http.StatusServiceUnavailable)), RetryAfter: 12 * time.Second},
 		},
 	}
 }

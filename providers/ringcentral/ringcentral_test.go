@@ -52,7 +52,7 @@ func suite(f *fakeRingCentral) *providertest.Suite {
 			{Name: "invalid token 401", Settings: with(good, providers.SettingAccessToken, "U0pD.expired"), Op: sendOp, Kind: providers.KindAuth},
 			{Name: "no token", Settings: with(good, providers.SettingAccessToken, ""), Op: callOp, Kind: providers.KindAuth},
 			{Name: "no permission 403", Settings: with(good, providers.SettingAccessToken, tokNoPerm), Op: sendOp, Kind: providers.KindAuth},
-			{Name: "rate limited 429", Settings: with(good, providers.SettingAccessToken, tokBusy), Op: sendOp, Kind: providers.KindRateLimited},
+			{Name: "rate limited 429", Settings: with(good, providers.SettingAccessToken, tokBusy), Op: sendOp, Kind: providers.KindRateLimited, RetryAfter: time.Minute},
 			{Name: "down 503", Settings: with(good, providers.SettingAccessToken, tokDown), Op: callOp, Kind: providers.KindRetryable},
 			{Name: "not the extension's number", Settings: with(good, ringcentral.FieldPhoneNumber, "+16505550199"), Op: sendOp, Kind: providers.KindInvalidInput},
 			{Name: "text over 1000", Op: op(sms.OpSend, &sms.Message{To: "+14155550123", Body: strings.Repeat("x", 1001)}), Kind: providers.KindInvalidInput},

@@ -57,7 +57,7 @@ func suite(f *fakeZoom) *providertest.Suite {
 			{Name: "invalid token 401", Settings: with(good, providers.SettingAccessToken, "eyJ.expired"), Op: createOp, Kind: providers.KindAuth},
 			{Name: "no token", Settings: with(good, providers.SettingAccessToken, ""), Op: createOp, Kind: providers.KindAuth},
 			{Name: "missing scope 4711", Settings: with(good, providers.SettingAccessToken, tokNoScope), Op: createOp, Kind: providers.KindAuth},
-			{Name: "rate limited 429", Settings: with(good, providers.SettingAccessToken, tokBusy), Op: createOp, Kind: providers.KindRateLimited},
+			{Name: "rate limited 429", Settings: with(good, providers.SettingAccessToken, tokBusy), Op: createOp, Kind: providers.KindRateLimited, RetryAfter: 30 * time.Second},
 			{Name: "down 503", Settings: with(good, providers.SettingAccessToken, tokDown), Op: createOp, Kind: providers.KindRetryable},
 			{Name: "unknown user 1001", Settings: with(good, zoom.FieldUserID, "ghost@company.example"), Op: createOp, Kind: providers.KindInvalidInput},
 			{Name: "unknown meeting 3001", Op: op(meeting.OpDelete, &meeting.Deletion{MeetingID: "12345678901"}), Kind: providers.KindInvalidInput},
