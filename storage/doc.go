@@ -23,6 +23,10 @@
 //   - integration_alerts: de-duplicated alert conditions ([Alert]).
 //   - oauth_states: pending, single-use authorization requests ([OAuthState]).
 //   - api_tokens: hashed credentials for the host's API ([APIToken]).
+//   - organization_settings: an organization's default retry policy
+//     ([OrganizationSettings]).
+//   - integration_routes: the primary and backup integration of each type
+//     of an organization ([IntegrationRoute]).
 //
 // Documented columns keep their names and types. Additions (organization_id
 // on child tables so every query is tenant-scoped without a join, a version
@@ -66,7 +70,19 @@
 // the feature tables and columns, 0003 the queue's lease columns, 0004 the
 // OAuth refresh lease; 0005 is a per-webhook due index on SQLite, and on
 // PostgreSQL the lease counts per claim and webhook that let a claim be a
-// HOT update (no index holds locked_until).
+// HOT update (no index holds locked_until). 0008 adds what the integration
+// Manager keeps: each integration's health-check interval, when its status
+// changed and its last call's error ([IntegrationHealth]), the due index of
+// health checks, and the two tables above.
+//
+// # Health checks and activity
+//
+// Health checks are claimable rows like deliveries
+// ([IntegrationHealthStore]): an integration is due when next_check_at has
+// passed, and a claim leases it by moving next_check_at ahead; that value
+// is the fencing token the result presents. The Manager's recorder writes
+// the log entries, metric buckets and last syncs of many calls in one
+// transaction ([ActivityStore]).
 //
 // # Lists
 //

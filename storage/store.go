@@ -23,6 +23,9 @@ type Store interface {
 	MetricStore
 	AlertStore
 	APITokenStore
+	IntegrationHealthStore
+	ActivityStore
+	OrganizationSettingsStore
 	Maintenance
 }
 

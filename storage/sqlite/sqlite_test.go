@@ -99,7 +99,7 @@ func TestMigrateConcurrent(t *testing.T) {
 	require.NoError(t, s.DB().QueryRowContext(ctx,
 		`SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).Scan(&tables))
 	require.Equal(t, migrationFiles(t), applied, "each migration is applied once")
-	require.Equal(t, 11, tables, "10 tables plus the migrations table")
+	require.Equal(t, 13, tables, "12 tables plus the migrations table")
 }
 
 // TestNewOnCallersDB runs a Store on a *sql.DB the caller opened and

@@ -12,7 +12,7 @@
 //
 // One subtest family per table family (Integrations, OAuthTokens,
 // OAuthStates, Webhooks, Deliveries, DLQ, Logs, Metrics, Alerts, APITokens,
-// Maintenance), each made of named, parallel subtests that open their own
+// IntegrationHealth, Activity, OrganizationSettings, Maintenance), each made of named, parallel subtests that open their own
 // store:
 //
 //   - create, get, update and delete return every field as written: JSON

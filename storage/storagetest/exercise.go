@@ -56,6 +56,9 @@ func families() []family {
 		{name: "Metrics", tests: metricTests()},
 		{name: "Alerts", tests: alertTests(), pager: alertPager()},
 		{name: "APITokens", tests: apiTokenTests()},
+		{name: "IntegrationHealth", tests: healthTests()},
+		{name: "Activity", tests: activityTests()},
+		{name: "OrganizationSettings", tests: orgSettingsTests()},
 		{name: "Maintenance", tests: maintenanceTests()},
 	}
 }
