@@ -12,8 +12,8 @@
 //
 // One subtest family per table family (Integrations, OAuthTokens,
 // OAuthStates, Webhooks, Deliveries, DLQ, Logs, Metrics, Alerts, APITokens,
-// IntegrationHealth, Activity, OrganizationSettings, Maintenance), each made of named, parallel subtests that open their own
-// store:
+// IntegrationHealth, Activity, OrganizationSettings, Maintenance), each
+// made of named, parallel subtests that open their own store:
 //
 //   - create, get, update and delete return every field as written: JSON
 //     compared semantically (PostgreSQL JSONB normalises it), times in UTC
