@@ -1,0 +1,22 @@
+package integration_test
+
+import (
+	"testing"
+
+	"go.uber.org/goleak"
+
+	"github.com/intimeos/integrations/providers"
+)
+
+// pluginProviders are served when the test binary is re-executed as a
+// plugin (providers.Host.LoadSelf).
+func pluginProviders() map[string]providers.Provider {
+	return map[string]providers.Provider{
+		"calendar-plugin": &calendarPlugin{},
+	}
+}
+
+func TestMain(m *testing.M) {
+	providers.ServeSelf(pluginProviders())
+	goleak.VerifyTestMain(m)
+}
