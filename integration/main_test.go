@@ -6,6 +6,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/intimeos/integrations/providers"
+	"github.com/intimeos/integrations/providers/smtp"
 )
 
 // pluginProviders are served when the test binary is re-executed as a
@@ -13,6 +14,8 @@ import (
 func pluginProviders() map[string]providers.Provider {
 	return map[string]providers.Provider{
 		"calendar-plugin": &calendarPlugin{},
+		"smtp":            smtp.New(nil),
+		"probe":           newProbe("probe"),
 	}
 }
 
