@@ -18,7 +18,9 @@ import (
 
 // calendarPlugin is a provider the catalog does not map: loaded as a
 // plugin, its Info adds it to the calendar type.
-type calendarPlugin struct{ providers.UnimplementedProvider }
+type calendarPlugin struct {
+	providers.UnimplementedProvider
+}
 
 func (calendarPlugin) Info(context.Context) (*providers.Info, error) {
 	return &providers.Info{Name: "calendar-plugin", DisplayName: "Google Calendar", Types: []string{"calendar", "crm"},

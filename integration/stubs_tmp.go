@@ -9,7 +9,7 @@ import (
 	"github.com/intimeos/integrations/providers"
 )
 
-func (m *Manager) invalidate(uuid.UUID)                          {}
+func (m *Manager) invalidate(uuid.UUID)                                {}
 func (m *Manager) recordCheck(context.Context, *target, *checkOutcome) {}
 
 type callRecord struct {
