@@ -42,8 +42,10 @@ type target struct {
 	provider  providers.Provider
 	info      *providers.Info
 	settings  providers.Settings
-	// display is the provider's name in messages ("SendGrid").
-	display string
+	// display is the provider's name in messages ("SendGrid"); instance
+	// its name in its route's failover group (display, made unique).
+	display  string
+	instance string
 	// endpoint is "host:port" of the service, when the settings name one.
 	endpoint string
 	secrets  []string

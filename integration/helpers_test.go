@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cenkalti/backoff/v4"
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
@@ -105,6 +106,35 @@ type env struct {
 	host  *providers.Host
 	mgr   *integration.Manager
 	org   uuid.UUID
+	// waits are the retry waits the Manager asked for, in order.
+	waitMu sync.Mutex
+	waits  []time.Duration
+}
+
+// timers returns a retry timer that fires at once after moving the
+// clock by the wait: retries without sleeping, as the clock sees them.
+func (e *env) timers() backoff.Timer { return &clockTimer{e: e} }
+
+type clockTimer struct {
+	e *env
+	c chan time.Time
+}
+
+func (f *clockTimer) Start(d time.Duration) {
+	f.e.waitMu.Lock()
+	f.e.waits = append(f.e.waits, d)
+	f.e.waitMu.Unlock()
+	f.e.clock.Advance(d)
+	f.c = make(chan time.Time, 1)
+	f.c <- f.e.clock.Now()
+}
+func (f *clockTimer) Stop()               {}
+func (f *clockTimer) C() <-chan time.Time { return f.c }
+
+func (e *env) retryWaits() []time.Duration {
+	e.waitMu.Lock()
+	defer e.waitMu.Unlock()
+	return append([]time.Duration(nil), e.waits...)
 }
 
 // envOpts adjust a test's world.
@@ -160,12 +190,16 @@ func setup(t *testing.T, open opener, opts *envOpts) *env {
 // stopped when the test ends: another host process shares the store.
 func (e *env) newManager(t testing.TB, store storage.Store, opts *envOpts) *integration.Manager {
 	t.Helper()
-	cfg := &integration.Config{Store: store, Providers: e.host, Clock: e.clock.Now,
+	cfg := &integration.Config{Store: store, Providers: e.host, Clock: e.clock.Now, RetryTimer: e.timers,
 		HealthCheckPoll: 10 * time.Millisecond, RecordInterval: 10 * time.Millisecond}
 	if opts != nil && opts.config != nil {
 		opts.config(cfg)
 	}
 	m, err := integration.New(cfg)
 	require.NoError(t, err)
+	if opts == nil || !opts.noStart {
+		require.NoError(t, m.Start(context.Background()))
+	}
+	t.Cleanup(func() { require.NoError(t, m.Stop(context.Background())) })
 	return m
 }

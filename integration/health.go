@@ -1,0 +1,174 @@
+package integration
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/intimeos/integrations/storage"
+)
+
+// leaseMargin is added to twice the check timeout to make a claim's lease:
+// a claimed check starts at once (a claim takes no more rows than free
+// slots), so it ends well before its lease and no other host checks the
+// integration again in the same round.
+const leaseMargin = 10 * time.Second
+
+// checkLease is how long a claimed health check stays reserved.
+func (m *Manager) checkLease() time.Duration { return 2*m.cfg.HealthCheckTimeout + leaseMargin }
+
+// scheduleLoop runs due health checks until claimCtx ends; checks in
+// flight run on checkCtx.
+func (m *Manager) scheduleLoop(claimCtx, checkCtx context.Context) {
+	sem := make(chan struct{}, m.cfg.HealthCheckConcurrency)
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	for {
+		n, err := m.runDue(claimCtx, checkCtx, sem, &wg)
+		if claimCtx.Err() != nil {
+			return
+		}
+		if err != nil {
+			m.cfg.Logger.Error("integration: claim health checks", "err", err)
+		}
+		if n > 0 && err == nil {
+			continue
+		}
+		select {
+		case <-claimCtx.Done():
+			return
+		case <-time.After(m.cfg.HealthCheckPoll):
+		}
+	}
+}
+
+// HealthCheckRun runs every health check that is due now, at most
+// Config.HealthCheckConcurrency at a time, and returns how many it ran when
+// they are done. Started Managers do this on their own every
+// Config.HealthCheckPoll; several hosts share the checks through claims.
+func (m *Manager) HealthCheckRun(ctx context.Context) (int, error) {
+	sem := make(chan struct{}, m.cfg.HealthCheckConcurrency)
+	var wg sync.WaitGroup
+	n, err := m.runDue(ctx, ctx, sem, &wg)
+	wg.Wait()
+	return n, err
+}
+
+// runDue claims due checks as slots free up and starts them, until a claim
+// comes back short (nothing more is due) or claimCtx ends.
+func (m *Manager) runDue(claimCtx, checkCtx context.Context, sem chan struct{}, wg *sync.WaitGroup) (int, error) {
+	total := 0
+	for {
+		select {
+		case sem <- struct{}{}:
+		case <-claimCtx.Done():
+			return total, claimCtx.Err()
+		}
+		free := 1
+		for free < cap(sem) {
+			select {
+			case sem <- struct{}{}:
+				free++
+				continue
+			default:
+			}
+			break
+		}
+		hs, err := m.store.IntegrationCheckClaim(claimCtx, &storage.IntegrationCheckClaimParams{
+			Now: m.now(), Limit: free, Lease: m.checkLease()})
+		for range free - len(hs) {
+			<-sem
+		}
+		if err != nil {
+			return total, err
+		}
+		for _, h := range hs {
+			wg.Go(func() {
+				defer func() { <-sem }()
+				m.runClaimed(checkCtx, h)
+			})
+		}
+		total += len(hs)
+		if len(hs) < free {
+			return total, nil
+		}
+	}
+}
+
+// runClaimed runs a claimed check and stores its result under the claim's
+// lease. A check cut short by Stop is dropped: the lease expires and any
+// host checks it again.
+func (m *Manager) runClaimed(ctx context.Context, h *storage.IntegrationHealth) {
+	t, o := m.checkStored(ctx, h)
+	if ctx.Err() != nil {
+		return
+	}
+	_, err := m.applyCheck(ctx, t, o, m.interval(h), h.NextCheckAt, CauseHealthCheck)
+	if err != nil && !errors.Is(err, storage.ErrConflict) && !errors.Is(err, storage.ErrNotFound) {
+		m.cfg.Logger.Error("integration: store a health check", "integration", h.ID, "err", err)
+	}
+}
+
+// checkStored runs the check of a stored integration. One whose settings
+// or provider cannot be used fails the check with the reason.
+func (m *Manager) checkStored(ctx context.Context, h *storage.IntegrationHealth) (*target, *checkOutcome) {
+	t := &target{orgID: h.OrganizationID, id: h.ID, typ: h.Type, name: h.Name, display: h.Provider}
+	s, err := decodeSettings(h.Config)
+	if err == nil {
+		var tt *target
+		if tt, err = m.newTarget(ctx, &h.Integration, s); err == nil {
+			return tt, m.check(ctx, tt)
+		}
+	}
+	now := m.now()
+	return t, &checkOutcome{err: err, start: now, message: err.Error(), class: 0}
+}
+
+// HealthCheckAll checks every integration of an organization that is not
+// disabled now ("Health Check All"), Config.HealthCheckConcurrency at a
+// time, and returns them with their tests, oldest first. Each check
+// reschedules the integration's next one.
+func (m *Manager) HealthCheckAll(ctx context.Context, orgID uuid.UUID) ([]*Integration, error) {
+	hs, err := m.healthList(ctx, orgID, "")
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*Integration, len(hs))
+	errs := make([]error, len(hs))
+	sem := make(chan struct{}, m.cfg.HealthCheckConcurrency)
+	var wg sync.WaitGroup
+	for i, h := range hs {
+		if h.Status == storage.IntegrationDisabled {
+			out[i], errs[i] = m.view(ctx, h)
+			continue
+		}
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			out[i], errs[i] = m.checkOne(ctx, h)
+		})
+	}
+	wg.Wait()
+	return out, errors.Join(errs...)
+}
+
+// checkOne checks an integration now and returns its view with the test.
+func (m *Manager) checkOne(ctx context.Context, h *storage.IntegrationHealth) (*Integration, error) {
+	t, o := m.checkStored(ctx, h)
+	ch, err := m.applyCheck(ctx, t, o, m.interval(h), nil, CauseHealthCheck)
+	if errors.Is(err, storage.ErrConflict) {
+		return m.IntegrationGet(ctx, h.OrganizationID, h.ID)
+	}
+	if err != nil {
+		return nil, err
+	}
+	in, err := m.view(ctx, ch.Integration)
+	if err != nil {
+		return nil, err
+	}
+	in.Check = o.res
+	return in, nil
+}
