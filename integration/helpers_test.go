@@ -106,6 +106,9 @@ type env struct {
 	host  *providers.Host
 	mgr   *integration.Manager
 	org   uuid.UUID
+	// started reports whether mgr runs its background work; stopped, it
+	// writes each record at once.
+	started bool
 	// waits are the retry waits the Manager asked for, in order.
 	waitMu sync.Mutex
 	waits  []time.Duration
@@ -183,6 +186,7 @@ func setup(t *testing.T, open opener, opts *envOpts) *env {
 		require.NoError(t, err)
 	}
 	e.mgr = e.newManager(t, e.store, opts)
+	e.started = !opts.noStart
 	return e
 }
 

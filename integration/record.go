@@ -259,7 +259,7 @@ func (f *callFigures) add(b *storage.MetricBucket) {
 	case b.Metric == MetricHealthCheck:
 		f.checks += b.Count
 		f.checkFailures += b.Errors
-	case len(b.Metric) > len(MetricCallPrefix) && b.Metric[:len(MetricCallPrefix)] == MetricCallPrefix:
+	case isCall(b.Metric):
 		f.calls += b.Count
 		f.failed += b.Errors
 		f.durationMS += b.DurationMS
