@@ -1,6 +1,7 @@
 package integration_test
 
 import (
+	"os"
 	"testing"
 
 	"go.uber.org/goleak"
@@ -20,6 +21,9 @@ func pluginProviders() map[string]providers.Provider {
 }
 
 func TestMain(m *testing.M) {
+	if spec := os.Getenv(envCrashChild); spec != "" {
+		os.Exit(crashChild(spec, os.Getenv(envCrashMode)))
+	}
 	providers.ServeSelf(pluginProviders())
 	goleak.VerifyTestMain(m)
 }
