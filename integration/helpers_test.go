@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/intimeos/integrations/integration"
+	"github.com/intimeos/integrations/oauth"
 	"github.com/intimeos/integrations/providers"
 	"github.com/intimeos/integrations/secret"
 	"github.com/intimeos/integrations/storage"
@@ -109,6 +110,7 @@ type env struct {
 	// started reports whether mgr runs its background work; stopped, it
 	// writes each record at once.
 	started bool
+	conn    *oauth.Connector
 	// waits are the retry waits the Manager asked for, in order.
 	waitMu sync.Mutex
 	waits  []time.Duration
@@ -151,6 +153,9 @@ type envOpts struct {
 	config func(*integration.Config)
 	// noStart leaves the Manager stopped.
 	noStart bool
+	// oauthBaseURL, when set, gives the Manager an oauth.Connector with
+	// this base URL (env.conn).
+	oauthBaseURL string
 }
 
 var hostConfig = &providers.Config{PingInterval: 100 * time.Millisecond, RestartMin: 10 * time.Millisecond,
@@ -185,6 +190,12 @@ func setup(t *testing.T, open opener, opts *envOpts) *env {
 		_, err := e.host.LoadSelf(t.Context(), name, nil)
 		require.NoError(t, err)
 	}
+	if opts.oauthBaseURL != "" {
+		var err error
+		e.conn, err = oauth.New(e.store, &oauth.Config{BaseURL: opts.oauthBaseURL, Settings: integration.StoredOAuthSettings,
+			RetryTimer: func() backoff.Timer { return &clockTimer{e: e} }})
+		require.NoError(t, err)
+	}
 	e.mgr = e.newManager(t, e.store, opts)
 	e.started = !opts.noStart
 	return e
@@ -196,6 +207,7 @@ func (e *env) newManager(t testing.TB, store storage.Store, opts *envOpts) *inte
 	t.Helper()
 	cfg := &integration.Config{Store: store, Providers: e.host, Clock: e.clock.Now, RetryTimer: e.timers,
 		HealthCheckPoll: 10 * time.Millisecond, RecordInterval: 10 * time.Millisecond}
+	cfg.OAuth = e.conn
 	if opts != nil && opts.config != nil {
 		opts.config(cfg)
 	}

@@ -17,6 +17,7 @@ func pluginProviders() map[string]providers.Provider {
 		"calendar-plugin": &calendarPlugin{},
 		"smtp":            smtp.New(nil),
 		"probe":           newProbe("probe"),
+		"whoami":          whoami{},
 	}
 }
 
