@@ -34,7 +34,9 @@ const (
 // authorization server's userinfo endpoint with the access token the host
 // passed with the call, and answers 401 as an auth failure. It runs as a
 // plugin in this test.
-type whoami struct{ providers.UnimplementedProvider }
+type whoami struct {
+	providers.UnimplementedProvider
+}
 
 func (whoami) Info(context.Context) (*providers.Info, error) {
 	return &providers.Info{Name: "whoami", DisplayName: "Who Am I", Types: []string{integration.TypeCalendar},
@@ -213,4 +215,3 @@ func TestOAuthTokenPerCall(t *testing.T) {
 		require.Equal(t, storage.IntegrationActive, got.Status)
 	})
 }
-
