@@ -24,7 +24,7 @@ const (
 	RecordBatchDefault            = 256
 	RecordQueueDefault            = 1024
 	RecordIntervalDefault         = time.Second
-	QuotaBlockDefault             = 10
+	QuotaBlockDefault             = 100
 )
 
 // Bounds of an integration's own health-check interval
@@ -78,6 +78,10 @@ type Config struct {
 	// HealthCheckPoll is how often an idle scheduler looks for due checks
 	// (default 5 s): a check runs at most this late.
 	HealthCheckPoll time.Duration
+	// NoHealthCheckScheduler keeps [Manager.Start] from running the
+	// health-check scheduler in this process (hosts that should not check,
+	// tests that call [Manager.HealthCheckRun] themselves).
+	NoHealthCheckScheduler bool
 	// RecordBatch is the most records written in one transaction (default
 	// 256), and RecordQueue how many may wait for it (default 1024). A
 	// process killed without Stop loses at most RecordQueue + RecordBatch
@@ -88,8 +92,9 @@ type Config struct {
 	// (default 1 s).
 	RecordInterval time.Duration
 	// QuotaBlock is the most quota units one reservation takes from the
-	// store for this process (default 10, and at most a hundredth of the
-	// limit), so that a call does not write to the store.
+	// store for this process (default 100, and at most a hundredth of the
+	// limit: 10 for the default 1,000 an hour), so that a call does not
+	// write to the store.
 	QuotaBlock int
 	// RetryTimer returns the timer for waits between a call's retries. Nil
 	// means real timers; tests pass one that fires at once.

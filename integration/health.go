@@ -23,11 +23,8 @@ func (m *Manager) checkLease() time.Duration { return 2*m.cfg.HealthCheckTimeout
 // scheduleLoop runs due health checks until claimCtx ends; checks in
 // flight run on checkCtx.
 func (m *Manager) scheduleLoop(claimCtx, checkCtx context.Context) {
-	sem := make(chan struct{}, m.cfg.HealthCheckConcurrency)
-	var wg sync.WaitGroup
-	defer wg.Wait()
 	for {
-		n, err := m.runDue(claimCtx, checkCtx, sem, &wg)
+		n, err := m.runDue(claimCtx, checkCtx)
 		if claimCtx.Err() != nil {
 			return
 		}
@@ -50,52 +47,67 @@ func (m *Manager) scheduleLoop(claimCtx, checkCtx context.Context) {
 // they are done. Started Managers do this on their own every
 // Config.HealthCheckPoll; several hosts share the checks through claims.
 func (m *Manager) HealthCheckRun(ctx context.Context) (int, error) {
-	sem := make(chan struct{}, m.cfg.HealthCheckConcurrency)
-	var wg sync.WaitGroup
-	n, err := m.runDue(ctx, ctx, sem, &wg)
-	wg.Wait()
-	return n, err
+	return m.runDue(ctx, ctx)
 }
 
-// runDue claims due checks as slots free up and starts them, until a claim
-// comes back short (nothing more is due) or claimCtx ends.
-func (m *Manager) runDue(claimCtx, checkCtx context.Context, sem chan struct{}, wg *sync.WaitGroup) (int, error) {
+// runDue runs due checks on Config.HealthCheckConcurrency workers until a
+// claim comes back short (nothing more is due) or claimCtx ends, and
+// returns when the checks it started are done. Claims come in batches:
+// the claimer keeps up to one batch (the concurrency) of claimed checks
+// waiting beside the ones running, and claims again when half of it is
+// free, so a claim's round trip is paid once per half batch, not per
+// check. A claimed check waits at most one check's time before it runs,
+// well within its lease.
+func (m *Manager) runDue(claimCtx, checkCtx context.Context) (int, error) {
+	conc := m.cfg.HealthCheckConcurrency
+	jobs := make(chan *storage.IntegrationHealth, conc)
+	var wg sync.WaitGroup
+	for range conc {
+		wg.Go(func() {
+			for h := range jobs {
+				m.runClaimed(checkCtx, h)
+			}
+		})
+	}
+	defer wg.Wait()
+	defer close(jobs)
 	total := 0
 	for {
-		select {
-		case sem <- struct{}{}:
-		case <-claimCtx.Done():
-			return total, claimCtx.Err()
-		}
-		free := 1
-		for free < cap(sem) {
-			select {
-			case sem <- struct{}{}:
-				free++
-				continue
-			default:
+		room := cap(jobs) - len(jobs)
+		if room < (conc+1)/2 && total > 0 {
+			if err := waitRoom(claimCtx, jobs, (conc+1)/2); err != nil {
+				return total, err
 			}
-			break
+			continue
 		}
 		hs, err := m.store.IntegrationCheckClaim(claimCtx, &storage.IntegrationCheckClaimParams{
-			Now: m.now(), Limit: free, Lease: m.checkLease()})
-		for range free - len(hs) {
-			<-sem
-		}
+			Now: m.now(), Limit: room, Lease: m.checkLease()})
 		if err != nil {
 			return total, err
 		}
 		for _, h := range hs {
-			wg.Go(func() {
-				defer func() { <-sem }()
-				m.runClaimed(checkCtx, h)
-			})
+			jobs <- h
 		}
 		total += len(hs)
-		if len(hs) < free {
+		if len(hs) < room {
 			return total, nil
 		}
 	}
+}
+
+// waitRoom waits until jobs has room for n more, polling as checks take
+// claimed rows.
+func waitRoom(ctx context.Context, jobs chan *storage.IntegrationHealth, n int) error {
+	t := time.NewTicker(time.Millisecond)
+	defer t.Stop()
+	for cap(jobs)-len(jobs) < n {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-t.C:
+		}
+	}
+	return nil
 }
 
 // runClaimed runs a claimed check and stores its result under the claim's

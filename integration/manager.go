@@ -71,7 +71,9 @@ func (m *Manager) Start(ctx context.Context) error {
 	checkCtx, abortChecks := context.WithCancel(context.Background())
 	r := &runner{stopClaiming: stopClaiming, abortChecks: abortChecks}
 	m.rec.start()
-	r.wg.Go(func() { m.scheduleLoop(claimCtx, checkCtx) })
+	if !m.cfg.NoHealthCheckScheduler {
+		r.wg.Go(func() { m.scheduleLoop(claimCtx, checkCtx) })
+	}
 	m.running = r
 	return nil
 }

@@ -96,7 +96,7 @@ func TestQuotaReservesBlocks(t *testing.T) {
 			require.Error(t, err)
 		}
 		require.EqualValues(t, 10, e.quotaCount(t, in.ID, "hour"), "one block of 10 (a hundredth of 1,000) for 8 calls")
-		require.EqualValues(t, 10, e.quotaCount(t, in.ID, "day"))
+		require.EqualValues(t, 100, e.quotaCount(t, in.ID, "day"), "a hundredth of 25,000, capped at QuotaBlock (100)")
 		require.NoError(t, e.mgr.Stop(e.ctx))
 		require.EqualValues(t, 5, e.quotaCount(t, in.ID, "hour"), "Stop gives back the 5 unspent: 3 failed calls returned theirs")
 		require.EqualValues(t, 5, e.quotaCount(t, in.ID, "day"))

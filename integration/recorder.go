@@ -65,6 +65,8 @@ type RecorderStats struct {
 	Dropped, Lost int64
 	// Queued is how many records wait now.
 	Queued int
+	// WriteTime is the time spent writing the batches that were written.
+	WriteTime time.Duration
 }
 
 // record is one thing to write: exactly one field is set.
@@ -101,6 +103,7 @@ type Recorder struct {
 	quit    chan struct{}
 
 	recorded, batches, dropped, lost atomic.Int64
+	writeNS                          atomic.Int64
 
 	normals *normalCache
 }
@@ -133,7 +136,7 @@ func (r *Recorder) Stats() RecorderStats {
 	}
 	r.mu.RUnlock()
 	return RecorderStats{Recorded: r.recorded.Load(), Batches: r.batches.Load(), Dropped: r.dropped.Load(),
-		Lost: r.lost.Load(), Queued: queued}
+		Lost: r.lost.Load(), Queued: queued, WriteTime: time.Duration(r.writeNS.Load())}
 }
 
 // enqueue hands a record to the writer, or writes it now when the writer
@@ -247,8 +250,10 @@ func (r *Recorder) write(recs []*record, quit <-chan struct{}) {
 	b := r.batch(ctx, recs)
 	pause := recordRetryFirst
 	for {
+		start := time.Now()
 		err := r.writeBatch(b)
 		if err == nil {
+			r.writeNS.Add(int64(time.Since(start)))
 			r.recorded.Add(int64(len(recs)))
 			r.batches.Add(1)
 			return

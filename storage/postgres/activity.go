@@ -20,16 +20,9 @@ func (s *Store) ActivityRecord(ctx context.Context, b *storage.ActivityBatch) er
 	if b == nil || b.Len() == 0 {
 		return nil
 	}
-	now := s.Now()
 	batch := &pgx.Batch{}
-	for _, p := range b.Logs {
-		at := p.Time
-		if at.IsZero() {
-			at = now
-		}
-		batch.Queue(`INSERT INTO integration_logs (id, organization_id, integration_id, level, message, details, logged_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7)`, id16(newID()), id16(p.OrganizationID), id16(p.IntegrationID),
-			string(p.Level), p.Message, nullJSON(p.Details), at.UTC().Truncate(time.Microsecond))
+	if len(b.Logs) > 0 {
+		queueLogs(batch, b.Logs, s.Now())
 	}
 	for _, p := range sortedMetrics(b.Metrics) {
 		batch.Queue(`INSERT INTO integration_metrics AS m (`+metricCols+`)
@@ -47,6 +40,32 @@ func (s *Store) ActivityRecord(ctx context.Context, b *storage.ActivityBatch) er
 			id16(p.OrganizationID), id16(p.IntegrationID), p.Time.UTC().Truncate(time.Microsecond), p.Error)
 	}
 	return s.inTx(ctx, func(tx pgx.Tx) error { return mapErr(tx.SendBatch(ctx, batch).Close()) })
+}
+
+// queueLogs queues the insert of every log entry as one statement over
+// arrays, so that a batch of hundreds of entries costs one statement.
+func queueLogs(batch *pgx.Batch, logs []*storage.LogInsertParams, now time.Time) {
+	n := len(logs)
+	ids, orgs, ints := make([][16]byte, n), make([][16]byte, n), make([][16]byte, n)
+	levels, msgs := make([]string, n), make([]string, n)
+	details := make([]*string, n)
+	times := make([]time.Time, n)
+	for i, p := range logs {
+		at := p.Time
+		if at.IsZero() {
+			at = now
+		}
+		ids[i], orgs[i], ints[i] = id16(newID()), id16(p.OrganizationID), id16(p.IntegrationID)
+		levels[i], msgs[i], times[i] = string(p.Level), p.Message, at.UTC().Truncate(time.Microsecond)
+		if len(p.Details) > 0 {
+			d := string(p.Details)
+			details[i] = &d
+		}
+	}
+	batch.Queue(`INSERT INTO integration_logs (id, organization_id, integration_id, level, message, details, logged_at)
+		SELECT i, o, n, l, m, d::jsonb, t
+		FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::timestamptz[])
+			AS u(i, o, n, l, m, d, t)`, ids, orgs, ints, levels, msgs, details, times)
 }
 
 func sortedMetrics(in []*storage.MetricAddParams) []*storage.MetricAddParams {

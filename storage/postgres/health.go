@@ -3,6 +3,7 @@ package postgres
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -79,35 +80,58 @@ func (s *Store) IntegrationCheckClaim(ctx context.Context, p *storage.Integratio
 	return out, nil
 }
 
-// IntegrationStatusSet implements [storage.IntegrationHealthStore]: a
-// transaction that locks the row, checks the fence and updates it.
+// IntegrationStatusSet implements [storage.IntegrationHealthStore] in one
+// statement (one round trip): the row is locked by a sub-select that also
+// reads the status before, and the fence and KeepDisabled are conditions of
+// the update. When nothing is updated, a read says whether the row is
+// missing or the change did not apply.
 func (s *Store) IntegrationStatusSet(ctx context.Context, p *storage.IntegrationStatusSetParams) (*storage.IntegrationStatusChange, error) {
-	var out *storage.IntegrationStatusChange
-	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		var prev string
-		var next *time.Time
-		err := tx.QueryRow(ctx, `SELECT status, next_check_at FROM integrations WHERE organization_id = $1 AND id = $2
-			FOR UPDATE`, id16(p.OrganizationID), id16(p.ID)).Scan(&prev, &next)
-		if err != nil {
-			return mapErr(err)
-		}
-		if err := statusSetApplies(p, prev, next); err != nil {
-			return err
-		}
-		h, err := s.scanHealth(tx.QueryRow(ctx, `UPDATE integrations SET status = $3::text, error_message = NULLIF($4, ''),
-			status_changed_at = CASE WHEN status IS NOT DISTINCT FROM $3::text THEN status_changed_at ELSE $5 END,
-			last_health_check = COALESCE($6, last_health_check),
-			next_check_at = CASE WHEN $7 THEN NULL ELSE COALESCE($8, next_check_at) END
-			WHERE organization_id = $1 AND id = $2 RETURNING `+healthCols,
-			id16(p.OrganizationID), id16(p.ID), string(p.Status), p.ErrorMessage, s.Now(), micro(p.CheckedAt),
-			p.ClearNextCheck, micro(p.NextCheckAt)))
-		out = &storage.IntegrationStatusChange{Previous: storage.IntegrationStatus(prev), Integration: h}
-		return err
-	})
+	var prev string
+	h, err := s.scanHealth(extraFirst{s.db.QueryRow(ctx, `UPDATE integrations SET status = $3::text,
+		error_message = NULLIF($4, ''),
+		status_changed_at = CASE WHEN status IS NOT DISTINCT FROM $3::text THEN status_changed_at ELSE $5 END,
+		last_health_check = COALESCE($6, last_health_check),
+		next_check_at = CASE WHEN $7 THEN NULL ELSE COALESCE($8, next_check_at) END
+		FROM (SELECT id AS old_id, status AS old_status, next_check_at AS old_next FROM integrations
+			WHERE organization_id = $1 AND id = $2 FOR UPDATE) old
+		WHERE id = old.old_id AND NOT ($9 AND old.old_status = 'disabled')
+		  AND ($10::timestamptz IS NULL OR old.old_next = $10::timestamptz)
+		RETURNING old.old_status, `+healthCols,
+		id16(p.OrganizationID), id16(p.ID), string(p.Status), p.ErrorMessage, s.Now(), micro(p.CheckedAt),
+		p.ClearNextCheck, micro(p.NextCheckAt), p.KeepDisabled, micro(p.Lease)), []any{&prev}})
+	if errors.Is(err, storage.ErrNotFound) {
+		return nil, s.statusSetMissed(ctx, p)
+	}
 	if err != nil {
 		return nil, err
 	}
-	return out, nil
+	return &storage.IntegrationStatusChange{Previous: storage.IntegrationStatus(prev), Integration: h}, nil
+}
+
+// extraFirst prepends destinations to a row's Scan, so that the leading
+// columns go to the caller and the rest to an existing scan function.
+type extraFirst struct {
+	pgx.Row
+	first []any
+}
+
+func (r extraFirst) Scan(dest ...any) error { return r.Row.Scan(append(r.first, dest...)...) }
+
+// statusSetMissed explains an IntegrationStatusSet that updated nothing:
+// the row is missing (ErrNotFound), or the change did not apply
+// (ErrConflict).
+func (s *Store) statusSetMissed(ctx context.Context, p *storage.IntegrationStatusSetParams) error {
+	var prev string
+	var next *time.Time
+	err := s.db.QueryRow(ctx, `SELECT status, next_check_at FROM integrations WHERE organization_id = $1 AND id = $2`,
+		id16(p.OrganizationID), id16(p.ID)).Scan(&prev, &next)
+	if err != nil {
+		return mapErr(err)
+	}
+	if err := statusSetApplies(p, prev, next); err != nil {
+		return err
+	}
+	return fmt.Errorf("%w: integration %s changed meanwhile", storage.ErrConflict, p.ID)
 }
 
 // statusSetApplies returns ErrConflict when a KeepDisabled or fenced change
