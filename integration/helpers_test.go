@@ -219,3 +219,11 @@ func (e *env) newManager(t testing.TB, store storage.Store, opts *envOpts) *inte
 	t.Cleanup(func() { require.NoError(t, m.Stop(context.Background())) })
 	return m
 }
+
+func mustTime(s string) time.Time {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
