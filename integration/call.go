@@ -4,8 +4,8 @@ import (
 	"context"
 	"errors"
 	"sync"
-	"time"
 
+	"github.com/cenkalti/backoff/v4"
 	"github.com/google/uuid"
 
 	"github.com/intimeos/integrations/providers"
@@ -15,18 +15,16 @@ import (
 // callStateKey carries a call's state to the members' providers.
 type callStateKey struct{}
 
-// callState is what the members of a route record about one call.
+// callState is what the members of a route record about one call: the
+// member that ran the last attempt.
 type callState struct {
 	mu     sync.Mutex
 	served *target
-	// tried lists the members that ran an attempt, in order.
-	tried []*target
 }
 
 func (cs *callState) mark(t *target) {
 	cs.mu.Lock()
 	cs.served = t
-	cs.tried = append(cs.tried, t)
 	cs.mu.Unlock()
 }
 
@@ -39,7 +37,8 @@ func (cs *callState) last() *target {
 // Dispatch implements [Dispatcher] with the call path (DESIGN decision 11):
 //
 //  1. resolve the organization's integration of the type (cached for
-//     Config.CacheTTL), refusing a disabled one with a *[DisabledError];
+//     Config.CacheTTL), refusing a disabled one with a *[DisabledError]
+//     (its backup does not take over: disabling stops the type's calls);
 //  2. take a unit of its quota (rateLimitHour, and the daily limit);
 //  3. run op under its retry policy (its own, else the organization's,
 //     else retry.DefaultPolicy), each attempt going through the failover
@@ -133,11 +132,8 @@ func (rt *route) attemptErr(err error) error {
 	return err
 }
 
-func (m *Manager) retryTimer() interface {
-	Start(time.Duration)
-	Stop()
-	C() <-chan time.Time
-} {
+// retryTimer returns the timer of one call's retries; nil means real.
+func (m *Manager) retryTimer() backoff.Timer {
 	if m.cfg.RetryTimer == nil {
 		return nil
 	}

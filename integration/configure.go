@@ -2,7 +2,6 @@ package integration
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"time"
 
@@ -105,31 +104,7 @@ func (m *Manager) checkNow(ctx context.Context, orgID, id uuid.UUID, tested *che
 	if h.Status == storage.IntegrationDisabled {
 		return m.view(ctx, h)
 	}
-	s, err := decodeSettings(h.Config)
-	if err != nil {
-		return nil, err
-	}
-	t, err := m.newTarget(ctx, &h.Integration, s)
-	if err != nil {
-		return nil, err
-	}
-	o := tested
-	if o == nil {
-		o = m.check(ctx, t)
-	}
-	ch, err := m.applyCheck(ctx, t, o, m.interval(h), nil, cause)
-	if errors.Is(err, storage.ErrConflict) { // disabled meanwhile
-		return m.IntegrationGet(ctx, orgID, id)
-	}
-	if err != nil {
-		return nil, err
-	}
-	in, err := m.view(ctx, ch.Integration)
-	if err != nil {
-		return nil, err
-	}
-	in.Check = o.res
-	return in, nil
+	return m.checkOne(ctx, h, tested, cause)
 }
 
 // UpdateParams change an integration. Nil fields are left as they are.

@@ -8,6 +8,8 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/intimeos/integrations/providers"
+	"github.com/intimeos/integrations/retry"
 	"github.com/intimeos/integrations/storage"
 )
 
@@ -114,7 +116,7 @@ func waitRoom(ctx context.Context, jobs chan *storage.IntegrationHealth, n int) 
 // lease. A check cut short by Stop is dropped: the lease expires and any
 // host checks it again.
 func (m *Manager) runClaimed(ctx context.Context, h *storage.IntegrationHealth) {
-	t, o := m.checkStored(ctx, h)
+	t, o := m.checkStored(ctx, h, nil)
 	if ctx.Err() != nil {
 		return
 	}
@@ -124,19 +126,23 @@ func (m *Manager) runClaimed(ctx context.Context, h *storage.IntegrationHealth) 
 	}
 }
 
-// checkStored runs the check of a stored integration. One whose settings
-// or provider cannot be used fails the check with the reason.
-func (m *Manager) checkStored(ctx context.Context, h *storage.IntegrationHealth) (*target, *checkOutcome) {
+// checkStored runs the check of a stored integration, or takes tested, a
+// check of its settings just run. One whose settings or provider cannot be
+// used fails the check with the reason.
+func (m *Manager) checkStored(ctx context.Context, h *storage.IntegrationHealth, tested *checkOutcome) (*target, *checkOutcome) {
 	t := &target{orgID: h.OrganizationID, id: h.ID, typ: h.Type, name: h.Name, display: h.Provider}
 	s, err := decodeSettings(h.Config)
 	if err == nil {
 		var tt *target
 		if tt, err = m.newTarget(ctx, &h.Integration, s); err == nil {
+			if tested != nil {
+				return tt, tested
+			}
 			return tt, m.check(ctx, tt)
 		}
 	}
-	now := m.now()
-	return t, &checkOutcome{err: err, start: now, message: err.Error(), class: 0}
+	return t, &checkOutcome{err: err, start: m.now(), message: scrub(providers.UserMessage(err, t.display), nil),
+		class: retry.ClassifyError(err).Class}
 }
 
 // HealthCheckAll checks every integration of an organization that is not
@@ -160,17 +166,18 @@ func (m *Manager) HealthCheckAll(ctx context.Context, orgID uuid.UUID) ([]*Integ
 		sem <- struct{}{}
 		wg.Go(func() {
 			defer func() { <-sem }()
-			out[i], errs[i] = m.checkOne(ctx, h)
+			out[i], errs[i] = m.checkOne(ctx, h, nil, CauseHealthCheck)
 		})
 	}
 	wg.Wait()
 	return out, errors.Join(errs...)
 }
 
-// checkOne checks an integration now and returns its view with the test.
-func (m *Manager) checkOne(ctx context.Context, h *storage.IntegrationHealth) (*Integration, error) {
-	t, o := m.checkStored(ctx, h)
-	ch, err := m.applyCheck(ctx, t, o, m.interval(h), nil, CauseHealthCheck)
+// checkOne checks an integration now (or records tested) and returns its
+// view with the test.
+func (m *Manager) checkOne(ctx context.Context, h *storage.IntegrationHealth, tested *checkOutcome, cause string) (*Integration, error) {
+	t, o := m.checkStored(ctx, h, tested)
+	ch, err := m.applyCheck(ctx, t, o, m.interval(h), nil, cause)
 	if errors.Is(err, storage.ErrConflict) {
 		return m.IntegrationGet(ctx, h.OrganizationID, h.ID)
 	}

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/google/uuid"
@@ -58,6 +59,20 @@ type IntegrationStatusSetParams struct {
 	// a check that ends after an admin disabled the integration must not
 	// bring it back.
 	KeepDisabled bool
+}
+
+// Applies returns nil when the change may apply to a row whose status is
+// prev and whose next_check_at is next (nil for NULL), and an error
+// wrapping [ErrConflict] when KeepDisabled or the lease forbid it. Backends
+// call it on the row they locked.
+func (p *IntegrationStatusSetParams) Applies(prev IntegrationStatus, next *time.Time) error {
+	if p.KeepDisabled && prev == IntegrationDisabled {
+		return fmt.Errorf("%w: integration %s is disabled", ErrConflict, p.ID)
+	}
+	if p.Lease != nil && (next == nil || !next.Equal(p.Lease.Truncate(time.Microsecond))) {
+		return fmt.Errorf("%w: the health check lease of integration %s has passed", ErrConflict, p.ID)
+	}
+	return nil
 }
 
 // IntegrationStatusChange is the outcome of a status change: the status

@@ -128,22 +128,10 @@ func (s *Store) statusSetMissed(ctx context.Context, p *storage.IntegrationStatu
 	if err != nil {
 		return mapErr(err)
 	}
-	if err := statusSetApplies(p, prev, next); err != nil {
+	if err := p.Applies(storage.IntegrationStatus(prev), next); err != nil {
 		return err
 	}
 	return fmt.Errorf("%w: integration %s changed meanwhile", storage.ErrConflict, p.ID)
-}
-
-// statusSetApplies returns ErrConflict when a KeepDisabled or fenced change
-// must not apply to a row in status prev whose next_check_at is next.
-func statusSetApplies(p *storage.IntegrationStatusSetParams, prev string, next *time.Time) error {
-	if p.KeepDisabled && prev == string(storage.IntegrationDisabled) {
-		return fmt.Errorf("%w: integration %s is disabled", storage.ErrConflict, p.ID)
-	}
-	if p.Lease != nil && (next == nil || !next.Equal(p.Lease.Truncate(time.Microsecond))) {
-		return fmt.Errorf("%w: the health check lease of integration %s has passed", storage.ErrConflict, p.ID)
-	}
-	return nil
 }
 
 // IntegrationScheduleSet implements [storage.IntegrationHealthStore].

@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -105,13 +104,13 @@ func (s *Store) IntegrationStatusSet(ctx context.Context, p *storage.Integration
 	var out *storage.IntegrationStatusChange
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		var prev string
-		var next sql.NullString
+		var next *time.Time
 		err := tx.QueryRowContext(ctx, `SELECT status, next_check_at FROM integrations WHERE organization_id = ?1 AND id = ?2`,
-			p.OrganizationID, p.ID).Scan(&prev, &next)
+			p.OrganizationID, p.ID).Scan(&prev, timePtrCol{&next})
 		if err != nil {
 			return mapErr(err)
 		}
-		if err := statusSetApplies(p, prev, next.Valid, next.String); err != nil {
+		if err := p.Applies(storage.IntegrationStatus(prev), next); err != nil {
 			return err
 		}
 		h, err := s.scanHealth(txQueryRow(ctx, tx, st, update, p.OrganizationID, p.ID, string(p.Status), p.ErrorMessage,
@@ -123,18 +122,6 @@ func (s *Store) IntegrationStatusSet(ctx context.Context, p *storage.Integration
 		return nil, err
 	}
 	return out, nil
-}
-
-// statusSetApplies returns ErrConflict when a KeepDisabled or fenced change
-// must not apply to a row in status prev whose next_check_at is next.
-func statusSetApplies(p *storage.IntegrationStatusSetParams, prev string, hasNext bool, next string) error {
-	if p.KeepDisabled && prev == string(storage.IntegrationDisabled) {
-		return fmt.Errorf("%w: integration %s is disabled", storage.ErrConflict, p.ID)
-	}
-	if p.Lease != nil && (!hasNext || next != ts(*p.Lease)) {
-		return fmt.Errorf("%w: the health check lease of integration %s has passed", storage.ErrConflict, p.ID)
-	}
-	return nil
 }
 
 // IntegrationScheduleSet implements [storage.IntegrationHealthStore].
