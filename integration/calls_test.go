@@ -184,10 +184,10 @@ func offer() *email.Message {
 		Text: "See you at 10."}
 }
 
-// TestRateLimit is ADMIN-INT-010: the API returns 429; the system detects
+// TestAdminInt010RateLimit is ADMIN-INT-010: the API returns 429; the system detects
 // the rate limit, backs off for the Retry-After and retries after it, even
 // under the default policy (which does not retry 429s blindly).
-func TestRateLimit(t *testing.T) {
+func TestAdminInt010RateLimit(t *testing.T) {
 	t.Parallel()
 	backends(t, func(t *testing.T, open opener) {
 		e := setup(t, open, &envOpts{providers: map[string]providers.Provider{"sendgrid": sendgrid.New(nil)}})
@@ -227,10 +227,10 @@ func TestRateLimit(t *testing.T) {
 	})
 }
 
-// TestFailover is ADMIN-INT-011: the primary provider fails (SendGrid
+// TestAdminInt011Failover is ADMIN-INT-011: the primary provider fails (SendGrid
 // answers 503); the system detects the failure and switches to the backup
 // (AWS SES, aws-ses-v2-local) automatically; the switch is recorded.
-func TestFailover(t *testing.T) {
+func TestAdminInt011Failover(t *testing.T) {
 	t.Parallel()
 	backends(t, func(t *testing.T, open opener) {
 		e := setup(t, open, &envOpts{providers: map[string]providers.Provider{"sendgrid": sendgrid.New(nil), "ses": ses.New(nil)}})
@@ -278,10 +278,10 @@ func TestFailover(t *testing.T) {
 	})
 }
 
-// TestRetryPolicy is ADMIN-INT-012: the admin changes the integration's
+// TestAdminInt012RetryPolicy is ADMIN-INT-012: the admin changes the integration's
 // retry settings and saves; the retry behaviour follows at once. Without
 // its own policy the organization's default applies, then the SDK's.
-func TestRetryPolicy(t *testing.T) {
+func TestAdminInt012RetryPolicy(t *testing.T) {
 	t.Parallel()
 	backends(t, func(t *testing.T, open opener) {
 		e := setup(t, open, &envOpts{config: func(c *integration.Config) {
@@ -329,10 +329,10 @@ func TestRetryPolicy(t *testing.T) {
 	})
 }
 
-// TestDisableIntegration is ADMIN-INT-015: the admin disables an active
+// TestAdminInt015DisableIntegration is ADMIN-INT-015: the admin disables an active
 // integration; it stops (every call refused with a clear error, no more
 // health checks) and its status is disabled.
-func TestDisableIntegration(t *testing.T) {
+func TestAdminInt015DisableIntegration(t *testing.T) {
 	t.Parallel()
 	backends(t, func(t *testing.T, open opener) {
 		e := setup(t, open, nil)

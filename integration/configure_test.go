@@ -63,10 +63,10 @@ func requireFields(t *testing.T, err error, want map[string]string) {
 	require.Equal(t, want, got)
 }
 
-// TestAddIntegration is ADMIN-INT-002: the type is available, the admin
+// TestAdminInt002AddIntegration is ADMIN-INT-002: the type is available, the admin
 // configures it and saves; the integration is added and its health check
 // runs.
-func TestAddIntegration(t *testing.T) {
+func TestAdminInt002AddIntegration(t *testing.T) {
 	t.Parallel()
 	backends(t, func(t *testing.T, open opener) {
 		e := setup(t, open, &envOpts{providers: map[string]providers.Provider{
@@ -282,3 +282,32 @@ func TestRoutesAndRetryPolicies(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+func TestDeleteIntegration(t *testing.T) {
+	t.Parallel()
+	backends(t, func(t *testing.T, open opener) {
+		e := setup(t, open, nil)
+		a := e.create(t, &integration.CreateParams{Settings: probeSettings(uuid.NewString())})
+		b := e.create(t, &integration.CreateParams{Settings: probeSettings(uuid.NewString())})
+		_, err := e.mgr.RouteSet(e.ctx, &integration.RouteSetParams{OrganizationID: e.org, Type: "probe", Primary: b.ID, Backup: a.ID})
+		require.NoError(t, err)
+		_, err = e.mgr.Dispatch(e.ctx, e.org, "probe", echoOp("before"))
+		require.NoError(t, err)
+
+		require.NoError(t, e.mgr.IntegrationDelete(e.ctx, e.org, b.ID))
+		_, err = e.mgr.IntegrationGet(e.ctx, e.org, b.ID)
+		require.ErrorIs(t, err, storage.ErrNotFound)
+		rt, err := e.mgr.Route(e.ctx, e.org, "probe")
+		require.NoError(t, err)
+		require.NotNil(t, rt.Primary)
+		require.Equal(t, a.ID, rt.Primary.ID, "the backup, all that is left, serves the type")
+		require.Nil(t, rt.Backup)
+		_, err = e.mgr.Dispatch(e.ctx, e.org, "probe", echoOp("after"))
+		require.NoError(t, err, "the next call follows at once")
+
+		require.NoError(t, e.mgr.IntegrationDelete(e.ctx, e.org, a.ID))
+		_, err = e.mgr.Dispatch(e.ctx, e.org, "probe", echoOp("none"))
+		require.ErrorIs(t, err, integration.ErrNotConfigured)
+		require.ErrorIs(t, e.mgr.IntegrationDelete(e.ctx, e.org, a.ID), storage.ErrNotFound)
+	})
+}

@@ -25,10 +25,10 @@ func allTypes() []string {
 	return keys
 }
 
-// TestDashboard is ADMIN-INT-001: the dashboard shows every integration
+// TestAdminInt001Dashboard is ADMIN-INT-001: the dashboard shows every integration
 // with its status: the overview's counts and percentages, and the list
 // with provider, status and last sync, as §3 draws it.
-func TestDashboard(t *testing.T) {
+func TestAdminInt001Dashboard(t *testing.T) {
 	t.Parallel()
 	backends(t, func(t *testing.T, open opener) {
 		e := setup(t, open, &envOpts{providers: map[string]providers.Provider{"probe": newProbe("probe", allTypes()...)}})

@@ -140,23 +140,8 @@ func (r *resolver) load(ctx context.Context, key routeKey, prev *route) (*route,
 
 // build makes the members callable and puts them behind a failover group.
 func (m *Manager) build(ctx context.Context, rt *route, primary, backup *storage.IntegrationHealth, orgPolicy *retry.Policy) error {
-	for _, h := range []*storage.IntegrationHealth{primary, backup} {
-		if h == nil || h.Status == storage.IntegrationDisabled {
-			continue
-		}
-		s, err := decodeSettings(h.Config)
-		if err != nil {
-			return err
-		}
-		t, err := m.newTarget(ctx, &h.Integration, s)
-		if err != nil {
-			if h == primary {
-				return err
-			}
-			m.cfg.Logger.WarnContext(ctx, "integration: backup not callable", "integration", h.ID, "err", err)
-			continue
-		}
-		rt.members = append(rt.members, t)
+	if err := m.addMembers(ctx, rt, primary, backup); err != nil {
+		return err
 	}
 	rt.policy = retry.DefaultPolicy()
 	if p := ownPolicy(primary.RetryPolicy); p != nil {
@@ -167,18 +152,7 @@ func (m *Manager) build(ctx context.Context, rt *route, primary, backup *storage
 	rt.attempt = rt.policy
 	rt.attempt.RetryOn = rt.policy.RetryOn.With(retry.ClassRateLimited)
 	rt.attempt.AttemptTimeout = min(retry.AttemptTimeoutMax, rt.policy.AttemptTimeout*time.Duration(len(rt.members)))
-	instances := make([]*providers.Instance, len(rt.members))
-	names := map[string]bool{}
-	for i, t := range rt.members {
-		name := t.display
-		for n := 2; names[name]; n++ {
-			name = fmt.Sprintf("%s (%d)", t.display, n)
-		}
-		names[name] = true
-		t.instance = name
-		instances[i] = providers.NewInstance(name, servedBy{t.provider, t}, t.settings, m.cfg.Breaker)
-	}
-	group, err := providers.NewGroup(&providers.GroupConfig{Name: rt.typ, Members: instances,
+	group, err := providers.NewGroup(&providers.GroupConfig{Name: rt.typ, Members: m.instances(rt.members),
 		AttemptTimeout: rt.policy.AttemptTimeout, Logger: m.cfg.Logger, Clock: m.cfg.Clock,
 		OnSwitch: func(sw providers.Switch) { m.switched(rt, sw) }})
 	if err != nil {
@@ -187,6 +161,47 @@ func (m *Manager) build(ctx context.Context, rt *route, primary, backup *storage
 	rt.group = group
 	rt.quota = m.quotas.lease(primary.OrganizationID, primary.ID, rt.members[0].settings)
 	return nil
+}
+
+// addMembers makes the primary and the backup (unless it is disabled or
+// cannot be called, which is logged) callable.
+func (m *Manager) addMembers(ctx context.Context, rt *route, primary, backup *storage.IntegrationHealth) error {
+	for _, h := range []*storage.IntegrationHealth{primary, backup} {
+		if h == nil || h.Status == storage.IntegrationDisabled {
+			continue
+		}
+		s, err := decodeSettings(h.Config)
+		if err == nil {
+			var t *target
+			if t, err = m.newTarget(ctx, &h.Integration, s); err == nil {
+				rt.members = append(rt.members, t)
+				continue
+			}
+		}
+		if h == primary {
+			return err
+		}
+		m.cfg.Logger.WarnContext(ctx, "integration: backup not callable", "integration", h.ID, "err", err)
+	}
+	return nil
+}
+
+// instances puts each member behind its own breaker, under a name unique
+// in the group (the provider's display name, numbered when two members
+// share it).
+func (m *Manager) instances(members []*target) []*providers.Instance {
+	out := make([]*providers.Instance, len(members))
+	names := map[string]bool{}
+	for i, t := range members {
+		name := t.display
+		for n := 2; names[name]; n++ {
+			name = fmt.Sprintf("%s (%d)", t.display, n)
+		}
+		names[name] = true
+		t.instance = name
+		out[i] = providers.NewInstance(name, servedBy{t.provider, t}, t.settings, m.cfg.Breaker)
+	}
+	return out
 }
 
 // fingerprint identifies what a route is built from: the members' rows as

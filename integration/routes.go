@@ -87,7 +87,8 @@ func (m *Manager) Route(ctx context.Context, orgID uuid.UUID, typ string) (*Rout
 }
 
 // routeMembers reads a type's primary and backup: the route's, else the
-// oldest integration of the type (other than the backup) as primary.
+// oldest integration of the type (other than the backup) as primary, else
+// the backup alone.
 func (m *Manager) routeMembers(ctx context.Context, orgID uuid.UUID, typ string) (primary, backup *storage.IntegrationHealth, err error) {
 	rt, err := m.store.IntegrationRouteGet(ctx, orgID, typ)
 	if err != nil && !errors.Is(err, storage.ErrNotFound) {
@@ -111,7 +112,7 @@ func (m *Manager) routeMembers(ctx context.Context, orgID uuid.UUID, typ string)
 			return h, backup, nil
 		}
 	}
-	return nil, backup, nil
+	return backup, nil, nil // the backup is all there is: it serves alone
 }
 
 func isConflict(err error) bool { return errors.Is(err, storage.ErrConflict) }

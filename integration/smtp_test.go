@@ -22,11 +22,11 @@ func smtpSettings(srv *emailtest.SMTPServer, password string) providers.Settings
 	}
 }
 
-// TestSMTPConnection is ADMIN-INT-003: with an email integration
+// TestAdminInt003SMTPConnection is ADMIN-INT-003: with an email integration
 // configured, "Test Connection" passes every stage and "Send Test Email"
 // delivers the test email (to the in-process SMTP server), with the SMTP
 // provider in process and as a plugin.
-func TestSMTPConnection(t *testing.T) {
+func TestAdminInt003SMTPConnection(t *testing.T) {
 	t.Parallel()
 	for _, mode := range []string{"InProcess", "Plugin"} {
 		t.Run(mode, func(t *testing.T) {
