@@ -266,6 +266,7 @@ func (m *Manager) IntegrationDelete(ctx context.Context, orgID, id uuid.UUID) er
 		return err
 	}
 	m.invalidate(orgID)
+	m.quotas.forget(id)
 	return nil
 }
 

@@ -56,6 +56,14 @@ func (qt *quotaTable) lease(orgID, id uuid.UUID, s providers.Settings) *quotaLea
 	return q
 }
 
+// forget drops an integration's lease (a deleted integration); its units
+// die with the counters' window.
+func (qt *quotaTable) forget(id uuid.UUID) {
+	qt.mu.Lock()
+	delete(qt.leases, id)
+	qt.mu.Unlock()
+}
+
 // giveBack returns every lease's unspent units.
 func (qt *quotaTable) giveBack(ctx context.Context) {
 	qt.mu.Lock()
