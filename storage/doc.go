@@ -23,6 +23,10 @@
 //   - integration_alerts: de-duplicated alert conditions ([Alert]).
 //   - oauth_states: pending, single-use authorization requests ([OAuthState]).
 //   - api_tokens: hashed credentials for the host's API ([APIToken]).
+//   - organization_settings: an organization's default retry policy
+//     ([OrganizationSettings]).
+//   - integration_routes: the primary and backup integration of each type
+//     of an organization ([IntegrationRoute]).
 //
 // and two of the store's own: intime_schema_migrations (the migrations
 // applied) and intime_key_checks (one check value per key ID, see Secrets at
@@ -104,7 +108,22 @@
 // PostgreSQL the lease counts per claim and webhook that let a claim be a
 // HOT update (no index holds locked_until); 0006 (PostgreSQL) makes dead
 // letters go with their webhook; 0007 adds intime_key_checks, and on
-// PostgreSQL turns webhook_deliveries.payload into json.
+// PostgreSQL turns webhook_deliveries.payload into json; 0008 adds what the
+// integration Manager keeps: each integration's health-check interval, when
+// its status changed and its last call's error ([IntegrationHealth]), the
+// due index of health checks, organization_settings and
+// integration_routes; 0009 adds the API-access tables (token settings and
+// their change feed, leased rate windows, usage, throttles, anomalies and
+// Zapier's marks).
+//
+// # Health checks and activity
+//
+// Health checks are claimable rows like deliveries
+// ([IntegrationHealthStore]): an integration is due when next_check_at has
+// passed, and a claim leases it by moving next_check_at ahead; that value
+// is the fencing token the result presents. The Manager's recorder writes
+// the log entries, metric buckets and last syncs of many calls in one
+// transaction ([ActivityStore]).
 //
 // # Lists
 //

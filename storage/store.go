@@ -24,6 +24,9 @@ type Store interface {
 	AlertStore
 	APITokenStore
 	APIAccessStore
+	IntegrationHealthStore
+	ActivityStore
+	OrganizationSettingsStore
 	Maintenance
 }
 

@@ -12,8 +12,10 @@
 //
 // One subtest family per table family (Integrations, OAuthTokens,
 // OAuthStates, Webhooks, Deliveries, DLQ, Logs, Metrics, Alerts, APITokens,
-// Maintenance), and one for bad input (Invalid), each made of named,
-// parallel subtests that open their own store:
+// APITokenInfo, APIRate, APIUsage, ZapierHooks, IntegrationHealth, Activity,
+// OrganizationSettings, Maintenance), and one
+// for bad input (Invalid), each made of named, parallel subtests that open
+// their own store:
 //
 //   - create, get, update and delete return every field as written: JSON
 //     compared semantically where the column is JSONB, delivery payloads

@@ -70,6 +70,9 @@ func families() []family {
 		{name: "APIRate", tests: apiRateTests()},
 		{name: "APIUsage", tests: apiUsageTests()},
 		{name: "ZapierHooks", tests: zapierHookTests()},
+		{name: "IntegrationHealth", tests: healthTests()},
+		{name: "Activity", tests: activityTests()},
+		{name: "OrganizationSettings", tests: orgSettingsTests()},
 		{name: "Maintenance", tests: maintenanceTests()},
 		{name: "Invalid", tests: invalidTests()},
 	}
