@@ -25,6 +25,7 @@ var shippedPlugins = map[string]string{
 	"./everify/cmd/intime-provider-everify":           "everify",
 	"./google/cmd/intime-provider-google":             "google",
 	"./jobboards/cmd/intime-provider-jobboards":       "jobboards",
+	"./linkedin/cmd/intime-provider-linkedin":         "linkedin",
 	"./microsoft/cmd/intime-provider-microsoft":       "microsoft",
 	"./oidc/cmd/intime-provider-oidc":                 "oidc",
 	"./paychex/cmd/intime-provider-paychex":           "paychex",
