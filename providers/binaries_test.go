@@ -37,6 +37,7 @@ var shippedPlugins = map[string]string{
 	"./slack/cmd/intime-provider-slack":               "slack",
 	"./smtp/cmd/intime-provider-smtp":                 "smtp",
 	"./twilio/cmd/intime-provider-twilio":             "twilio",
+	"./workday/cmd/intime-provider-workday":           "workday",
 	"./zoom/cmd/intime-provider-zoom":                 "zoom",
 }
 
