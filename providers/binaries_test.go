@@ -25,6 +25,7 @@ var shippedPlugins = map[string]string{
 	"./everify/cmd/intime-provider-everify":           "everify",
 	"./google/cmd/intime-provider-google":             "google",
 	"./jobboards/cmd/intime-provider-jobboards":       "jobboards",
+	"./linkedin/cmd/intime-provider-linkedin":         "linkedin",
 	"./microsoft/cmd/intime-provider-microsoft":       "microsoft",
 	"./oidc/cmd/intime-provider-oidc":                 "oidc",
 	"./paychex/cmd/intime-provider-paychex":           "paychex",
@@ -36,6 +37,7 @@ var shippedPlugins = map[string]string{
 	"./slack/cmd/intime-provider-slack":               "slack",
 	"./smtp/cmd/intime-provider-smtp":                 "smtp",
 	"./twilio/cmd/intime-provider-twilio":             "twilio",
+	"./workday/cmd/intime-provider-workday":           "workday",
 	"./zoom/cmd/intime-provider-zoom":                 "zoom",
 }
 

@@ -1,0 +1,4 @@
+package linkedin
+
+// Location exposes the location mapping to the tests.
+var Location = location

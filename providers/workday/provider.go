@@ -1,0 +1,122 @@
+package workday
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/intimeos/integrations/providers"
+	"github.com/intimeos/integrations/providers/bamboohr"
+	"github.com/intimeos/integrations/providers/internal/httpapi"
+)
+
+// Name is the provider's name, as hosts register and load it.
+const Name = "workday"
+
+// DisplayName names the provider in messages: "Workday is currently
+// unavailable".
+const DisplayName = "Workday"
+
+// Version is the provider's version.
+const Version = "1.0.0"
+
+// IntegrationType is the integration type the provider serves
+// (UC-ADMIN-007 §2.2, HRIS: BambooHR / Workday).
+const IntegrationType = "hris"
+
+// Config configures a [Provider]. The zero value is ready to use.
+type Config struct {
+	// HTTPClient sends the requests to Workday. Nil means a client owned by
+	// the provider with a 30 second timeout, whose idle connections
+	// [Provider.Close] closes.
+	HTTPClient *http.Client
+	// Logger receives debug records of requests (method, path, status,
+	// duration; never the access token, bodies or worker data). Nil
+	// discards.
+	Logger *slog.Logger
+	// Now is the clock for stage timings and Retry-After dates. Nil means
+	// time.Now.
+	Now func() time.Time
+}
+
+// Provider is the Workday provider. It is safe for concurrent use;
+// settings, the access token included, travel with each call and are not
+// kept.
+type Provider struct {
+	providers.UnimplementedProvider
+	c *httpapi.Client
+}
+
+var _ providers.Provider = (*Provider)(nil)
+
+// New returns a provider configured by cfg (nil means all defaults).
+func New(cfg *Config) *Provider {
+	var c Config
+	if cfg != nil {
+		c = *cfg
+	}
+	hc := httpapi.NewClient(Name, c.HTTPClient, c.Logger, c.Now)
+	hc.ErrorMessage = errorMessage
+	return &Provider{c: hc}
+}
+
+// Close closes the idle connections of the provider's own HTTP client. The
+// provider stays usable.
+func (p *Provider) Close() error {
+	p.c.Close()
+	return nil
+}
+
+// Info implements [providers.Provider]. The capabilities list what the
+// provider serves: bamboohr.OpSync is answered, but always with
+// [providers.KindUnsupported] (see [Provider.Do]), so it is not listed.
+func (*Provider) Info(context.Context) (*providers.Info, error) {
+	return &providers.Info{
+		Name:        Name,
+		DisplayName: DisplayName,
+		Types:       []string{IntegrationType},
+		Version:     Version,
+		Fields:      fields(),
+		Capabilities: []string{bamboohr.OpDirectory, bamboohr.OpUpdate, OpWorkersList, OpWorkerGet,
+			providers.CapabilityOAuth},
+	}, nil
+}
+
+// Validate implements [providers.Provider].
+func (*Provider) Validate(_ context.Context, s providers.Settings) error {
+	_, err := parseSettings(s)
+	return err
+}
+
+// Do implements [providers.Provider]: the HRIS operations of package
+// bamboohr (bamboohr.OpDirectory, bamboohr.OpUpdate for the business
+// title, bamboohr.OpSync refused as unsupported) and Workday's
+// [OpWorkersList] and [OpWorkerGet].
+func (p *Provider) Do(ctx context.Context, s providers.Settings, op *providers.Operation) (*providers.Result, error) {
+	if op != nil && op.Name == bamboohr.OpSync {
+		return nil, errSyncUnsupported
+	}
+	return httpapi.Dispatch(ctx, Name, map[string]httpapi.Handler[*session]{
+		bamboohr.OpDirectory: directory, bamboohr.OpUpdate: update,
+		OpWorkersList: workersList, OpWorkerGet: workerGet,
+	}, op, func() (*session, error) { return p.session(s) })
+}
+
+// session is one call's settings and access token.
+type session struct {
+	*httpapi.Session
+	st *settings
+}
+
+func (p *Provider) session(s providers.Settings) (*session, error) {
+	st, err := parseSettings(s)
+	if err != nil {
+		return nil, err
+	}
+	hs, err := p.c.Session(s)
+	if err != nil {
+		return nil, err
+	}
+	return &session{Session: hs, st: st}, nil
+}
