@@ -67,7 +67,8 @@ const (
 )
 
 // ProviderInternal is the provider of the types the SDK serves itself:
-// webhooks (package webhook) and API access (package apiaccess).
+// webhooks (package webhook), API access (package apiaccess) and Zapier
+// (package apiaccess/zapier).
 const ProviderInternal = "internal"
 
 // Lengths of the columns integrations.type and integrations.name.
@@ -111,34 +112,50 @@ type Catalog struct {
 }
 
 // DefaultCatalog returns a new catalog of the 18 types of §2, with the
-// SDK's providers mapped: email to smtp, sendgrid and ses; background
-// checks to checkr; payroll to adp; webhooks and API access to the SDK
-// itself ([ProviderInternal]).
+// providers the SDK ships mapped to them (each of its packages
+// providers/<name>): email to sendgrid, ses and smtp; calendar to google
+// and microsoft; document storage to s3; background checks to checkr; job
+// boards to jobboards (Indeed, Dice and LinkedIn feeds) and linkedin; HRIS
+// to bamboohr and workday; payroll to adp and paychex; benefits to carrier;
+// 401k to recordkeeper; E-Verify to everify; SMS to twilio and ringcentral;
+// video to zoom and microsoft; Slack to slack; phone to ringcentral; SSO to
+// oidc; webhooks, API access and Zapier to the SDK itself
+// ([ProviderInternal]: packages webhook, apiaccess and apiaccess/zapier).
 func DefaultCatalog() *Catalog {
 	return &Catalog{entries: []Entry{
 		{TypeEmail, "Email (SMTP)", "Transactional emails", CategoryCore, Active, []string{"SendGrid"},
 			[]string{"sendgrid", "ses", "smtp"}},
-		{TypeCalendar, "Calendar", "Meeting scheduling", CategoryCore, Active, []string{"Google Calendar", "Outlook"}, nil},
-		{TypeDocumentStorage, "Document Storage", "Resume/file storage", CategoryCore, Active, []string{"AWS S3"}, nil},
+		{TypeCalendar, "Calendar", "Meeting scheduling", CategoryCore, Active, []string{"Google Calendar", "Outlook"},
+			[]string{"google", "microsoft"}},
+		{TypeDocumentStorage, "Document Storage", "Resume/file storage", CategoryCore, Active, []string{"AWS S3"},
+			[]string{"s3"}},
 		{TypeBackgroundChecks, "Background Checks", "Employment verification", CategoryCore, Active,
 			[]string{"Checkr"}, []string{"checkr"}},
-		{TypeJobBoards, "Job Boards", "Job posting", CategoryCore, Active, []string{"Indeed", "LinkedIn", "Dice"}, nil},
-		{TypeHRIS, "HRIS", "Employee data sync", CategoryHRPayroll, Active, []string{"BambooHR", "Workday"}, nil},
-		{TypePayroll, "Payroll", "Salary/benefits", CategoryHRPayroll, Active, []string{"ADP", "Paychex"}, []string{"adp"}},
+		{TypeJobBoards, "Job Boards", "Job posting", CategoryCore, Active, []string{"Indeed", "LinkedIn", "Dice"},
+			[]string{"jobboards", "linkedin"}},
+		{TypeHRIS, "HRIS", "Employee data sync", CategoryHRPayroll, Active, []string{"BambooHR", "Workday"},
+			[]string{"bamboohr", "workday"}},
+		{TypePayroll, "Payroll", "Salary/benefits", CategoryHRPayroll, Active, []string{"ADP", "Paychex"},
+			[]string{"adp", "paychex"}},
 		{TypeBenefits, "Benefits", "Insurance carriers", CategoryHRPayroll, Active,
-			[]string{"BCBS", "Delta Dental", "VSP"}, nil},
-		{TypeRetirement, "401k", "Retirement", CategoryHRPayroll, Active, []string{"Fidelity", "Vanguard"}, nil},
-		{TypeEVerify, "E-Verify", "Work authorization", CategoryHRPayroll, Active, []string{"USCIS"}, nil},
-		{TypeSMS, "SMS", "Text messaging", CategoryCommunication, Active, []string{"Twilio"}, nil},
-		{TypeVideo, "Video", "Interviews", CategoryCommunication, Active, []string{"Zoom", "Teams"}, nil},
-		{TypeSlack, "Slack", "Team communication", CategoryCommunication, Optional, []string{"Slack"}, nil},
-		{TypePhone, "Phone", "VoIP calling", CategoryCommunication, Optional, []string{"RingCentral"}, nil},
+			[]string{"BCBS", "Delta Dental", "VSP"}, []string{"carrier"}},
+		{TypeRetirement, "401k", "Retirement", CategoryHRPayroll, Active, []string{"Fidelity", "Vanguard"},
+			[]string{"recordkeeper"}},
+		{TypeEVerify, "E-Verify", "Work authorization", CategoryHRPayroll, Active, []string{"USCIS"}, []string{"everify"}},
+		{TypeSMS, "SMS", "Text messaging", CategoryCommunication, Active, []string{"Twilio"},
+			[]string{"twilio", "ringcentral"}},
+		{TypeVideo, "Video", "Interviews", CategoryCommunication, Active, []string{"Zoom", "Teams"},
+			[]string{"zoom", "microsoft"}},
+		{TypeSlack, "Slack", "Team communication", CategoryCommunication, Optional, []string{"Slack"}, []string{"slack"}},
+		{TypePhone, "Phone", "VoIP calling", CategoryCommunication, Optional, []string{"RingCentral"},
+			[]string{"ringcentral"}},
 		{TypeAPIAccess, "API Access", "External apps", CategoryDeveloper, Active, []string{"InTime API"},
 			[]string{ProviderInternal}},
 		{TypeWebhooks, "Webhooks", "Event notifications", CategoryDeveloper, Active, []string{"InTime Webhooks"},
 			[]string{ProviderInternal}},
-		{TypeZapier, "Zapier", "No-code automation", CategoryDeveloper, Active, []string{"Zapier"}, nil},
-		{TypeSSO, "SSO", "Single Sign-On", CategoryDeveloper, Optional, []string{"Okta", "Auth0"}, nil},
+		{TypeZapier, "Zapier", "No-code automation", CategoryDeveloper, Active, []string{"Zapier"},
+			[]string{ProviderInternal}},
+		{TypeSSO, "SSO", "Single Sign-On", CategoryDeveloper, Optional, []string{"Okta", "Auth0"}, []string{"oidc"}},
 	}}
 }
 

@@ -132,10 +132,12 @@ func TestCatalogPluginAddsItsTypes(t *testing.T) {
 func TestCatalogHostAdditions(t *testing.T) {
 	t.Parallel()
 	c := integration.DefaultCatalog()
-	require.NoError(t, c.AddProvider(integration.TypeSMS, "twilio"))
+	require.NoError(t, c.AddProvider(integration.TypeSMS, "acme-sms"))
+	require.NoError(t, c.AddProvider(integration.TypeSMS, "acme-sms"))
 	require.NoError(t, c.AddProvider(integration.TypeSMS, "twilio"))
 	sms, _ := c.Entry(integration.TypeSMS)
-	require.Equal(t, []string{"twilio"}, sms.Providers, "mapping twice changes nothing")
+	require.Equal(t, []string{"twilio", "ringcentral", "acme-sms"}, sms.Providers,
+		"the host's provider after the SDK's; mapping twice changes nothing")
 	require.Error(t, c.AddEntry(integration.Entry{Key: integration.TypeSMS}), "a key already in the catalog")
 	require.NoError(t, c.AddEntry(integration.Entry{Key: "crm", Name: "CRM", Category: integration.CategoryCore}))
 	crm, ok := c.Entry("crm")

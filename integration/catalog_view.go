@@ -62,6 +62,10 @@ func (t CatalogType) Provider(name string) (ProviderInfo, bool) {
 // catalog to show them before they are installed.
 var shippedNames = map[string]string{
 	"sendgrid": "SendGrid", "ses": "AWS SES", "smtp": "SMTP", "checkr": "Checkr", "adp": "ADP",
+	"google": "Google Calendar", "microsoft": "Microsoft 365", "s3": "AWS S3", "jobboards": "Job board feeds",
+	"linkedin": "LinkedIn", "bamboohr": "BambooHR", "workday": "Workday", "paychex": "Paychex",
+	"carrier": "Benefits carrier (834)", "recordkeeper": "401(k) recordkeeper", "everify": "E-Verify",
+	"twilio": "Twilio", "ringcentral": "RingCentral", "zoom": "Zoom", "slack": "Slack", "oidc": "OpenID Connect",
 	ProviderInternal: "InTime",
 }
 

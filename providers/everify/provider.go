@@ -22,7 +22,7 @@ const Version = "1.0.0"
 
 // IntegrationType is the integration type the provider serves
 // (UC-ADMIN-007 §2.2, E-Verify; provider USCIS).
-const IntegrationType = "everify"
+const IntegrationType = "e_verify"
 
 // Config configures a [Provider]. The zero value is ready to use.
 type Config struct {

@@ -22,7 +22,7 @@ const Version = "1.0.0"
 
 // IntegrationType is the integration type the provider serves
 // (UC-ADMIN-007 §2.1, Document Storage).
-const IntegrationType = "storage"
+const IntegrationType = "document_storage"
 
 // Defaults of [Config].
 const (
