@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"maps"
+	"slices"
 
 	"golang.org/x/oauth2"
 
@@ -42,6 +43,25 @@ func providerSettings(s providers.Settings, info *providers.Info) providers.Sett
 	out := maps.Clone(s)
 	delete(out, oauth.FieldClientSecret)
 	return out
+}
+
+// oauthClientSecret is the OAuth form's client secret as a field of the
+// provider's form: a secret.
+var oauthClientSecret = providers.Field{Name: oauth.FieldClientSecret, Label: "Client Secret",
+	Type: providers.FieldPassword, Secret: true}
+
+// secretFields returns the fields whose secrets the Manager masks in its
+// views, keeps when they are sent back masked, and scrubs from messages:
+// the provider's own and, for a provider that needs OAuth, the OAuth
+// form's client secret, which the provider does not declare.
+func secretFields(info *providers.Info) []providers.Field {
+	if !info.Has(providers.CapabilityOAuth) {
+		return info.Fields
+	}
+	if _, own := field(info.Fields, oauth.FieldClientSecret); own {
+		return info.Fields
+	}
+	return append(slices.Clip(info.Fields), oauthClientSecret)
 }
 
 // oauthProvider adds the OAuth access token of its integration's

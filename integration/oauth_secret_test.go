@@ -2,6 +2,7 @@ package integration_test
 
 import (
 	"context"
+	"fmt"
 	"maps"
 	"net/http"
 	"net/http/httptest"
@@ -14,6 +15,7 @@ import (
 	"github.com/intimeos/integrations/integration"
 	"github.com/intimeos/integrations/oauth"
 	"github.com/intimeos/integrations/providers"
+	"github.com/intimeos/integrations/secret"
 )
 
 // settingsSpy is whoami keeping every settings map it is given, by method.
@@ -96,5 +98,54 @@ func TestOAuthClientSecretStaysOnHost(t *testing.T) {
 		}
 		require.Equal(t, opClientSecret, e.storedSettings(t, in.ID)[oauth.FieldClientSecret],
 			"the host keeps the secret for its Connector")
+	})
+}
+
+// formWhoami is whoami with a form field of its own, so that the Manager
+// knows which of its fields are secret (none).
+type formWhoami struct {
+	whoami
+}
+
+func (w formWhoami) Info(ctx context.Context) (*providers.Info, error) {
+	info, err := w.whoami.Info(ctx)
+	if err != nil {
+		return nil, err
+	}
+	info.Fields = []providers.Field{{Name: "calendarId", Label: "Calendar", Type: providers.FieldText}}
+	return info, nil
+}
+
+// TestOAuthClientSecretMasked: the OAuth form's client secret is a secret
+// of every integration whose provider needs OAuth, although the provider
+// does not declare it: the admin's view masks it, and the view's settings
+// sent back unchanged (masked) keep it, on update as on a test.
+func TestOAuthClientSecretMasked(t *testing.T) {
+	t.Parallel()
+	backends(t, func(t *testing.T, open opener) {
+		e := setup(t, open, &envOpts{providers: map[string]providers.Provider{"whoami": formWhoami{}},
+			oauthBaseURL: "https://intime.example"})
+		in := e.create(t, &integration.CreateParams{Type: integration.TypeCalendar, Provider: "whoami", Name: "Calendar",
+			Settings: providers.Settings{"calendarId": "primary", oauth.FieldProvider: oauth.ProviderCustom,
+				oauth.FieldClientID: opClientID, oauth.FieldClientSecret: opClientSecret, oauth.FieldScopes: "openid",
+				oauth.FieldIssuerURL: "https://issuer.example"}})
+		masked := secret.Mask(opClientSecret)
+		require.Equal(t, masked, in.Settings[oauth.FieldClientSecret], "created")
+		require.Equal(t, "primary", in.Settings["calendarId"])
+		got, err := e.mgr.IntegrationGet(e.ctx, e.org, in.ID)
+		require.NoError(t, err)
+		require.Equal(t, masked, got.Settings[oauth.FieldClientSecret], "read")
+		require.NotContains(t, fmt.Sprint(got), opClientSecret)
+
+		_, err = e.mgr.Test(e.ctx, &integration.TestParams{OrganizationID: e.org, ID: in.ID, Settings: got.Settings})
+		require.NoError(t, err)
+		got.Settings["calendarId"] = "recruiting@example.com"
+		updated, err := e.mgr.IntegrationUpdate(e.ctx, &integration.UpdateParams{OrganizationID: e.org, ID: in.ID,
+			Settings: got.Settings})
+		require.NoError(t, err)
+		require.Equal(t, masked, updated.Settings[oauth.FieldClientSecret])
+		stored := e.storedSettings(t, in.ID)
+		require.Equal(t, opClientSecret, stored[oauth.FieldClientSecret], "the masked value kept the secret")
+		require.Equal(t, "recruiting@example.com", stored["calendarId"])
 	})
 }
