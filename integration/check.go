@@ -61,7 +61,7 @@ func (m *Manager) newTarget(ctx context.Context, in *storage.Integration, s prov
 	s = withDefaults(cleanSettings(s, info.Fields), info.Fields)
 	t := &target{orgID: in.OrganizationID, id: in.ID, typ: in.Type, name: in.Name, provider: p, info: info,
 		settings: s, display: info.DisplayName, endpoint: endpointOf(s, info.Fields),
-		secrets: secretValues(s, info.Fields)}
+		secrets: secretValues(s, secretFields(info))}
 	if t.display == "" {
 		t.display = in.Provider
 	}

@@ -144,7 +144,7 @@ func (m *Manager) IntegrationUpdate(ctx context.Context, p *UpdateParams) (*Inte
 	if p.Settings != nil {
 		f.settings = p.Settings
 		if _, info, err := m.reg.provider(ctx, cur.Provider); err == nil {
-			f.settings = keepMaskedSecrets(p.Settings, stored, info.Fields)
+			f.settings = keepMaskedSecrets(p.Settings, stored, secretFields(info))
 		}
 	}
 	var ve ValidationError

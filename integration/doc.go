@@ -155,5 +155,7 @@
 // the call's settings under providers.SettingAccessToken; it never stores
 // it, and refresh tokens never leave the host (DESIGN decision 12). When
 // the provider answers 401, the Manager refreshes the token once and calls
-// once more. Pass [StoredOAuthSettings] as oauth.Config.Settings.
+// once more. The OAuth form's client secret stays on the host as well: the
+// provider is not given it, and the Manager masks it like the provider's
+// own secrets. Pass [StoredOAuthSettings] as oauth.Config.Settings.
 package integration

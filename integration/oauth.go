@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"maps"
+	"slices"
 
 	"golang.org/x/oauth2"
 
@@ -26,14 +27,52 @@ func StoredOAuthSettings(_ context.Context, in *storage.Integration) (*oauth.Set
 	return OAuthSettings(s), nil
 }
 
+// providerSettings returns the settings a provider is given of an
+// integration's: for a provider that needs OAuth, without the OAuth form's
+// client secret (unless the provider declares a field of that name
+// itself), which is the host's, for its Connector to connect and refresh
+// with (DESIGN decision 12). s is returned as it is when nothing is left
+// out, else a copy.
+func providerSettings(s providers.Settings, info *providers.Info) providers.Settings {
+	if _, ok := s[oauth.FieldClientSecret]; !ok || !info.Has(providers.CapabilityOAuth) {
+		return s
+	}
+	if _, own := field(info.Fields, oauth.FieldClientSecret); own {
+		return s
+	}
+	out := maps.Clone(s)
+	delete(out, oauth.FieldClientSecret)
+	return out
+}
+
+// oauthClientSecret is the OAuth form's client secret as a field of the
+// provider's form: a secret.
+var oauthClientSecret = providers.Field{Name: oauth.FieldClientSecret, Label: "Client Secret",
+	Type: providers.FieldPassword, Secret: true}
+
+// secretFields returns the fields whose secrets the Manager masks in its
+// views, keeps when they are sent back masked, and scrubs from messages:
+// the provider's own and, for a provider that needs OAuth, the OAuth
+// form's client secret, which the provider does not declare.
+func secretFields(info *providers.Info) []providers.Field {
+	if !info.Has(providers.CapabilityOAuth) {
+		return info.Fields
+	}
+	if _, own := field(info.Fields, oauth.FieldClientSecret); own {
+		return info.Fields
+	}
+	return append(slices.Clip(info.Fields), oauthClientSecret)
+}
+
 // oauthProvider adds the OAuth access token of its integration's
 // connection to each call of a provider that needs one
 // ([providers.CapabilityOAuth]): fetched from the Connector's TokenSource
 // (which refreshes it ahead of expiry), put in a copy of the call's
 // settings under [providers.SettingAccessToken], never stored, never
-// logged. When the provider answers 401 (KindAuth), the token is refreshed
-// once and the call made once more, here on the host: the refresh token
-// never leaves it.
+// logged, and leaves the client secret out ([providerSettings]). When the
+// provider answers 401 (KindAuth), the token is refreshed once and the
+// call made once more, here on the host: the refresh token never leaves
+// it.
 type oauthProvider struct {
 	providers.Provider
 	m *Manager
@@ -89,6 +128,7 @@ func (p *oauthProvider) withToken(ctx context.Context, s providers.Settings, cal
 	if err != nil {
 		return tokenError(err)
 	}
+	s = providerSettings(s, p.t.info)
 	err = call(tokenSettings(s, tok))
 	if providers.KindOf(err) != providers.KindAuth {
 		return err

@@ -97,7 +97,7 @@ func (m *Manager) testTarget(ctx context.Context, p *TestParams) (*target, *stor
 		if p.Settings == nil && h.Status != storage.IntegrationDisabled {
 			saved = h
 		} else if _, info, err := m.reg.provider(ctx, h.Provider); err == nil && p.Settings != nil {
-			s = keepMaskedSecrets(p.Settings, stored, info.Fields)
+			s = keepMaskedSecrets(p.Settings, stored, secretFields(info))
 		}
 	}
 	f := &form{typ: in.Type, provider: in.Provider, name: in.Name, settings: s}

@@ -40,7 +40,7 @@ func (m *Manager) validate(ctx context.Context, f *form, ve *ValidationError) er
 		return nil
 	}
 	f.settings = withDefaults(cleanSettings(f.settings, f.info.Fields), f.info.Fields)
-	err := f.p.Validate(ctx, f.settings)
+	err := f.p.Validate(ctx, providerSettings(f.settings, f.info))
 	var pve *providers.ValidationError
 	switch {
 	case errors.As(err, &pve):

@@ -113,11 +113,13 @@ func (m *Manager) view(ctx context.Context, h *storage.IntegrationHealth) (*Inte
 	if e, ok := m.catalog.Entry(h.Type); ok {
 		in.TypeName = e.Name
 	}
+	var secrets []providers.Field
 	if _, info, err := m.reg.provider(ctx, h.Provider); err == nil {
 		in.Fields = info.Fields
 		in.ProviderName = info.DisplayName
+		secrets = secretFields(info)
 	}
-	in.Settings = maskSettings(s, in.Fields)
+	in.Settings = maskSettings(s, secrets)
 	if in.Fields == nil {
 		in.Settings = maskAll(s) // which fields are secret is unknown
 	}

@@ -3,7 +3,6 @@ package google_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"io"
 	"log/slog"
 	"maps"
@@ -12,7 +11,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
-	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -24,6 +22,7 @@ import (
 	"github.com/zitadel/oidc/v3/example/server/exampleop"
 	exstorage "github.com/zitadel/oidc/v3/example/server/storage"
 
+	"github.com/intimeos/integrations/integration"
 	"github.com/intimeos/integrations/oauth"
 	"github.com/intimeos/integrations/providers"
 	"github.com/intimeos/integrations/providers/calendar"
@@ -40,16 +39,20 @@ const (
 	clientSecret = "client-secret-5c4b3a"
 )
 
-// TestOAuthPluginTokens is the must-show: the Google provider runs
-// out of process; the host takes its token from a real oauth.Connector
-// connected to a real OAuth 2.0 server (zitadel/oidc's example OP, the
-// authorization code flow with PKCE and rotated refresh tokens); the token
-// is refreshed mid-test when the injected clock passes its expiry; an
-// access token the authorization server revoked makes the calendar API
-// answer 401, and the host refreshes exactly once and retries exactly once;
-// and the plugin process never receives a refresh token or the client
-// secret, only the access token of each call. It runs on SQLite and
-// PostgreSQL.
+// TestOAuthPluginTokens is the must-show, through the host's real
+// call path: the Google provider runs out of process, installed in the
+// providers.Host of an integration.Manager whose oauth.Connector keeps the
+// organization's connection in the Manager's store, connected to a real
+// OAuth 2.0 server (zitadel/oidc's example OP, the authorization code flow
+// with PKCE and rotated refresh tokens). The calendar integration is
+// created through the Manager and called with the calendar package's typed
+// helpers through integration.Caller. The token is refreshed mid-test when
+// the injected clock passes its expiry; an access token the authorization
+// server revoked makes the calendar API answer 401, and the Manager
+// refreshes exactly once and retries exactly once; and the plugin process
+// never receives a refresh token or the client secret, only the
+// integration's settings and the access token of each call. It runs on
+// SQLite and PostgreSQL.
 func TestOAuthPluginTokens(t *testing.T) {
 	t.Parallel()
 	for _, b := range backends {
@@ -60,27 +63,41 @@ func TestOAuthPluginTokens(t *testing.T) {
 	}
 }
 
-func testOAuthPluginTokens(t *testing.T, open func(*testing.T, func() time.Time) oauth.Store) {
+func testOAuthPluginTokens(t *testing.T, open func(*testing.T, func() time.Time) storage.Store) {
 	w := newOAuthWorld(t, open)
-	w.connect(t)
 	f := newFakeGoogle(t)
 	f.accept = w.as.validAccess
-	p, recorded := recordedPlugin(t)
-	host := &tokenHost{p: p, src: w.conn.TokenSource(w.org, w.in.ID),
-		settings: providers.Settings{google.FieldCalendarID: "primary", google.FieldBaseURL: f.URL}}
+	form := w.form(f.URL)
 	ctx := t.Context()
+
+	// 0. The admin adds the integration: validated by the plugin, saved,
+	// and checked at once; it has no connection yet, so the check fails
+	// without a call to the plugin. Connected, it is checked again.
+	in, err := w.mgr.IntegrationCreate(ctx, &integration.CreateParams{OrganizationID: w.org,
+		Type: integration.TypeCalendar, Provider: google.Name, Name: "Interview calendar", Settings: form})
+	require.NoError(t, err)
+	require.Equal(t, storage.IntegrationError, in.Status, "not connected yet")
+	w.in = in.ID
+	w.connect(t)
 	refreshTokens := []string{w.stored(t).RefreshToken}
 	tokA := w.stored(t).AccessToken
+	checked, err := w.mgr.HealthCheckAll(ctx, w.org)
+	require.NoError(t, err)
+	require.Len(t, checked, 1)
+	require.Equal(t, storage.IntegrationActive, checked[0].Status, checked[0].ErrorMessage)
+	require.Equal(t, "Bearer "+tokA, f.Last().Auth, "the check authenticated with the connection's token")
+	cal := integration.Caller(w.mgr, w.org, integration.TypeCalendar)
 
 	// 1. Create with the token of the connection.
-	rec, err := calendar.EventCreate(ctx, host, interview())
+	rec, err := calendar.EventCreate(ctx, cal, interview())
 	require.NoError(t, err)
 	require.Equal(t, "Bearer "+tokA, f.Last().Auth)
+	require.Zero(t, w.as.refreshes.Load())
 
 	// 2. The clock passes the token's expiry: the host refreshes before
 	// the call, the plugin gets the new token.
 	w.clock.Advance(10 * time.Minute)
-	_, err = calendar.EventUpdate(ctx, host, &calendar.EventChange{EventID: rec.EventID, Location: new("Room 9")})
+	_, err = calendar.EventUpdate(ctx, cal, &calendar.EventChange{EventID: rec.EventID, Location: new("Room 9")})
 	require.NoError(t, err)
 	require.Equal(t, int64(1), w.as.refreshes.Load(), "one refresh on expiry")
 	tokB := w.stored(t).AccessToken
@@ -93,7 +110,7 @@ func testOAuthPluginTokens(t *testing.T, open func(*testing.T, func() time.Time)
 	// refreshes once and retries once.
 	w.as.revoke(t, tokB)
 	before := len(f.Requests())
-	_, err = calendar.EventCancel(ctx, host, &calendar.EventCancellation{EventID: rec.EventID})
+	_, err = calendar.EventCancel(ctx, cal, &calendar.EventCancellation{EventID: rec.EventID})
 	require.NoError(t, err)
 	require.Equal(t, int64(2), w.as.refreshes.Load(), "exactly one refresh after the 401")
 	tokC := w.stored(t).AccessToken
@@ -105,93 +122,87 @@ func testOAuthPluginTokens(t *testing.T, open func(*testing.T, func() time.Time)
 	require.Equal(t, "cancelled", f.Event("primary", rec.EventID).Status)
 
 	// 4. A token the API refuses whatever the refresh: one refresh, one
-	// retry, then the provider's auth failure.
+	// retry, then the provider's auth failure, which the Manager's retry
+	// policy does not retry.
 	f.accept = func(string) bool { return false }
-	_, err = calendar.FreeBusyQuery(ctx, host, &calendar.FreeBusyRequest{Start: start, End: end, Calendars: []string{"primary"}})
+	before = len(f.Requests())
+	_, err = calendar.FreeBusyQuery(ctx, cal, &calendar.FreeBusyRequest{Start: start, End: end, Calendars: []string{"primary"}})
 	require.Equal(t, providers.KindAuth, providers.KindOf(err))
+	var ce *integration.CallError
+	require.ErrorAs(t, err, &ce)
+	require.Equal(t, 1, ce.Attempts, "no retry by the Manager's policy on an auth failure")
 	require.Equal(t, int64(3), w.as.refreshes.Load())
+	require.Len(t, f.Requests()[before:], 2, "the call and exactly one retry")
 	refreshTokens = append(refreshTokens, w.stored(t).RefreshToken)
 	tokD := w.stored(t).AccessToken
 
-	// What the plugin process received: the access token of each call,
-	// nothing of the connection's secrets.
-	got := readReceived(t, recorded)
-	var ops, tokens []string
+	// What the plugin process received.
+	got := readReceived(t, w.recorded)
+	var calls, tokens []string
 	for _, r := range got {
-		require.Equal(t, "Do", r.Method)
-		ops = append(ops, r.Op)
+		calls = append(calls, r.Method+" "+r.Op)
 		tokens = append(tokens, r.Settings[providers.SettingAccessToken])
-		// The integration's settings, the optional fields' defaults the
-		// plugin fills in itself, and the access token: nothing else.
-		require.ElementsMatch(t, []string{google.FieldCalendarID, google.FieldBaseURL, google.FieldTimeZone,
-			google.FieldSendUpdates, providers.SettingAccessToken}, slices.Collect(maps.Keys(r.Settings)))
-		for _, v := range r.Settings {
-			require.NotContains(t, v, clientSecret)
-			for _, rt := range refreshTokens {
-				require.NotEmpty(t, rt)
-				require.NotContains(t, v, rt, "a refresh token crossed to the plugin")
-			}
+		requireOnlyIntegrationSettings(t, form, r, refreshTokens)
+	}
+	require.Equal(t, []string{"Validate ", "Check ", "Do " + calendar.OpEventCreate, "Do " + calendar.OpEventUpdate,
+		"Do " + calendar.OpEventCancel, "Do " + calendar.OpEventCancel, "Do " + calendar.OpFreeBusy,
+		"Do " + calendar.OpFreeBusy}, calls)
+	require.Equal(t, []string{"", tokA, tokA, tokB, tokB, tokC, tokC, tokD}, tokens)
+}
+
+// requireOnlyIntegrationSettings asserts that a call the plugin received
+// carried the integration's settings (the form less the OAuth client
+// secret), the optional fields' defaults and, with a check or an
+// operation, the access token and its type: nothing else, and no refresh
+// token anywhere.
+func requireOnlyIntegrationSettings(t *testing.T, form providers.Settings, r received, refreshTokens []string) {
+	t.Helper()
+	info, err := google.New(nil).Info(t.Context())
+	require.NoError(t, err)
+	want := maps.Clone(form)
+	delete(want, oauth.FieldClientSecret)
+	for _, fd := range info.Fields {
+		if _, ok := want[fd.Name]; !ok && fd.Default != "" {
+			want[fd.Name] = fd.Default
 		}
 	}
-	require.Equal(t, []string{calendar.OpEventCreate, calendar.OpEventUpdate, calendar.OpEventCancel, calendar.OpEventCancel,
-		calendar.OpFreeBusy, calendar.OpFreeBusy}, ops)
-	require.Equal(t, []string{tokA, tokB, tokB, tokC, tokC, tokD}, tokens)
-	require.Equal(t, int64(6), host.calls.Load())
-}
-
-// tokenHost is the host side of an OAuth-backed provider call, reduced to
-// what this test needs (the integration Manager's call path does the same
-// with quota, retry policy and recording): it adds the connection's access
-// token to a copy of the settings for each call and, when the provider
-// answers with an auth failure, asks the token source for a token other
-// than the rejected one (one refresh) and calls once more. The refresh
-// token stays here.
-type tokenHost struct {
-	p        providers.Provider
-	src      *oauth.TokenSource
-	settings providers.Settings
-	calls    atomic.Int64
-}
-
-var _ providers.Caller = (*tokenHost)(nil)
-
-func (h *tokenHost) Call(ctx context.Context, op *providers.Operation) (*providers.Result, error) {
-	tok, err := h.src.Token(ctx)
-	if err != nil {
-		return nil, providers.AuthFailed(err)
+	switch r.Method {
+	case "Validate":
+	case "Check", "Do":
+		tok := r.Settings[providers.SettingAccessToken]
+		require.NotEmpty(t, tok, "%s %s had a token", r.Method, r.Op)
+		want[providers.SettingAccessToken] = tok
+		want[providers.SettingTokenType] = "Bearer"
+	default:
+		require.Fail(t, "the plugin ran only what the host asked for", "%s", r.Method)
 	}
-	res, err := h.do(ctx, tok.AccessToken, op)
-	if providers.KindOf(err) != providers.KindAuth {
-		return res, err
+	require.Equal(t, want, r.Settings, "%s %s", r.Method, r.Op)
+	for k, v := range r.Settings {
+		require.NotContains(t, v, clientSecret, "the client secret crossed to the plugin under %s", k)
+		for _, rt := range refreshTokens {
+			require.NotEmpty(t, rt)
+			require.NotContains(t, v, rt, "a refresh token crossed to the plugin under %s", k)
+		}
 	}
-	fresh, rerr := h.src.TokenRejected(ctx, tok)
-	if rerr != nil {
-		return nil, err
-	}
-	return h.do(ctx, fresh.AccessToken, op)
 }
 
-func (h *tokenHost) do(ctx context.Context, access string, op *providers.Operation) (*providers.Result, error) {
-	h.calls.Add(1)
-	s := maps.Clone(h.settings)
-	s[providers.SettingAccessToken] = access
-	return h.p.Do(ctx, s, op)
-}
-
-// oauthWorld is an organization's OAuth connection: a store, the
-// authorization server, the host's connect handler and a Connector on an
-// injected clock.
+// oauthWorld is an organization's calendar integration as a host runs it:
+// a store, the authorization server, the host's connect handler, a
+// Connector and an integration.Manager on an injected clock, and the
+// recording Google plugin installed in the Manager's providers.Host.
 type oauthWorld struct {
-	clock *clock
-	store oauth.Store
-	as    *authServer
-	host  *httptest.Server
-	conn  *oauth.Connector
-	org   uuid.UUID
-	in    *storage.Integration
+	clock    *clock
+	store    storage.Store
+	as       *authServer
+	host     *httptest.Server
+	conn     *oauth.Connector
+	mgr      *integration.Manager
+	recorded string
+	org      uuid.UUID
+	in       uuid.UUID
 }
 
-func newOAuthWorld(t *testing.T, open func(*testing.T, func() time.Time) oauth.Store) *oauthWorld {
+func newOAuthWorld(t *testing.T, open func(*testing.T, func() time.Time) storage.Store) *oauthWorld {
 	t.Helper()
 	w := &oauthWorld{clock: &clock{t: time.Now().UTC().Truncate(time.Second)}, org: uuid.New()}
 	w.store = open(t, w.clock.Now)
@@ -200,18 +211,32 @@ func newOAuthWorld(t *testing.T, open func(*testing.T, func() time.Time) oauth.S
 	t.Cleanup(w.host.Close)
 	w.as = newAuthServer(t, oauth.RedirectURI(w.host.URL, oauth.ProviderCustom))
 	var err error
-	w.conn, err = oauth.New(w.store, &oauth.Config{BaseURL: w.host.URL, Clock: w.clock.Now})
+	w.conn, err = oauth.New(w.store, &oauth.Config{BaseURL: w.host.URL, Clock: w.clock.Now,
+		Settings: integration.StoredOAuthSettings})
 	require.NoError(t, err)
 	h = w.conn.Handler(&oauth.HandlerOpts{Authenticate: func(*http.Request) (uuid.UUID, *uuid.UUID, error) {
 		return w.org, nil, nil
 	}})
-	cfg, err := json.Marshal(&oauth.Settings{Provider: oauth.ProviderCustom, ClientID: clientID,
-		ClientSecret: clientSecret, Scopes: []string{"openid", "profile"}, IssuerURL: w.as.srv.URL})
+	ph, err := providers.NewHost(nil)
 	require.NoError(t, err)
-	w.in, err = w.store.IntegrationCreate(t.Context(), &storage.IntegrationCreateParams{OrganizationID: w.org,
-		Type: google.IntegrationType, Provider: oauth.ProviderCustom, Name: "Interview calendar", Config: cfg})
+	t.Cleanup(func() { require.NoError(t, ph.Close()) })
+	w.recorded = recordedPlugin(t, ph)
+	// No health-check scheduler: the checks are the test's own, so that
+	// the plugin's calls come in a known order.
+	w.mgr, err = integration.New(&integration.Config{Store: w.store, Providers: ph, OAuth: w.conn, Clock: w.clock.Now,
+		NoHealthCheckScheduler: true})
 	require.NoError(t, err)
+	require.NoError(t, w.mgr.Start(t.Context()))
+	t.Cleanup(func() { require.NoError(t, w.mgr.Stop(context.Background())) })
 	return w
+}
+
+// form is the admin's form of the calendar integration: the provider's
+// fields (the optional ones left out) and the OAuth form's.
+func (w *oauthWorld) form(api string) providers.Settings {
+	return providers.Settings{google.FieldCalendarID: "primary", google.FieldBaseURL: api,
+		oauth.FieldProvider: oauth.ProviderCustom, oauth.FieldClientID: clientID, oauth.FieldClientSecret: clientSecret,
+		oauth.FieldScopes: "openid,profile", oauth.FieldIssuerURL: w.as.srv.URL}
 }
 
 // connect runs the connect flow as a browser does: start, log in at the
@@ -228,7 +253,7 @@ func (w *oauthWorld) connect(t *testing.T) {
 		}
 		return nil
 	}}
-	resp, err := b.Get(w.host.URL + "/oauth/start/" + w.in.ID.String())
+	resp, err := b.Get(w.host.URL + "/oauth/start/" + w.in.String())
 	require.NoError(t, err)
 	_ = resp.Body.Close()
 	id := resp.Request.URL.Query().Get("authRequestID")
@@ -249,7 +274,7 @@ func (w *oauthWorld) connect(t *testing.T) {
 // stored reads the connection's tokens as the host holds them.
 func (w *oauthWorld) stored(t *testing.T) *storage.OAuthToken {
 	t.Helper()
-	tok, err := w.store.OAuthTokenGetByIntegration(context.Background(), w.org, w.in.ID)
+	tok, err := w.store.OAuthTokenGetByIntegration(context.Background(), w.org, w.in)
 	require.NoError(t, err)
 	return tok
 }
@@ -334,16 +359,16 @@ func (c *clock) Advance(d time.Duration) {
 // backends are the stores the connection is kept in.
 var backends = []struct {
 	name string
-	open func(*testing.T, func() time.Time) oauth.Store
+	open func(*testing.T, func() time.Time) storage.Store
 }{
-	{"SQLite", func(t *testing.T, now func() time.Time) oauth.Store {
+	{"SQLite", func(t *testing.T, now func() time.Time) storage.Store {
 		s, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "intime.db"),
 			&sqlite.Config{Sealer: newRing(t), Clock: now})
 		require.NoError(t, err)
 		t.Cleanup(func() { require.NoError(t, s.Close()) })
 		return s
 	}},
-	{"PostgreSQL", func(t *testing.T, now func() time.Time) oauth.Store {
+	{"PostgreSQL", func(t *testing.T, now func() time.Time) storage.Store {
 		_, dsn := pgtest.Schema(t)
 		s, err := postgres.New(pgtest.PoolOn(t, dsn), &postgres.Config{Sealer: newRing(t), Clock: now})
 		require.NoError(t, err)

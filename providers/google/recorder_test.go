@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"strings"
 	"sync"
 	"testing"
@@ -81,17 +82,18 @@ func (r *recorder) HandleWebhook(ctx context.Context, s providers.Settings, req 
 	return r.Provider.HandleWebhook(ctx, s, req)
 }
 
-// recordedPlugin starts this test binary as the recording Google plugin
-// and returns it with the file it records to.
-func recordedPlugin(t *testing.T) (providers.Provider, string) {
+// recordedPlugin starts this test binary as the recording Google plugin in
+// h, under the provider's own name (google.Name) as a host that installed
+// it has it, and returns the file it records to.
+func recordedPlugin(t *testing.T, h *providers.Host) string {
 	t.Helper()
 	path := t.TempDir() + "/received.jsonl"
-	h, err := providers.NewHost(nil)
+	exe, err := os.Executable()
 	require.NoError(t, err)
-	t.Cleanup(func() { _ = h.Close() })
-	p, err := h.LoadSelf(t.Context(), recordedName, nil, recordArg+path)
+	cmd := exec.Command(exe, providers.SelfArg+"="+recordedName, recordArg+path)
+	_, err = h.Launch(t.Context(), google.Name, cmd, nil)
 	require.NoError(t, err)
-	return p, path
+	return path
 }
 
 // readReceived reads what the recording plugin received.
