@@ -47,6 +47,7 @@ type InboundEndpointCreateParams struct {
 type InboundEndpointUpdateParams struct {
 	OrganizationID uuid.UUID
 	IntegrationID  uuid.UUID
+	Provider       *string
 	Token          *string
 	TokenHash      *string
 	Categories     []string
@@ -176,6 +177,7 @@ func (p *InboundEndpointUpdateParams) Validate() error {
 	if c.err != nil {
 		return c.err
 	}
+	c.textPtr("Provider", p.Provider, TypeMaxLen)
 	switch {
 	case (p.Token == nil) != (p.TokenHash == nil):
 		c.fail("Token", "and TokenHash change together")

@@ -85,9 +85,9 @@ func (s *Store) InboundEndpointUpdate(ctx context.Context, p *storage.InboundEnd
 	}
 	return writeRow(ctx, s, s.scanInboundEndpoint, `UPDATE inbound_endpoints SET
 		token = COALESCE(?3, token), token_hash = COALESCE(?4, token_hash),
-		categories = COALESCE(?5, categories), updated_at = ?6
+		categories = COALESCE(?5, categories), provider = COALESCE(?7, provider), updated_at = ?6
 		WHERE organization_id = ?1 AND integration_id = ?2 RETURNING `+inboundEndpointCols,
-		p.OrganizationID, p.IntegrationID, token, p.TokenHash, cats, ts(s.Now()))
+		p.OrganizationID, p.IntegrationID, token, p.TokenHash, cats, ts(s.Now()), p.Provider)
 }
 
 const inboundEventCols = `id, organization_id, integration_id, provider, event_id, type, occurred_at, data,

@@ -101,11 +101,12 @@ func testInboundEndpointUpdate(t *testing.T, b *bundle) {
 	require.Equal(t, []string{"clicks"}, got.Categories)
 	require.Equal(t, "tok-1", got.Token, "the token is left as it is")
 
-	tok, hash := "tok-2", "hash-tok-2"
+	tok, hash, provider := "tok-2", "hash-tok-2", "ses"
 	got, err = b.store.InboundEndpointUpdate(b.ctx, &storage.InboundEndpointUpdateParams{OrganizationID: b.org,
-		IntegrationID: e.IntegrationID, Token: &tok, TokenHash: &hash})
+		IntegrationID: e.IntegrationID, Token: &tok, TokenHash: &hash, Provider: &provider})
 	require.NoError(t, err)
 	require.Equal(t, "tok-2", got.Token)
+	require.Equal(t, "ses", got.Provider)
 	require.Equal(t, []string{"clicks"}, got.Categories, "the categories are left as they are")
 	_, err = b.store.InboundEndpointGetByTokenHash(b.ctx, "hash-tok-1")
 	require.ErrorIs(t, err, storage.ErrNotFound, "the old URL no longer finds it")
