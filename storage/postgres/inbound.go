@@ -137,30 +137,38 @@ func (s *Store) InboundEventRecord(ctx context.Context, p *storage.InboundRecord
 	return out, nil
 }
 
-// uniqueInbound drops repeated event IDs, keeping the first, and sorts
-// the rest by event ID.
-func uniqueInbound(in []*storage.InboundEventInput) []*storage.InboundEventInput {
-	out := make([]*storage.InboundEventInput, 0, len(in))
+// inboundRow is an event to insert with the ID it gets.
+type inboundRow struct {
+	in *storage.InboundEventInput
+	id uuid.UUID
+}
+
+// uniqueInbound drops repeated event IDs, keeping the first, gives each
+// event its row ID in the order given (so that a list shows them in the
+// provider's order), and sorts them by event ID.
+func uniqueInbound(in []*storage.InboundEventInput) []inboundRow {
+	out := make([]inboundRow, 0, len(in))
 	seen := make(map[string]bool, len(in))
 	for _, e := range in {
 		if !seen[e.EventID] {
 			seen[e.EventID] = true
-			out = append(out, e)
+			out = append(out, inboundRow{in: e, id: newID()})
 		}
 	}
-	slices.SortFunc(out, func(a, b *storage.InboundEventInput) int { return strings.Compare(a.EventID, b.EventID) })
+	slices.SortFunc(out, func(a, b inboundRow) int { return strings.Compare(a.in.EventID, b.in.EventID) })
 	return out
 }
 
-func insertInbound(ctx context.Context, tx pgx.Tx, p *storage.InboundRecordParams, events []*storage.InboundEventInput, now time.Time) ([]*storage.InboundEvent, error) {
+func insertInbound(ctx context.Context, tx pgx.Tx, p *storage.InboundRecordParams, events []inboundRow, now time.Time) ([]*storage.InboundEvent, error) {
 	if len(events) == 0 {
 		return nil, nil
 	}
 	n := len(events)
 	ids, eventIDs, types, data := make([][16]byte, n), make([]string, n), make([]string, n), make([]string, n)
 	occurred := make([]*time.Time, n)
-	for i, e := range events {
-		ids[i], eventIDs[i], types[i], data[i], occurred[i] = id16(newID()), e.EventID, e.Type, string(e.Data), micro(e.OccurredAt)
+	for i, r := range events {
+		e := r.in
+		ids[i], eventIDs[i], types[i], data[i], occurred[i] = id16(r.id), e.EventID, e.Type, string(e.Data), micro(e.OccurredAt)
 	}
 	rows, err := queryTx(ctx, tx, `INSERT INTO inbound_events (`+inboundEventCols+`)
 		SELECT i, $1, $2, $3, e, t, o, d::json, $4, NULL
@@ -181,13 +189,13 @@ func insertInbound(ctx context.Context, tx pgx.Tx, p *storage.InboundRecordParam
 	return rows, nil
 }
 
-func unpublishedInbound(ctx context.Context, tx pgx.Tx, p *storage.InboundRecordParams, events []*storage.InboundEventInput, inserted []*storage.InboundEvent) ([]*storage.InboundEvent, error) {
+func unpublishedInbound(ctx context.Context, tx pgx.Tx, p *storage.InboundRecordParams, events []inboundRow, inserted []*storage.InboundEvent) ([]*storage.InboundEvent, error) {
 	if len(events) == len(inserted) {
 		return nil, nil
 	}
 	eventIDs := make([]string, len(events))
 	for i, e := range events {
-		eventIDs[i] = e.EventID
+		eventIDs[i] = e.in.EventID
 	}
 	fresh := make([][16]byte, len(inserted))
 	for i, e := range inserted {
