@@ -122,6 +122,10 @@ type env struct {
 type opts struct {
 	config   func(c *inbound.Config)
 	register func(t *testing.T, e *env)
+	// store, when set, is the env's store (another host's database).
+	store storage.Store
+	// sgKey, when set, is the SendGrid signing key.
+	sgKey *emailtest.WebhookKey
 }
 
 func setup(t *testing.T, b backend, o *opts) *env {
@@ -131,7 +135,13 @@ func setup(t *testing.T, b backend, o *opts) *env {
 	}
 	e := &env{ctx: context.Background(), clock: &clock{t: time.Now().UTC().Truncate(time.Second)}, org: uuid.New(),
 		sgKey: emailtest.NewWebhookKey(t), sns: snstest.Start(t), batches: make(chan *inbound.Batch, 64)}
-	e.store = b.open(t, e.clock.Now)
+	e.store = o.store
+	if e.store == nil {
+		e.store = b.open(t, e.clock.Now)
+	}
+	if o.sgKey != nil {
+		e.sgKey = o.sgKey
+	}
 	host, err := providers.NewHost(nil)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = host.Close() })
