@@ -117,27 +117,34 @@ func SNSHash(version string) (crypto.Hash, error) {
 	return 0, fmt.Errorf("%w: unknown SignatureVersion %q", ErrSNSSignature, truncate(version, 10))
 }
 
+// Digest returns what SNS signs for m, hashed as its SignatureVersion
+// says, and the hash.
+func (m *SNSMessage) Digest() (crypto.Hash, []byte, error) {
+	h, err := SNSHash(m.SignatureVersion)
+	if err != nil {
+		return 0, nil, err
+	}
+	text, err := m.StringToSign()
+	if err != nil {
+		return 0, nil, err
+	}
+	if h == crypto.SHA1 {
+		d := sha1.Sum([]byte(text)) //nolint:gosec // SignatureVersion 1
+		return h, d[:], nil
+	}
+	d := sha256.Sum256([]byte(text))
+	return h, d[:], nil
+}
+
 // verifySignature checks m's signature with key.
 func (m *SNSMessage) verifySignature(key *rsa.PublicKey) error {
-	h, err := SNSHash(m.SignatureVersion)
+	h, digest, err := m.Digest()
 	if err != nil {
 		return err
 	}
 	sig, err := base64.StdEncoding.DecodeString(m.Signature)
 	if err != nil || len(sig) == 0 {
 		return ErrSNSSignature
-	}
-	text, err := m.StringToSign()
-	if err != nil {
-		return err
-	}
-	var digest []byte
-	if h == crypto.SHA1 {
-		d := sha1.Sum([]byte(text)) //nolint:gosec // SignatureVersion 1
-		digest = d[:]
-	} else {
-		d := sha256.Sum256([]byte(text))
-		digest = d[:]
 	}
 	if rsa.VerifyPKCS1v15(key, h, digest, sig) != nil {
 		return ErrSNSSignature

@@ -1,11 +1,8 @@
 package snstest
 
 import (
-	"crypto"
 	"crypto/rand"
 	"crypto/rsa"
-	"crypto/sha1" //nolint:gosec // SignatureVersion 1 is SHA1withRSA
-	"crypto/sha256"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/base64"
@@ -115,18 +112,8 @@ func (s *Server) CertFetches() int {
 func (s *Server) Sign(t testing.TB, m *ses.SNSMessage, version string) {
 	t.Helper()
 	m.SignatureVersion, m.SigningCertURL = version, s.CertURL
-	text, err := m.StringToSign()
+	h, digest, err := m.Digest()
 	require.NoError(t, err)
-	h, err := ses.SNSHash(version)
-	require.NoError(t, err)
-	var digest []byte
-	if h == crypto.SHA1 {
-		d := sha1.Sum([]byte(text)) //nolint:gosec // SignatureVersion 1
-		digest = d[:]
-	} else {
-		d := sha256.Sum256([]byte(text))
-		digest = d[:]
-	}
 	sig, err := rsa.SignPKCS1v15(rand.Reader, s.key, h, digest)
 	require.NoError(t, err)
 	m.Signature = base64.StdEncoding.EncodeToString(sig)
