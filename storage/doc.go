@@ -27,6 +27,10 @@
 //     ([OrganizationSettings]).
 //   - integration_routes: the primary and backup integration of each type
 //     of an organization ([IntegrationRoute]).
+//   - inbound_endpoints: the URL token (sealed) and the kept event categories
+//     of an integration's inbound provider events ([InboundEndpoint]).
+//   - inbound_events: the normalised provider events received, once per
+//     integration and provider event ID ([InboundEvent]).
 //
 // and two of the store's own: intime_schema_migrations (the migrations
 // applied) and intime_key_checks (one check value per key ID, see Secrets at
@@ -114,7 +118,7 @@
 // due index of health checks, organization_settings and
 // integration_routes; 0009 adds the API-access tables (token settings and
 // their change feed, leased rate windows, usage, throttles, anomalies and
-// Zapier's marks).
+// Zapier's marks); 0012 adds inbound_endpoints and inbound_events.
 //
 // # Health checks and activity
 //

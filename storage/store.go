@@ -27,6 +27,8 @@ type Store interface {
 	IntegrationHealthStore
 	ActivityStore
 	OrganizationSettingsStore
+	InboundStore
+	DLQCounter
 	Maintenance
 }
 

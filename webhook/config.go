@@ -126,6 +126,14 @@ type Config struct {
 	// queue (for alerts), once that is recorded, on the goroutine that
 	// records the workers' attempts; keep it quick.
 	OnDeadLetter func(ctx context.Context, dl *DeadLetter)
+	// Alerts receives the dead letter queue's alert (§13, "Alert when DLQ
+	// has items": "Current DLQ items: 3", see [Dispatcher.DLQAlertCheck]).
+	// Nil means the store's alerts ([storage.AlertStore]).
+	Alerts AlertRaiser
+	// DLQAlertInterval is the shortest time between two DLQ alert checks
+	// of one organization after its dead letters (default 1 min); a
+	// negative value turns the automatic alert off.
+	DLQAlertInterval time.Duration
 	// Events are registered in the catalog after [DefaultEvents].
 	Events []EventType
 }

@@ -53,8 +53,10 @@ func New(store storage.Store, cfg *Config) (*Dispatcher, error) {
 			return nil, err
 		}
 	}
-	return &Dispatcher{store: store, cfg: c, catalog: catalog, client: newClient(c.Transport), claimer: uuid.New(),
-		wake: make(chan struct{}, 1)}, nil
+	d := &Dispatcher{store: store, cfg: c, catalog: catalog, client: newClient(c.Transport), claimer: uuid.New(),
+		wake: make(chan struct{}, 1)}
+	d.cfg.OnDeadLetter = d.withDLQAlert(c.OnDeadLetter)
+	return d, nil
 }
 
 // Catalog returns the event catalog; the host may register more types.

@@ -102,6 +102,17 @@
 // queue (ADMIN-INT-013), [Dispatcher.TestSend] is the §12 debugger and
 // [Dispatcher.DeliveryPrune] (or [Config].Retention) bounds history.
 //
+// The screens' other buttons: [Dispatcher.SubscriptionCreateTested] creates
+// a subscription and sends it the signed test payload at once, and its
+// [CreateResult] says whether it arrived ("Webhook created, test payload
+// sent", ADMIN-INT-004); [Dispatcher.DeliveryExport] streams the history
+// that the history's filters select as CSV or NDJSON ("Export Logs"),
+// a page at a time, in constant memory; [Dispatcher.DeliveryReplayFailed]
+// is "Replay Failed" over the same filters; [Dispatcher.DLQCount] is
+// "Current DLQ items: 3" (§13), and dead letters raise the DLQ alert
+// through [Config].Alerts ([Dispatcher.DLQAlertCheck]), resolved once the
+// queue is empty.
+//
 // # Receiving
 //
 // [Verify] checks either signature scheme, with a five-minute timestamp

@@ -13,6 +13,8 @@ type ReplayParams struct {
 	OrganizationID uuid.UUID
 	// WebhookID, when set, keeps one subscription.
 	WebhookID uuid.UUID
+	// EventID, when set, keeps one event.
+	EventID   uuid.UUID
 	EventType string
 	// Statuses of the rows to match; nil means failed and dlq.
 	Statuses []storage.DeliveryStatus
@@ -82,7 +84,7 @@ func (d *Dispatcher) DeliveryReplayBulk(ctx context.Context, p *ReplayParams) (i
 		statuses = []storage.DeliveryStatus{storage.DeliveryFailed, storage.DeliveryDLQ}
 	}
 	lp := &storage.DeliveryListParams{OrganizationID: p.OrganizationID, WebhookID: p.WebhookID,
-		EventType: p.EventType, Statuses: statuses, Created: p.Created, Limit: storage.LimitMax}
+		EventID: p.EventID, EventType: p.EventType, Statuses: statuses, Created: p.Created, Limit: storage.LimitMax}
 	seen := map[uuid.UUID]bool{}
 	var latest []*storage.Delivery
 	for {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"regexp"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -24,6 +25,22 @@ const (
 // [Config.HTTPClient] does.
 const TimeoutDefault = 30 * time.Second
 
+// Defaults of the SNS fields of [Config].
+const (
+	// SNSTimeoutDefault bounds a certificate fetch or a subscription
+	// confirmation.
+	SNSTimeoutDefault = 10 * time.Second
+	// SNSMaxAgeDefault is how far an SNS message's Timestamp may be from
+	// now. SNS's retries of an HTTP(S) delivery end within an hour (its
+	// hard limit on a delivery policy), so an older message is a replay.
+	SNSMaxAgeDefault = time.Hour
+	// SNSCertTTLDefault is how long a fetched signing certificate is
+	// reused (never past its NotAfter).
+	SNSCertTTLDefault = 24 * time.Hour
+	// SNSCertCacheSizeDefault bounds the certificates cached.
+	SNSCertCacheSizeDefault = 64
+)
+
 // Config configures a [Provider]. The zero value is usable. Region and
 // credentials are not here: they come with each call, in the settings,
 // never from the host's environment or shared AWS files.
@@ -34,8 +51,25 @@ type Config struct {
 	// Logger receives one record per message sent, never credentials. Nil
 	// discards.
 	Logger *slog.Logger
-	// Now times the connection test's stages. Nil means time.Now.
+	// Now times the connection test's stages and is the clock of SNS
+	// message ages and certificate validity. Nil means time.Now.
 	Now func() time.Time
+	// SNSHost matches the host (with its port, if the URL has one) of
+	// the SNS URLs HandleWebhook fetches: SigningCertURL and SubscribeURL,
+	// which must also be https. Nil means [DefaultSNSHost]; tests serving
+	// their own certificate set it, production never should.
+	SNSHost *regexp.Regexp
+	// SNSClient fetches signing certificates and confirms subscriptions.
+	// Nil means a client with SNSTimeoutDefault that follows no
+	// redirects.
+	SNSClient *http.Client
+	// SNSMaxAge refuses SNS messages whose Timestamp is further than this
+	// from Now (default 1 hour, SNSMaxAgeDefault).
+	SNSMaxAge time.Duration
+	// SNSCertTTL is how long a signing certificate is cached (default
+	// 24 h), and SNSCertCacheSize how many are (default 64).
+	SNSCertTTL       time.Duration
+	SNSCertCacheSize int
 }
 
 // WithDefaults returns a copy of c with zero fields set to their defaults.
@@ -53,6 +87,21 @@ func (c *Config) WithDefaults() Config {
 	if out.Now == nil {
 		out.Now = time.Now
 	}
+	if out.SNSHost == nil {
+		out.SNSHost = DefaultSNSHost
+	}
+	if out.SNSClient == nil {
+		out.SNSClient = newSNSClient()
+	}
+	if out.SNSMaxAge <= 0 {
+		out.SNSMaxAge = SNSMaxAgeDefault
+	}
+	if out.SNSCertTTL <= 0 {
+		out.SNSCertTTL = SNSCertTTLDefault
+	}
+	if out.SNSCertCacheSize <= 0 {
+		out.SNSCertCacheSize = SNSCertCacheSizeDefault
+	}
 	return out
 }
 
@@ -60,21 +109,22 @@ func (c *Config) WithDefaults() Config {
 // [providers.Provider].
 type Provider struct {
 	providers.UnimplementedProvider
-	cfg Config
+	cfg   Config
+	certs *certCache
 }
 
 var _ providers.Provider = (*Provider)(nil)
 
 // New returns a provider configured by cfg (nil means defaults).
 func New(cfg *Config) *Provider {
-	return &Provider{cfg: cfg.WithDefaults()}
+	return &Provider{cfg: cfg.WithDefaults(), certs: &certCache{entries: map[string]certEntry{}}}
 }
 
 // Info implements [providers.Provider].
 func (*Provider) Info(context.Context) (*providers.Info, error) {
 	return &providers.Info{
 		Name: Name, DisplayName: "AWS SES", Types: []string{"email"}, Version: Version,
-		Fields: Fields, Capabilities: []string{email.OpSend},
+		Fields: Fields, Capabilities: []string{email.OpSend, providers.CapabilityWebhook},
 	}, nil
 }
 

@@ -2,7 +2,9 @@ package ses_test
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -11,6 +13,7 @@ import (
 	"github.com/intimeos/integrations/providers/emailtest"
 	"github.com/intimeos/integrations/providers/providertest"
 	"github.com/intimeos/integrations/providers/ses"
+	"github.com/intimeos/integrations/providers/ses/snstest"
 )
 
 const (
@@ -65,8 +68,25 @@ func TestConformance(t *testing.T) {
 				Kind: providers.KindInvalidInput},
 		},
 	}
-	t.Run("in process", func(t *testing.T) { providertest.Exercise(t, ses.New(nil), suite) })
-	t.Run("plugin", func(t *testing.T) { providertest.Exercise(t, providertest.Plugin(t, "ses"), suite) })
+	sns := snstest.Start(t)
+	now := time.Now()
+	suite.Settings = with(s, ses.FieldSNSTopicARN, topic)
+	body := sns.Notification(t, topic, "conf-bounce", snstest.Bounce("ses-9", now.Add(-time.Minute), "jane@example.com"), now, "2")
+	want, err := ses.New(&ses.Config{SNSHost: sns.Host, SNSClient: sns.Client}).HandleWebhook(t.Context(), suite.Settings,
+		&providers.WebhookRequest{Header: snstest.Header(ses.SNSNotification), Body: body})
+	require.NoError(t, err)
+	require.Len(t, want, 1)
+	suite.Webhook = &providertest.Webhook{
+		Request: &providers.WebhookRequest{Header: snstest.Header(ses.SNSNotification), Body: body}, Want: want,
+		Forged: &providers.WebhookRequest{Header: snstest.Header(ses.SNSNotification),
+			Body: []byte(strings.Replace(string(body), "jane@example.com", "eve@example.com", 1))},
+	}
+	t.Run("in process", func(t *testing.T) {
+		providertest.Exercise(t, ses.New(&ses.Config{SNSHost: sns.Host, SNSClient: sns.Client}), suite)
+	})
+	t.Run("plugin", func(t *testing.T) {
+		providertest.Exercise(t, providertest.PluginWith(t, "ses", &providertest.PluginOpts{Env: sns.Env()}), suite)
+	})
 
 	emails := srv.Emails(t)
 	require.Len(t, emails, 2)

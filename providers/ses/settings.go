@@ -20,7 +20,16 @@ const (
 	// FieldEndpoint overrides the SES endpoint (a VPC endpoint, or a local
 	// server in tests). Empty means the region's.
 	FieldEndpoint = "endpoint"
+	// FieldSNSTopicARN lists the SNS topics (comma-separated ARNs) SES
+	// publishes this integration's bounces, complaints and other events
+	// to. [Provider.HandleWebhook] accepts messages of these topics only,
+	// and none without it.
+	FieldSNSTopicARN = "snsTopicArn"
 )
+
+// snsTopicPattern is one SNS topic ARN; the field holds a comma-separated
+// list of them.
+const snsTopicPattern = `arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}`
 
 // Fields are the provider's configuration fields. fromEmail and fromName
 // follow the SMTP form's rules and messages (UC-ADMIN-007 §17).
@@ -51,6 +60,11 @@ var Fields = []providers.Field{
 			TooLong: "Please enter a valid configuration set name"}},
 	{Name: FieldEndpoint, Label: "Endpoint Override", Type: providers.FieldURL, MaxLength: 255,
 		Messages: providers.FieldMessages{Invalid: "Please enter a valid URL", TooLong: "Please enter a valid URL"}},
+	{Name: FieldSNSTopicARN, Label: "SNS Topic ARNs (Bounces/Complaints)", Type: providers.FieldText, MaxLength: 2000,
+		Placeholder: "arn:aws:sns:us-east-1:123456789012:ses-bounces",
+		Pattern:     snsTopicPattern + `(\s*,\s*` + snsTopicPattern + `)*`,
+		Messages: providers.FieldMessages{Invalid: "Please enter SNS topic ARNs such as arn:aws:sns:us-east-1:123456789012:ses-bounces, separated by commas",
+			TooLong: "SNS topic ARNs must be at most 2,000 characters"}},
 }
 
 // settings are validated settings in typed form.

@@ -73,6 +73,7 @@ func families() []family {
 		{name: "IntegrationHealth", tests: healthTests()},
 		{name: "Activity", tests: activityTests()},
 		{name: "OrganizationSettings", tests: orgSettingsTests()},
+		{name: "Inbound", tests: inboundTests(), pager: inboundPager()},
 		{name: "Maintenance", tests: maintenanceTests()},
 		{name: "Invalid", tests: invalidTests()},
 	}

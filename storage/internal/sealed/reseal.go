@@ -22,6 +22,7 @@ var Columns = []Column{
 	{Table: "oauth_states", Key: "state_hash", Col: "code_verifier"},
 	{Table: "webhooks", Key: "id", Col: "secret"},
 	{Table: "webhooks", Key: "id", Col: "previous_secret"},
+	{Table: "inbound_endpoints", Key: "integration_id", Col: "token"},
 }
 
 // BatchSize is how many rows [Reseal] reads at a time.
