@@ -96,7 +96,10 @@ func TestGracefulShutdown(t *testing.T) {
 	eachBackend(t, func(t *testing.T, be backend) {
 		b := setup(t, be, &webhook.Config{Workers: 2, PollInterval: 10 * time.Millisecond})
 		b.subscribe(t, "graceful")
-		b.rcv.Enqueue(webhooktest.Timeout(300*time.Millisecond), webhooktest.Timeout(300*time.Millisecond))
+		// The first two answers come late enough that Stop is called while
+		// both are in flight, even on a loaded machine (at 300 ms a stalled
+		// test goroutine let the workers start two more first).
+		b.rcv.Enqueue(webhooktest.Timeout(2*time.Second), webhooktest.Timeout(2*time.Second))
 		b.rcv.SetDefault(webhooktest.Timeout(time.Minute))
 		for range 6 {
 			b.publish(t, webhook.EventJobCreated, nil)

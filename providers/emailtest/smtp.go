@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
 	"strconv"
 	"sync"
@@ -65,12 +66,23 @@ type Received struct {
 	TLS bool
 }
 
-var nextAddr atomic.Uint32
+// nextAddr is the last loopback address handed out. It starts at a random
+// point of 127.77.0.0/16 so that test binaries running side by side (go
+// test runs packages in parallel) do not hand out the same addresses.
+var nextAddr = func() *atomic.Uint32 {
+	var n atomic.Uint32
+	n.Store(rand.Uint32N(1 << 16))
+	return &n
+}()
 
 // FreeLoopback returns a loopback address (127.77.x.y) not used before by
-// this process.
+// this process. Another process may use it at the same time, though
+// rarely: [StartSMTP] moves on to the next address when its port is taken.
 func FreeLoopback() net.IP {
 	n := nextAddr.Add(1)
+	if byte(n) == 0 { // skip 127.77.x.0, which looks like a network address
+		n = nextAddr.Add(1)
+	}
 	return net.IPv4(127, 77, byte(n>>8), byte(n))
 }
 
@@ -84,10 +96,9 @@ func StartSMTP(t testing.TB, opts *SMTPOpts) *SMTPServer {
 	if o.Mechanisms == nil {
 		o.Mechanisms = []string{sasl.Plain, sasl.Login}
 	}
-	ip := FreeLoopback()
+	ip, l := listen(t, o.Port)
 	ca := NewCA(t)
 	srv := &SMTPServer{Host: ip.String(), Port: o.Port, CAPEM: ca.PEM, opts: o}
-	l := listen(t, ip, o.Port)
 	if o.Silent {
 		silence(t, l)
 		return srv
@@ -119,14 +130,24 @@ func StartSMTP(t testing.TB, opts *SMTPOpts) *SMTPServer {
 
 // listen binds ip:port, skipping the test if the port is privileged and
 // the process may not bind it.
-func listen(t testing.TB, ip net.IP, port int) net.Listener {
+// listen binds port on a fresh loopback address, moving on to the next
+// address while the port is taken there (by another test binary).
+func listen(t testing.TB, port int) (net.IP, net.Listener) {
 	t.Helper()
-	l, err := net.Listen("tcp", net.JoinHostPort(ip.String(), strconv.Itoa(port)))
-	if errors.Is(err, syscall.EACCES) {
-		skipOrFail(t, fmt.Sprintf("emailtest: binding port %d needs root or CAP_NET_BIND_SERVICE", port))
+	for range 16 {
+		ip := FreeLoopback()
+		l, err := net.Listen("tcp", net.JoinHostPort(ip.String(), strconv.Itoa(port)))
+		if errors.Is(err, syscall.EADDRINUSE) {
+			continue
+		}
+		if errors.Is(err, syscall.EACCES) {
+			skipOrFail(t, fmt.Sprintf("emailtest: binding port %d needs root or CAP_NET_BIND_SERVICE", port))
+		}
+		require.NoError(t, err)
+		return ip, l
 	}
-	require.NoError(t, err)
-	return l
+	t.Fatalf("emailtest: port %d is taken on 16 loopback addresses in a row", port)
+	return nil, nil
 }
 
 // silence accepts connections and holds them open without a word until
