@@ -139,7 +139,7 @@
 
   // ---- Live updates: poll each [data-live] fragment ----
   function poll(el) {
-    if (document.hidden || el.contains(document.activeElement)) return;
+    if (document.hidden || el.dataset.livePaused === "1" || el.contains(document.activeElement)) return;
     fetch(el.dataset.liveUrl || pageURL || location.href, { headers: { "X-Admin-Fragment": el.dataset.live }, credentials: "same-origin" })
       .then(function (r) { return r.status === 200 && r.headers.get("X-Admin-Fragment") === el.dataset.live ? r.text() : null; })
       .then(function (html) {
@@ -150,6 +150,14 @@
       .catch(function () {});
   }
   $$("[data-live]").forEach(function (el) { setInterval(function () { poll(el); }, pollMS); });
+  // An auto-refresh switch pauses and resumes one live part (§8 "Auto-Refresh: ON").
+  $$("input[data-live-toggle]").forEach(function (box) {
+    var el = $('[data-live="' + box.dataset.liveToggle + '"]');
+    if (!el) return;
+    var sync = function () { el.dataset.livePaused = box.checked ? "0" : "1"; if (box.checked) poll(el); };
+    box.addEventListener("change", sync);
+    sync();
+  });
 
   // ---- Client-side filter of a list by the search box ----
   $$("[data-search][data-filter]").forEach(function (input) {
