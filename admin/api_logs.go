@@ -133,7 +133,20 @@ func (h *Handler) apiLogList(r *http.Request, _ *none) (*Page[*LogEntry], error)
 	if err != nil {
 		return nil, err
 	}
+	if err := h.ownIntegration(r, p.IntegrationID); err != nil {
+		return nil, err
+	}
 	return h.logPage(r, p)
+}
+
+// ownIntegration checks that a filter's integration is the
+// organization's: another organization's ID is 404, not an empty list.
+func (h *Handler) ownIntegration(r *http.Request, id uuid.UUID) error {
+	if id == uuid.Nil {
+		return nil
+	}
+	_, err := h.cfg.Store.IntegrationGet(r.Context(), org(r), id)
+	return err
 }
 
 func (h *Handler) apiAlertList(r *http.Request, _ *none) (*Page[*Alert], error) {
@@ -149,6 +162,9 @@ func (h *Handler) apiAlertList(r *http.Request, _ *none) (*Page[*Alert], error) 
 	}
 	var err error
 	if p.IntegrationID, err = queryID(r, "integration"); err != nil {
+		return nil, err
+	}
+	if err := h.ownIntegration(r, p.IntegrationID); err != nil {
 		return nil, err
 	}
 	if p.Limit, p.Cursor, err = pageQuery(r); err != nil {

@@ -138,6 +138,20 @@ type env struct {
 // setup builds an env on a backend.
 func setup(t *testing.T, b backend) *env {
 	t.Helper()
+	return setupWith(t, b, envOpts{})
+}
+
+// envOpts vary an env.
+type envOpts struct {
+	// tools configures the troubleshooter, backup switch, credential
+	// rotator and log exporter (tools_test.go); without them the screens
+	// show their placeholders.
+	tools bool
+}
+
+// setupWith builds an env on a backend with options.
+func setupWith(t *testing.T, b backend, o envOpts) *env {
+	t.Helper()
 	e := &env{ctx: context.Background(), store: b.open(t), rcv: webhooktest.NewReceiver(t), org: uuid.New(), user: uuid.New(), logs: &syncBuffer{}}
 	logger := slog.New(slog.NewJSONHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	var hostMux http.Handler
@@ -158,10 +172,15 @@ func setup(t *testing.T, b backend) *env {
 	require.NoError(t, e.svc.Start(e.ctx))
 	t.Cleanup(func() { require.NoError(t, e.svc.Stop(context.Background())) })
 
-	e.h, err = admin.New(&admin.Config{
+	cfg := &admin.Config{
 		Authorize: e.authorize, Store: e.store, Webhooks: e.d, OAuth: e.conn, OAuthBaseURL: e.host.URL,
 		Integrations: e.mgr, APIAccess: e.svc, Logger: logger, Audit: e.audit, PollInterval: time.Second,
-	})
+	}
+	if o.tools {
+		tl := &tools{mgr: e.mgr, store: e.store}
+		cfg.Troubleshooter, cfg.Backups, cfg.Credentials, cfg.LogExport = tl, tl, tl, tl
+	}
+	e.h, err = admin.New(cfg)
 	require.NoError(t, err)
 	mux := http.NewServeMux()
 	mux.Handle("/admin/", e.h)
