@@ -4,6 +4,7 @@ import (
 	"maps"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/google/uuid"
 
@@ -222,7 +223,8 @@ func (h *Handler) pageIntegrationReconnect(w http.ResponseWriter, r *http.Reques
 // backTo is the page a form asks to return to (a path of the admin), else
 // def.
 func backTo(r *http.Request, def string) string {
-	if b := r.PostFormValue("back"); len(b) > 1 && b[0] == '/' && b[1] != '/' {
+	b := r.PostFormValue("back")
+	if strings.HasPrefix(b, "/") && !strings.HasPrefix(b, "//") && !strings.ContainsAny(b, "\\\r\n") {
 		return b
 	}
 	return def
@@ -303,7 +305,16 @@ func (h *Handler) pageIntegrationRotate(w http.ResponseWriter, r *http.Request) 
 		return
 	}
 	if _, err := h.rotate(r, in, &RotateInput{Field: r.PostFormValue("field"), Value: r.PostFormValue("value")}); err != nil {
-		h.fail(w, r, err)
+		ae, _ := toAPIError(err)
+		if ae.Status >= 500 {
+			h.fail(w, r, err)
+			return
+		}
+		msg := ae.Message
+		for _, m := range ae.Fields {
+			msg = m
+		}
+		h.showIntegration(w, r, in, ae.Status, nil, func(v *integrationView) { v.Form.Message = "Not regenerated: " + msg })
 		return
 	}
 	h.redirect(w, r, "/integrations/"+in.ID.String(), "Credential regenerated; the old one no longer works.")

@@ -106,7 +106,13 @@
   }
 
   // ---- Keyboard shortcuts (§14) ----
-  var pendingG = 0;
+  var pendingG = 0, slashDown = false;
+  document.addEventListener("keyup", function (e) {
+    if (e.key !== "/" || !slashDown) return;
+    slashDown = false;
+    var s = $("[data-search]");
+    if (s) { s.focus(); if (s.select) s.select(); }
+  });
   document.addEventListener("keydown", function (e) {
     if ((e.ctrlKey || e.metaKey) && (e.key === "k" || e.key === "K")) { e.preventDefault(); openPalette(); return; }
     if (e.key === "Escape") {
@@ -122,7 +128,9 @@
     }
     switch (e.key) {
       case "g": pendingG = Date.now(); return;
-      case "/": var s = $("[data-search]"); if (s) { e.preventDefault(); s.focus(); s.select && s.select(); } return;
+      // "/" focuses search when the key comes up, so that the character
+      // itself is never typed into it.
+      case "/": if ($("[data-search]")) { e.preventDefault(); slashDown = true; } return;
       case "j": e.preventDefault(); select(selected + 1); return;
       case "k": e.preventDefault(); select(selected < 0 ? 0 : selected - 1); return;
       case "Enter":
