@@ -59,7 +59,9 @@ func TestPlaceholdersWithoutBackends(t *testing.T) {
 	require.NoError(t, err)
 	org := uuid.New()
 	h, err := admin.New(&admin.Config{Store: store, Webhooks: d,
-		Authorize: func(*http.Request) (*admin.Principal, error) { return &admin.Principal{OrganizationID: org, UserID: uuid.New()}, nil }})
+		Authorize: func(*http.Request) (*admin.Principal, error) {
+			return &admin.Principal{OrganizationID: org, UserID: uuid.New()}, nil
+		}})
 	require.NoError(t, err)
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)

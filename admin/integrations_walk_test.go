@@ -267,4 +267,3 @@ func TestADMININT015DisableIntegration(t *testing.T) {
 		require.NoError(t, err)
 	})
 }
-

@@ -152,7 +152,9 @@ func (f *formField) InputType() string {
 }
 
 // Long reports a field for long text (a PEM bundle): a text area.
-func (f *formField) Long() bool { return f.MaxLength > 1000 && !f.Secret && f.Type == providers.FieldText }
+func (f *formField) Long() bool {
+	return f.MaxLength > 1000 && !f.Secret && f.Type == providers.FieldText
+}
 
 // formFields builds a form's fields from a provider's, in its order,
 // leaving out the OAuth form's (which have a form of their own).
@@ -177,15 +179,4 @@ func formFields(fields []providers.Field, values map[string]string, errs map[str
 		out = append(out, ff)
 	}
 	return out
-}
-
-// readSettings reads the posted values of a provider's fields.
-func readSettings(form map[string][]string, fields []providers.Field) providers.Settings {
-	s := providers.Settings{}
-	for _, f := range fields {
-		if vs, ok := form[f.Name]; ok && len(vs) > 0 {
-			s[f.Name] = vs[len(vs)-1]
-		}
-	}
-	return s
 }
