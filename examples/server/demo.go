@@ -235,8 +235,8 @@ func (d *demo) statusAlert(ctx context.Context, c *integration.StatusChange) {
 	switch {
 	case c.To == storage.IntegrationError:
 		_, err := d.store.AlertRaise(ctx, &storage.AlertRaiseParams{OrganizationID: c.OrganizationID, IntegrationID: c.IntegrationID,
-			DedupKey: key, Severity: storage.AlertCritical, Title: c.Name + ": " + c.Message + " (since " + c.Time.UTC().Format("15:04 MST") + ")",
-			Message: c.Message, Impact: impacts[c.Type]})
+			DedupKey: key, Severity: storage.AlertCritical, Title: c.Name + ": " + c.Message,
+			Message: "In error since " + c.Time.UTC().Format("15:04 MST") + " (" + c.Cause + ")", Impact: impacts[c.Type]})
 		if err != nil {
 			d.log.WarnContext(ctx, "demo: raising an alert failed", "error", err)
 		}
