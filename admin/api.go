@@ -31,6 +31,9 @@ type operation struct {
 	in, out          reflect.Type // nil: no body
 	status           int
 	serve            http.Handler
+	// contentType is the answer's media type when it is not JSON (a CSV
+	// report); the document then describes it as a string.
+	contentType string
 }
 
 // param is a query parameter of an operation.
@@ -70,6 +73,19 @@ func op[In, Out any](h *Handler, method, path, id, tag, summary string, status i
 			return
 		}
 		writeJSON(w, o.status, out)
+	})
+	return o
+}
+
+// rawOp declares an operation that writes its own answer of contentType
+// with status 200 (a download). A failure before anything is written is
+// answered in the API's error shape.
+func rawOp(h *Handler, method, path, id, tag, summary, contentType string, fn func(w http.ResponseWriter, r *http.Request) error) *operation {
+	o := &operation{method: method, path: path, id: id, tag: tag, summary: summary, status: http.StatusOK, contentType: contentType}
+	o.serve = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := fn(w, r); err != nil {
+			h.fail(w, r, err)
+		}
 	})
 	return o
 }

@@ -1,13 +1,15 @@
 package admin
 
 import (
-	"encoding/json"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
 
+	"github.com/intimeos/integrations/integration"
 	"github.com/intimeos/integrations/oauth"
+	"github.com/intimeos/integrations/providers"
 	"github.com/intimeos/integrations/secret"
 	"github.com/intimeos/integrations/storage"
 )
@@ -19,8 +21,11 @@ type OAuthProvider struct {
 	Name   string       `json:"name"`
 	Custom bool         `json:"custom,omitempty"`
 	Scopes []OAuthScope `json:"scopes"`
-	// Type is the integration type a connection of this provider gets.
-	Type string `json:"type"`
+	// Type and Provider are the integration a connection of this provider
+	// becomes by default: the installed provider of the same name, else
+	// the first that uses OAuth. Empty when none is installed.
+	Type     string `json:"type,omitempty"`
+	Provider string `json:"integrationProvider,omitempty"`
 }
 
 // OAuthScope is a scope the form offers; Default ones start checked.
@@ -30,17 +35,29 @@ type OAuthScope struct {
 	Default bool   `json:"default,omitempty"`
 }
 
-// OAuthIntegration is an integration connected through OAuth: its settings
-// (the client secret masked), redirect URI and connection status.
+// OAuthTarget is an installed provider whose calls use an OAuth connection
+// ([providers.CapabilityOAuth]): what an OAuth configuration is for.
+type OAuthTarget struct {
+	Type         string `json:"type"`
+	TypeName     string `json:"typeName"`
+	Provider     string `json:"integrationProvider"`
+	ProviderName string `json:"providerName"`
+}
+
+// OAuthIntegration is an integration connected through OAuth: its OAuth
+// settings (the client secret masked), the provider's own settings, the
+// redirect URI and the connection status.
 type OAuthIntegration struct {
-	ID           uuid.UUID        `json:"id"`
-	Name         string           `json:"name"`
-	Type         string           `json:"type"`
-	Status       string           `json:"status"`
-	ErrorMessage string           `json:"errorMessage,omitempty"`
-	Settings     oauth.Settings   `json:"settings"`
-	RedirectURI  string           `json:"redirectUri"`
-	Connection   *OAuthConnection `json:"connection"`
+	ID           uuid.UUID         `json:"id"`
+	Name         string            `json:"name"`
+	Type         string            `json:"type"`
+	Provider     string            `json:"integrationProvider"`
+	Status       string            `json:"status"`
+	ErrorMessage string            `json:"errorMessage,omitempty"`
+	Settings     oauth.Settings    `json:"settings"`
+	Provided     map[string]string `json:"providerSettings"`
+	RedirectURI  string            `json:"redirectUri"`
+	Connection   *OAuthConnection  `json:"connection"`
 }
 
 // OAuthConnection is the state of the connection (oauth.Connector.Status);
@@ -57,13 +74,19 @@ type OAuthConnection struct {
 	LastRefresh  *time.Time `json:"lastRefresh,omitempty"`
 }
 
-// OAuthInput is the OAuth configuration form (§17). On update an empty or
-// still-masked clientSecret keeps the stored one.
+// OAuthInput is the OAuth configuration form (§17), with the integration
+// it configures. On update an empty or still-masked clientSecret keeps the
+// stored one, and the type and provider cannot change.
 type OAuthInput struct {
 	// Name of the integration; empty means "<Provider> connection".
 	Name string `json:"name,omitempty"`
-	// Type of the integration; empty means the provider's (OAuthProvider.Type).
-	Type string `json:"type,omitempty"`
+	// Type and Provider name the installed provider that uses the
+	// connection (an OAuthTarget); empty means the OAuth provider's
+	// default (OAuthProvider.Type and Provider).
+	Type     string `json:"type,omitempty"`
+	Provider string `json:"integrationProvider,omitempty"`
+	// ProviderSettings are the provider's own settings (a calendar ID...).
+	ProviderSettings map[string]string `json:"providerSettings,omitempty"`
 	oauth.Settings
 }
 
@@ -73,17 +96,12 @@ type Authorization struct {
 	ExpiresAt time.Time `json:"expiresAt"`
 }
 
-// providerTypes maps a provider to the integration type of §2 it serves.
-var providerTypes = map[string]string{
-	oauth.ProviderGoogle: "calendar", oauth.ProviderMicrosoft: "calendar", oauth.ProviderZoom: "video",
-	oauth.ProviderSalesforce: "crm", oauth.ProviderLinkedIn: "job_boards", oauth.ProviderCustom: "custom",
-}
-
 func (h *Handler) oauthOps() []*operation {
 	return []*operation{
 		op(h, "GET", "/api/oauth/providers", "oauthProviderList", "oauth", "The OAuth providers and their scopes (§11).", 200, h.apiOAuthProviders),
+		op(h, "GET", "/api/oauth/targets", "oauthTargetList", "oauth", "The installed providers that use an OAuth connection.", 200, h.apiOAuthTargets),
 		op(h, "GET", "/api/oauth/integrations", "oauthIntegrationList", "oauth", "Integrations connected through OAuth, with their status.", 200, h.apiOAuthList),
-		op(h, "POST", "/api/oauth/integrations", "oauthIntegrationCreate", "oauth", "Save an OAuth configuration (§17 form).", 201, h.apiOAuthCreate),
+		op(h, "POST", "/api/oauth/integrations", "oauthIntegrationCreate", "oauth", "Save an OAuth configuration (§17 form) through the Manager.", 201, h.apiOAuthCreate),
 		op(h, "GET", "/api/oauth/integrations/{id}", "oauthIntegrationGet", "oauth", "One OAuth integration, client secret masked.", 200, h.apiOAuthGet),
 		op(h, "PUT", "/api/oauth/integrations/{id}", "oauthIntegrationUpdate", "oauth", "Change the configuration; a masked secret keeps its value.", 200, h.apiOAuthUpdate),
 		op(h, "DELETE", "/api/oauth/integrations/{id}", "oauthIntegrationDelete", "oauth", "Delete the integration and its tokens.", 204, h.apiOAuthDelete),
@@ -101,10 +119,59 @@ func (h *Handler) oauthOn() error {
 	return nil
 }
 
-func (h *Handler) apiOAuthProviders(*http.Request, *none) ([]*OAuthProvider, error) {
+// oauthTargets lists the installed providers that use OAuth, in catalog
+// order.
+func (h *Handler) oauthTargets(r *http.Request) ([]*OAuthTarget, error) {
+	cat, err := h.cfg.Integrations.Catalog(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	out := []*OAuthTarget{}
+	for _, ct := range cat {
+		for _, p := range ct.Providers {
+			if p.Installed && p.Info != nil && p.Info.Has(providers.CapabilityOAuth) {
+				out = append(out, &OAuthTarget{Type: ct.Entry.Key, TypeName: ct.Entry.Name, Provider: p.Name, ProviderName: p.DisplayName})
+			}
+		}
+	}
+	return out, nil
+}
+
+func (h *Handler) apiOAuthTargets(r *http.Request, _ *none) ([]*OAuthTarget, error) {
+	if err := h.oauthOn(); err != nil {
+		return nil, err
+	}
+	return h.oauthTargets(r)
+}
+
+// defaultTarget is the target of an OAuth provider: the installed provider
+// of the same name, else the first.
+func defaultTarget(key string, targets []*OAuthTarget) *OAuthTarget {
+	for _, t := range targets {
+		if t.Provider == key {
+			return t
+		}
+	}
+	if len(targets) > 0 {
+		return targets[0]
+	}
+	return nil
+}
+
+func (h *Handler) apiOAuthProviders(r *http.Request, _ *none) ([]*OAuthProvider, error) {
+	var targets []*OAuthTarget
+	if h.cfg.Integrations != nil {
+		var err error
+		if targets, err = h.oauthTargets(r); err != nil {
+			return nil, err
+		}
+	}
 	out := []*OAuthProvider{}
 	for _, p := range oauth.Providers() {
-		op := &OAuthProvider{Key: p.Key, Name: p.Name, Custom: p.Custom, Scopes: []OAuthScope{}, Type: providerTypes[p.Key]}
+		op := &OAuthProvider{Key: p.Key, Name: p.Name, Custom: p.Custom, Scopes: []OAuthScope{}}
+		if t := defaultTarget(p.Key, targets); t != nil {
+			op.Type, op.Provider = t.Type, t.Provider
+		}
 		for _, s := range p.Scopes {
 			op.Scopes = append(op.Scopes, OAuthScope{Value: s.Value, Label: s.Label, Default: s.Default})
 		}
@@ -113,21 +180,33 @@ func (h *Handler) apiOAuthProviders(*http.Request, *none) ([]*OAuthProvider, err
 	return out, nil
 }
 
-// isOAuth reports whether an integration is served by an OAuth provider.
-func isOAuth(in *storage.Integration) bool {
-	_, ok := oauth.ProviderByKey(in.Provider)
-	return ok
+// oauthOf reads an integration's OAuth settings, or reports it has none.
+func oauthOf(in *storage.Integration) (*oauth.Settings, providers.Settings, bool) {
+	s, err := storedSettings(in)
+	if err != nil || s[oauth.FieldProvider] == "" {
+		return nil, nil, false
+	}
+	return integration.OAuthSettings(s), s, true
 }
 
-// oauthIntegration loads one integration and its connection status.
+// oauthIntegration loads an integration's connection status.
 func (h *Handler) oauthIntegration(r *http.Request, in *storage.Integration) (*OAuthIntegration, error) {
-	s, err := oauth.ParseSettings(in.Config)
-	if err != nil {
-		s = &oauth.Settings{Provider: in.Provider}
+	s, all, ok := oauthOf(in)
+	if !ok {
+		return nil, errNotFound
 	}
 	s.ClientSecret = secret.Mask(s.ClientSecret)
-	out := &OAuthIntegration{ID: in.ID, Name: in.Name, Type: in.Type, Status: string(in.Status), ErrorMessage: in.ErrorMessage,
-		Settings: *s, RedirectURI: oauth.RedirectURI(h.cfg.OAuthBaseURL, in.Provider)}
+	provided := map[string]string{}
+	for k, v := range maskedSettings(all, nil) {
+		if !isOAuthKey(k) {
+			provided[k] = v
+		}
+	}
+	out := &OAuthIntegration{ID: in.ID, Name: in.Name, Type: in.Type, Provider: in.Provider, Status: string(in.Status),
+		ErrorMessage: in.ErrorMessage, Settings: *s, Provided: provided, RedirectURI: oauth.RedirectURI(h.cfg.OAuthBaseURL, s.Provider)}
+	if out.Settings.Scopes == nil {
+		out.Settings.Scopes = []string{}
+	}
 	st, err := h.cfg.OAuth.Status(r.Context(), org(r), in.ID)
 	if err != nil {
 		return nil, err
@@ -151,7 +230,7 @@ func (h *Handler) oauthList(r *http.Request) ([]*OAuthIntegration, error) {
 			return nil, err
 		}
 		for _, in := range page.Items {
-			if !isOAuth(in) {
+			if _, _, ok := oauthOf(in); !ok {
 				continue
 			}
 			oi, err := h.oauthIntegration(r, in)
@@ -186,7 +265,7 @@ func (h *Handler) getOAuth(r *http.Request) (*storage.Integration, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !isOAuth(in) {
+	if _, _, ok := oauthOf(in); !ok {
 		return nil, errNotFound
 	}
 	return in, nil
@@ -200,14 +279,6 @@ func (h *Handler) apiOAuthGet(r *http.Request, _ *none) (*OAuthIntegration, erro
 	return h.oauthIntegration(r, in)
 }
 
-// oauthConfig validates the form and returns the integration's config.
-func oauthConfig(in *OAuthInput) (json.RawMessage, error) {
-	if err := in.Settings.Validate(); err != nil {
-		return nil, err
-	}
-	return json.Marshal(&in.Settings)
-}
-
 func (h *Handler) apiOAuthCreate(r *http.Request, in *OAuthInput) (*OAuthIntegration, error) {
 	if err := h.oauthOn(); err != nil {
 		return nil, err
@@ -219,26 +290,54 @@ func (h *Handler) apiOAuthCreate(r *http.Request, in *OAuthInput) (*OAuthIntegra
 	return h.oauthIntegration(r, saved)
 }
 
+// oauthCreate checks the OAuth form, then creates the integration through
+// the Manager, which validates the provider's own settings and checks it
+// (it stays in error until the account is connected).
 func (h *Handler) oauthCreate(r *http.Request, in *OAuthInput) (*storage.Integration, error) {
-	cfg, err := oauthConfig(in)
+	if err := in.Settings.Validate(); err != nil {
+		return nil, err
+	}
+	targets, err := h.oauthTargets(r)
 	if err != nil {
 		return nil, err
 	}
-	name, typ := in.Name, in.Type
-	if p, ok := oauth.ProviderByKey(in.Provider); ok && name == "" {
+	t := defaultTarget(in.Settings.Provider, targets)
+	if in.Provider != "" || in.Type != "" {
+		t = nil
+		for _, c := range targets {
+			if c.Provider == in.Provider && (in.Type == "" || c.Type == in.Type) {
+				t = c
+			}
+		}
+	}
+	if t == nil {
+		return nil, fieldError(integration.FieldProvider, msgNoOAuthTarget)
+	}
+	name := strings.TrimSpace(in.Name)
+	if p, ok := oauth.ProviderByKey(in.Settings.Provider); ok && name == "" {
 		name = p.Name + " connection"
 	}
-	if typ == "" {
-		typ = providerTypes[in.Provider]
+	settings := providers.Settings{}
+	for k, v := range in.ProviderSettings {
+		if !isOAuthKey(k) {
+			settings[k] = v
+		}
 	}
-	saved, err := h.cfg.Store.IntegrationCreate(r.Context(), &storage.IntegrationCreateParams{
-		OrganizationID: org(r), Type: typ, Provider: in.Provider, Name: name, Config: cfg,
-	})
-	if err == nil {
-		_ = h.audit(r, "oauthIntegrationCreate", "oauth", saved.ID, in.Provider)
+	for k, v := range oauthSettingsMap(&in.Settings) {
+		settings[k] = v
 	}
-	return saved, err
+	saved, err := h.cfg.Integrations.IntegrationCreate(r.Context(), &integration.CreateParams{OrganizationID: org(r),
+		Type: t.Type, Provider: t.Provider, Name: name, Settings: settings})
+	if err != nil {
+		return nil, err
+	}
+	_ = h.audit(r, "oauthIntegrationCreate", "oauth", saved.ID, in.Settings.Provider)
+	return h.cfg.Store.IntegrationGet(r.Context(), org(r), saved.ID)
 }
+
+// msgNoOAuthTarget refuses an OAuth configuration no installed provider
+// can use.
+const msgNoOAuthTarget = "No installed provider uses this OAuth connection"
 
 func (h *Handler) apiOAuthUpdate(r *http.Request, in *OAuthInput) (*OAuthIntegration, error) {
 	cur, err := h.getOAuth(r)
@@ -252,33 +351,47 @@ func (h *Handler) apiOAuthUpdate(r *http.Request, in *OAuthInput) (*OAuthIntegra
 	return h.oauthIntegration(r, saved)
 }
 
-// oauthUpdate saves a changed form; a secret left masked or empty keeps the
-// stored one. A change of provider needs a new connection, so it is
-// refused: delete and add instead.
+// oauthUpdate saves a changed form through the Manager; a secret left
+// masked or empty keeps the stored one, and the provider's own settings
+// not sent keep theirs. A change of OAuth provider or of integration
+// needs a new connection, so it is refused: delete and add instead.
 func (h *Handler) oauthUpdate(r *http.Request, cur *storage.Integration, in *OAuthInput) (*storage.Integration, error) {
-	old, err := oauth.ParseSettings(cur.Config)
-	if err != nil {
-		return nil, err
-	}
+	old, stored, _ := oauthOf(cur)
 	if in.ClientSecret == "" || in.ClientSecret == secret.Mask(old.ClientSecret) {
 		in.ClientSecret = old.ClientSecret
 	}
-	if in.Provider != cur.Provider && in.Provider != "" {
+	if in.Settings.Provider != old.Provider && in.Settings.Provider != "" {
 		return nil, fieldError(oauth.FieldProvider, "The provider cannot be changed; add a new OAuth integration instead")
 	}
-	cfg, err := oauthConfig(in)
-	if err != nil {
+	if in.Settings.Provider == "" {
+		in.Settings.Provider = old.Provider
+	}
+	if err := in.Settings.Validate(); err != nil {
 		return nil, err
 	}
-	p := &storage.IntegrationUpdateParams{OrganizationID: org(r), ID: cur.ID, Config: cfg}
-	if in.Name != "" {
-		p.Name = &in.Name
+	settings := providers.Settings{}
+	for k, v := range stored {
+		if !isOAuthKey(k) {
+			settings[k] = v
+		}
 	}
-	saved, err := h.cfg.Store.IntegrationUpdate(r.Context(), p)
-	if err == nil {
-		_ = h.audit(r, "oauthIntegrationUpdate", "oauth", cur.ID, "")
+	for k, v := range unmask(in.ProviderSettings, stored) {
+		if !isOAuthKey(k) {
+			settings[k] = v
+		}
 	}
-	return saved, err
+	for k, v := range oauthSettingsMap(&in.Settings) {
+		settings[k] = v
+	}
+	p := &integration.UpdateParams{OrganizationID: org(r), ID: cur.ID, Settings: settings}
+	if name := strings.TrimSpace(in.Name); name != "" {
+		p.Name = &name
+	}
+	if _, err := h.cfg.Integrations.IntegrationUpdate(r.Context(), p); err != nil {
+		return nil, err
+	}
+	_ = h.audit(r, "oauthIntegrationUpdate", "oauth", cur.ID, "")
+	return h.cfg.Store.IntegrationGet(r.Context(), org(r), cur.ID)
 }
 
 func (h *Handler) apiOAuthDelete(r *http.Request, _ *none) (none, error) {
@@ -289,7 +402,7 @@ func (h *Handler) apiOAuthDelete(r *http.Request, _ *none) (none, error) {
 	if err := h.cfg.OAuth.Disconnect(r.Context(), org(r), in.ID); err != nil {
 		return none{}, err
 	}
-	if err := h.cfg.Store.IntegrationDelete(r.Context(), org(r), in.ID); err != nil {
+	if err := h.cfg.Integrations.IntegrationDelete(r.Context(), org(r), in.ID); err != nil {
 		return none{}, err
 	}
 	return none{}, h.auditChange(r, "oauthIntegrationDelete", "oauth", in.ID)
@@ -343,9 +456,9 @@ func (h *Handler) apiOAuthReveal(r *http.Request, _ *none) (*Secret, error) {
 
 // revealClientSecret shows a client secret once the audit log has it.
 func (h *Handler) revealClientSecret(r *http.Request, in *storage.Integration) (string, error) {
-	s, err := oauth.ParseSettings(in.Config)
-	if err != nil {
-		return "", err
+	s, _, ok := oauthOf(in)
+	if !ok {
+		return "", errNotFound
 	}
 	if err := h.audit(r, AuditSecretShown, "oauth", in.ID, "clientSecret"); err != nil {
 		return "", errAuditFailed

@@ -53,7 +53,7 @@ func (h *Handler) retryOps() []*operation {
 // orgPolicy is the organization's default and its source.
 func (h *Handler) orgPolicy(r *http.Request) (retry.Policy, string, error) {
 	if h.cfg.RetryDefaults != nil {
-		p, err := h.cfg.RetryDefaults.RetryDefaultGet(r.Context(), org(r))
+		p, err := h.cfg.RetryDefaults.OrganizationRetryPolicy(r.Context(), org(r))
 		if err != nil {
 			return retry.Policy{}, "", err
 		}
@@ -79,15 +79,15 @@ func (h *Handler) apiRetryDefaultSet(r *http.Request, in *retry.PolicyForm) (*Re
 	if h.cfg.RetryDefaults == nil {
 		return nil, notConfigured("Saving the organization's default retry policy")
 	}
-	p, err := in.Policy()
+	if _, err := in.Policy(); err != nil {
+		return nil, err
+	}
+	p, err := h.cfg.RetryDefaults.OrganizationRetryPolicySet(r.Context(), org(r), in)
 	if err != nil {
 		return nil, err
 	}
-	if err := h.cfg.RetryDefaults.RetryDefaultSet(r.Context(), org(r), &p); err != nil {
-		return nil, err
-	}
 	_ = h.audit(r, "retryDefaultSet", "retry", uuid.Nil, p.Preview())
-	return settingsOf(p, SourceOrganization, true), nil
+	return settingsOf(*p, SourceOrganization, true), nil
 }
 
 // webhookPolicy is the policy that applies to a webhook, and its source.

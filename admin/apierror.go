@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/intimeos/integrations/apiaccess"
+	"github.com/intimeos/integrations/integration"
 	"github.com/intimeos/integrations/oauth"
 	"github.com/intimeos/integrations/retry"
 	"github.com/intimeos/integrations/storage"
@@ -21,6 +23,7 @@ const (
 	CodeValidation       = "validation_failed"
 	CodePayloadTooLarge  = "payload_too_large"
 	CodeNotConfigured    = "not_configured"
+	CodeTestFailed       = "test_failed"
 	CodeInternal         = "internal"
 	msgValidationSummary = "Please correct the highlighted fields."
 )
@@ -88,6 +91,9 @@ func toAPIError(err error) (*APIError, bool) {
 		ov *oauth.ValidationError
 		fe FieldErrors
 	)
+	if ae, ok := managerError(err); ok {
+		return ae, true
+	}
 	switch {
 	case errors.As(err, &ae):
 		return ae, true
@@ -113,6 +119,48 @@ func toAPIError(err error) (*APIError, bool) {
 		return fieldError("payload", sentence(err)), true
 	}
 	return errInternal, false
+}
+
+// managerError maps the integration Manager's and API access's errors.
+func managerError(err error) (*APIError, bool) {
+	var (
+		iv  *integration.ValidationError
+		av  *apiaccess.ValidationError
+		cf  *integration.CheckFailedError
+		de  *integration.DisabledError
+		pn  *integration.ProviderNotInstalledError
+		ut  *integration.UnknownTypeError
+		nce *integration.NotConfiguredError
+	)
+	switch {
+	case errors.As(err, &iv):
+		fields := make(map[string]string, len(iv.Fields))
+		for _, f := range iv.Fields {
+			if _, dup := fields[f.Field]; !dup {
+				fields[f.Field] = f.Message
+			}
+		}
+		return validation(fields), true
+	case errors.As(err, &av):
+		return validation(av.Fields), true
+	case errors.As(err, &cf):
+		return &APIError{Status: http.StatusUnprocessableEntity, Code: CodeTestFailed,
+			Message: "The connection test failed, so nothing was saved: " + cf.Message}, true
+	case errors.As(err, &de):
+		return &APIError{Status: http.StatusConflict, Code: CodeConflict,
+			Message: "The integration " + de.Name + " is disabled. Enable it first."}, true
+	case errors.As(err, &pn):
+		return fieldError(integration.FieldProvider, integration.MsgProviderNotInstalled), true
+	case errors.As(err, &ut):
+		return fieldError(integration.FieldType, integration.MsgTypeRequired), true
+	case errors.As(err, &nce):
+		return &APIError{Status: http.StatusConflict, Code: CodeConflict,
+			Message: "The organization has no integration of this type."}, true
+	case errors.Is(err, apiaccess.ErrTokenInactive):
+		return &APIError{Status: http.StatusConflict, Code: CodeConflict,
+			Message: "The token is revoked, expired or already rotated."}, true
+	}
+	return nil, false
 }
 
 // validation is a 422 carrying every field's message.

@@ -42,29 +42,43 @@ type Config struct {
 	// no default that lets anyone in.
 	Authorize func(r *http.Request) (*Principal, error)
 	// Store is the database the rest of the SDK uses. The admin reads it
-	// to reveal a secret on request and to keep OAuth integrations' settings.
+	// to reveal a secret on request (the Manager shows settings masked) and
+	// to list integration logs and alerts; it writes nothing there itself.
 	// Required.
 	Store storage.Store
 	// Webhooks serves the webhook screens and API. Required.
 	Webhooks *webhook.Dispatcher
-	// OAuth serves the OAuth screens and API. Nil hides them. The host
-	// mounts OAuth.Handler at its base URL for the provider's redirect,
-	// with a SuccessURL of Prefix + "/oauth/connected".
+	// OAuth serves the OAuth screens and API. Nil hides them. It needs
+	// Integrations: OAuth integrations are created and changed through the
+	// Manager, which stores their settings; build the Connector with
+	// oauth.Config.Settings = integration.StoredOAuthSettings so that it
+	// reads them. The host mounts OAuth.Handler at its base URL for the
+	// provider's redirect, with a SuccessURL of Prefix + "/oauth/connected".
 	OAuth *oauth.Connector
 	// OAuthBaseURL is the OAuth Connector's Config.BaseURL, from which
 	// the read-only redirect URIs shown in the form are derived. Required
 	// with OAuth.
 	OAuthBaseURL string
-	// Integrations serves the integration screens (dashboard, configure,
-	// health, logs). Nil shows them as "coming with the Manager".
+	// Integrations serves the integration screens (dashboard, catalog,
+	// configure, health, logs) and the OAuth setup: normally the
+	// *integration.Manager. Nil shows them as "coming with the Manager".
 	Integrations Integrations
-	// APIAccess serves the API access screen. Nil shows it as a
-	// placeholder.
+	// APIAccess serves the API access screen: normally the
+	// *apiaccess.Service. Nil shows it as a placeholder.
 	APIAccess APIAccess
 	// RetryDefaults stores the organization's default retry policy. Nil
-	// shows the default the webhook dispatcher applies, read-only; policies
-	// of single webhooks are editable either way.
+	// means Integrations when it implements RetryDefaults (the Manager
+	// does), else the default the webhook dispatcher applies is shown
+	// read-only; policies of single webhooks are editable either way.
 	RetryDefaults RetryDefaults
+	// Troubleshooter, Backups, Credentials and LogExport are the tools of
+	// the health and logs screens (§5 troubleshooting, §9 switch to
+	// backup, ADMIN-INT-014 Regenerate, §8 export). Each nil one shows as
+	// a placeholder that says what is coming.
+	Troubleshooter Troubleshooter
+	Backups        BackupSwitcher
+	Credentials    CredentialRotator
+	LogExport      LogExporter
 	// Prefix is the path the host mounts the handler under, without a
 	// trailing slash (default "/admin"). The handler strips it itself:
 	// mount it with mux.Handle(Prefix+"/", h).
@@ -110,6 +124,11 @@ func (c *Config) WithDefaults() *Config {
 	if out.Title == "" {
 		out.Title = "InTime Admin"
 	}
+	if out.RetryDefaults == nil {
+		if rd, ok := out.Integrations.(RetryDefaults); ok {
+			out.RetryDefaults = rd
+		}
+	}
 	return &out
 }
 
@@ -124,6 +143,8 @@ func (c *Config) validate() error {
 		return errors.New("admin: Config.Webhooks is required")
 	case c.OAuth != nil && c.OAuthBaseURL == "":
 		return errors.New("admin: Config.OAuthBaseURL is required with Config.OAuth")
+	case c.OAuth != nil && c.Integrations == nil:
+		return errors.New("admin: Config.Integrations is required with Config.OAuth: OAuth integrations are saved through the Manager")
 	case c.CSRFKey != nil && len(c.CSRFKey) < CSRFKeyMin:
 		return errors.New("admin: Config.CSRFKey must be at least 32 bytes")
 	case c.PollInterval < PollIntervalMin:

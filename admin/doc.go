@@ -1,11 +1,25 @@
 // Package admin is the integration SDK's face: an [http.Handler] serving a
 // JSON API and a server-rendered dashboard of the screens of UC-ADMIN-007
-// (webhooks §6, the debugger §12, delivery history, replay, the dead letter
-// queue and retry configuration §13, OAuth connections §11, the webhook
-// documentation), behind the host's authorizer. The integration screens
-// (§3, §4, §5, §8) and API access (§7) appear when the host configures
-// [Config.Integrations] and [Config.APIAccess]; until then they say what is
-// coming.
+// behind the host's authorizer: the integrations dashboard with its health
+// overview and critical alerts (§3), the "+ Add Integration" catalog and the
+// configure form with Test Connection, Send Test Email and Test & Save (§4),
+// each integration's health with its metrics and 24-hour chart (§5), webhooks
+// (§6), API access with usage, limits, throttled requests and tokens (§7),
+// integration logs (§8), OAuth connections (§11), the webhook debugger
+// (§12), delivery history, replay, the dead letter queue and retry
+// configuration (§13), and the webhook documentation.
+//
+// The integration screens and OAuth run on the integration Manager
+// ([Config.Integrations], normally *integration.Manager) and the API access
+// screen on [Config.APIAccess] (normally *apiaccess.Service); until the host
+// configures them those screens say what is coming. The troubleshooter, the
+// manual switch to the backup, credential rotation and log export
+// ([Config.Troubleshooter], [Config.Backups], [Config.Credentials],
+// [Config.LogExport]) are optional seams of their own: their buttons and
+// sections show when configured and say what is coming otherwise.
+//
+// examples/server in the repository runs the whole dashboard on demo data
+// with one command (go run ./examples/server).
 //
 // # Mounting it
 //
@@ -18,7 +32,9 @@
 //		},
 //		Store:        store,      // storage.Store, SQLite or PostgreSQL
 //		Webhooks:     dispatcher, // *webhook.Dispatcher
-//		OAuth:        connector,  // *oauth.Connector, optional
+//		Integrations: mgr,        // *integration.Manager (also the retry defaults)
+//		APIAccess:    access,     // *apiaccess.Service
+//		OAuth:        connector,  // *oauth.Connector, optional, needs Integrations
 //		OAuthBaseURL: baseURL,
 //	})
 //	mux.Handle("/admin/", h)
@@ -51,7 +67,11 @@
 // retry schedule, and live updates: an element marked data-live="name" is
 // refreshed by polling its page with the X-Admin-Fragment header, which
 // renders the page's "fragment-name" template alone, every
-// [Config.PollInterval].
+// [Config.PollInterval] (a switch marked data-live-toggle pauses one, as
+// the logs screen's Auto-Refresh does). On an integration t tests it, r
+// reconnects it (re-checks it, or the OAuth flow) and l opens its logs; j,
+// k and Enter walk the integration list. The health chart is inline SVG,
+// drawn on the server.
 //
 // # Security
 //
@@ -70,12 +90,18 @@
 //     inline script, style or handler; the OAuth connect step leaves for the
 //     provider by a page (a meta refresh and a link), because form-action
 //     'self' blocks a redirect answering a form. Answers are not cached.
-//   - Secrets: webhook secrets and OAuth client secrets are masked in every
-//     answer and page. The secret of a webhook is in the answer that
-//     generated it (create, regenerate, revoke), once. "Show" reveals one
-//     only on an explicit POST, and only after [Config.Audit] has recorded
-//     it (a failing audit refuses the reveal). Every change is audited too;
-//     each record also goes to [Config.Logger]. Neither holds a secret.
+//   - Secrets: webhook secrets, integration credentials (the provider's
+//     secret fields, and any setting named like one, such as an OAuth
+//     client secret) and API tokens are masked in every answer and page; a
+//     credential typed into a form that fails is not sent back. The secret
+//     of a webhook and an API token are in the answer that made them
+//     (create, regenerate, rotate), once. "Show" reveals one only on an
+//     explicit POST, and only after [Config.Audit] has recorded it (a
+//     failing audit refuses the reveal). A credential sent back masked
+//     keeps its stored value. Every change is audited too; each record also
+//     goes to [Config.Logger]. Neither holds a secret.
+//   - Filters name IDs too: a log filter on another organization's
+//     integration is 404, not an empty list.
 //
 // # The API's error shape
 //
@@ -83,9 +109,11 @@
 // "fields"}}. Validation failures are 422 with code validation_failed and
 // one message per field under the form's field names, worded as the spec
 // says (§17): {"webhookUrl": "Webhook URLs must use HTTPS for security"}.
-// Other codes: invalid_request (400), unauthorized (401), forbidden (403),
-// not_found (404), conflict (409), payload_too_large (413),
-// not_configured (501), internal (500, the cause logged, not shown).
+// A Test & Save whose test fails is 422 with code test_failed and the
+// spec's message for what failed (§16). Other codes: invalid_request (400),
+// unauthorized (401), forbidden (403), not_found (404), conflict (409),
+// payload_too_large (413), not_configured (501), internal (500, the cause
+// logged, not shown).
 // Lists are keyset-paged: {"items": [...], "next": "<cursor>"}; pass next
 // back as ?cursor= (and ?limit=, 1 to 1000).
 //
@@ -94,7 +122,8 @@
 // GET /api/openapi.json is the OpenAPI 3.1 document built from the
 // operations at start-up: paths and parameters from the routes, schemas
 // reflected from the Go types (json tags; omitempty fields optional;
-// unknown fields refused, as the decoder refuses them). A test calls every
+// unknown fields refused, as the decoder refuses them); the one download,
+// the API usage report, is described as text/csv. A test calls every
 // operation and validates each answer against it.
 //
 // # Adding a screen
@@ -109,7 +138,9 @@
 //  4. Register the page in routePages, add it to nav (view.go) for the
 //     navigation and the palette, and add it to the browser tests' screens.
 //
-// The integration Manager and API access plug in through the [Integrations]
-// and [APIAccess] interfaces, with adapters from their packages' types, so
-// their screens replace the placeholders without changing the rest.
+// The seams ([Integrations], [RetryDefaults], [APIAccess], [Troubleshooter],
+// [BackupSwitcher], [CredentialRotator], [LogExporter]) are the methods the
+// screens call, with the SDK's own types: *integration.Manager and
+// *apiaccess.Service satisfy theirs as they are, and tests substitute their
+// own.
 package admin

@@ -21,7 +21,12 @@ import (
 	exstorage "github.com/zitadel/oidc/v3/example/server/storage"
 
 	"github.com/intimeos/integrations/admin"
+	"github.com/intimeos/integrations/apiaccess"
+	"github.com/intimeos/integrations/integration"
 	"github.com/intimeos/integrations/oauth"
+	"github.com/intimeos/integrations/providers"
+	"github.com/intimeos/integrations/providers/sendgrid"
+	"github.com/intimeos/integrations/providers/smtp"
 	"github.com/intimeos/integrations/secret"
 	"github.com/intimeos/integrations/storage"
 	"github.com/intimeos/integrations/storage/postgres"
@@ -105,14 +110,19 @@ func (s *syncBuffer) String() string {
 }
 
 // env is one test's world: a store, a running webhook dispatcher and its
-// receiver, an OAuth authorization server and Connector, and the host's
-// server with the admin mounted under /admin.
+// receiver, the installed providers (SMTP, SendGrid and an OAuth one) and a
+// running integration Manager, API access, an OAuth authorization server
+// and Connector, and the host's server with the admin mounted under /admin
+// and an API behind the API access middleware under /v1.
 type env struct {
 	ctx   context.Context
 	store storage.Store
 	d     *webhook.Dispatcher
 	rcv   *webhooktest.Receiver
 	conn  *oauth.Connector
+	provs *providers.Host
+	mgr   *integration.Manager
+	svc   *apiaccess.Service
 	op    *httptest.Server
 	host  *httptest.Server
 	h     *admin.Handler
@@ -128,26 +138,49 @@ type env struct {
 // setup builds an env on a backend.
 func setup(t *testing.T, b backend) *env {
 	t.Helper()
+	return setupWith(t, b, envOpts{})
+}
+
+// envOpts vary an env.
+type envOpts struct {
+	// tools configures the troubleshooter, backup switch, credential
+	// rotator and log exporter (tools_test.go); without them the screens
+	// show their placeholders.
+	tools bool
+}
+
+// setupWith builds an env on a backend with options.
+func setupWith(t *testing.T, b backend, o envOpts) *env {
+	t.Helper()
 	e := &env{ctx: context.Background(), store: b.open(t), rcv: webhooktest.NewReceiver(t), org: uuid.New(), user: uuid.New(), logs: &syncBuffer{}}
 	logger := slog.New(slog.NewJSONHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	var err error
-	e.d, err = webhook.New(e.store, &webhook.Config{TLSConfig: e.rcv.TLSConfig(), AllowAddrs: e.rcv.AllowAddrs(),
-		Logger: logger, PollInterval: 50 * time.Millisecond, Rand: func() float64 { return 0.5 }})
-	require.NoError(t, err)
-	require.NoError(t, e.d.Start(e.ctx))
-	t.Cleanup(func() { require.NoError(t, e.d.Stop(context.Background())) })
-
 	var hostMux http.Handler
 	e.host = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hostMux.ServeHTTP(w, r) }))
 	t.Cleanup(e.host.Close)
 	e.op = newAuthServer(t, oauth.RedirectURI(e.host.URL, oauth.ProviderCustom))
-	e.conn, err = oauth.New(e.store, &oauth.Config{BaseURL: e.host.URL, Logger: logger})
+	var err error
+	e.conn, err = oauth.New(e.store, &oauth.Config{BaseURL: e.host.URL, Logger: logger, Settings: integration.StoredOAuthSettings})
 	require.NoError(t, err)
+	e.startManager(t, logger)
+	e.d, err = webhook.New(e.store, &webhook.Config{TLSConfig: e.rcv.TLSConfig(), AllowAddrs: e.rcv.AllowAddrs(),
+		Logger: logger, PollInterval: 50 * time.Millisecond, Rand: func() float64 { return 0.5 }, OrgPolicy: e.mgr.OrganizationRetryPolicy})
+	require.NoError(t, err)
+	require.NoError(t, e.d.Start(e.ctx))
+	t.Cleanup(func() { require.NoError(t, e.d.Stop(context.Background())) })
+	e.svc, err = apiaccess.New(e.store, &apiaccess.Config{Logger: logger, FlushInterval: 50 * time.Millisecond})
+	require.NoError(t, err)
+	require.NoError(t, e.svc.Start(e.ctx))
+	t.Cleanup(func() { require.NoError(t, e.svc.Stop(context.Background())) })
 
-	e.h, err = admin.New(&admin.Config{
+	cfg := &admin.Config{
 		Authorize: e.authorize, Store: e.store, Webhooks: e.d, OAuth: e.conn, OAuthBaseURL: e.host.URL,
-		Logger: logger, Audit: e.audit, PollInterval: time.Second,
-	})
+		Integrations: e.mgr, APIAccess: e.svc, Logger: logger, Audit: e.audit, PollInterval: time.Second,
+	}
+	if o.tools {
+		tl := &tools{mgr: e.mgr, store: e.store}
+		cfg.Troubleshooter, cfg.Backups, cfg.Credentials, cfg.LogExport = tl, tl, tl, tl
+	}
+	e.h, err = admin.New(cfg)
 	require.NoError(t, err)
 	mux := http.NewServeMux()
 	mux.Handle("/admin/", e.h)
@@ -155,8 +188,29 @@ func setup(t *testing.T, b backend) *env {
 		Authenticate: func(*http.Request) (uuid.UUID, *uuid.UUID, error) { return e.org, &e.user, nil },
 		SuccessURL:   e.host.URL + "/admin/oauth/connected",
 	}))
+	api := http.NewServeMux()
+	api.HandleFunc("GET /v1/jobs", func(w http.ResponseWriter, r *http.Request) { _, _ = io.WriteString(w, `{"jobs":[]}`) })
+	mux.Handle("/v1/", e.svc.Middleware(api))
 	hostMux = mux
 	return e
+}
+
+// startManager installs the providers in process (SMTP, SendGrid and an
+// OAuth one) and starts a Manager on them.
+func (e *env) startManager(t *testing.T, logger *slog.Logger) {
+	t.Helper()
+	var err error
+	e.provs, err = providers.NewHost(&providers.Config{Logger: logger})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = e.provs.Close() })
+	require.NoError(t, e.provs.Register(smtp.Name, smtp.New(&smtp.Config{DialTimeout: 5 * time.Second, CommandTimeout: 5 * time.Second})))
+	require.NoError(t, e.provs.Register(sendgrid.Name, sendgrid.New(nil)))
+	require.NoError(t, e.provs.Register(whoamiName, whoami{}))
+	e.mgr, err = integration.New(&integration.Config{Store: e.store, Providers: e.provs, OAuth: e.conn, Logger: logger,
+		NoHealthCheckScheduler: true, RecordInterval: 20 * time.Millisecond})
+	require.NoError(t, err)
+	require.NoError(t, e.mgr.Start(e.ctx))
+	t.Cleanup(func() { require.NoError(t, e.mgr.Stop(context.Background())) })
 }
 
 // authorize is the host's check: the test's organization, another one

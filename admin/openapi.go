@@ -72,6 +72,9 @@ func (g *schemaGen) operation(o *operation) map[string]any {
 	if o.out != nil {
 		ok["content"] = jsonContent(g.ref(o.out))
 	}
+	if o.contentType != "" {
+		ok["content"] = map[string]any{o.contentType: map[string]any{"schema": map[string]any{"type": "string"}}}
+	}
 	out := map[string]any{"operationId": o.id, "summary": o.summary, "tags": []any{o.tag}, "parameters": params,
 		"responses": map[string]any{strconv.Itoa(o.status): ok, "default": errRef}}
 	if o.in != nil {

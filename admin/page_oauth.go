@@ -2,10 +2,13 @@ package admin
 
 import (
 	"errors"
+	"maps"
 	"net/http"
+	"strings"
 
 	"github.com/google/uuid"
 
+	"github.com/intimeos/integrations/integration"
 	"github.com/intimeos/integrations/oauth"
 	"github.com/intimeos/integrations/storage"
 )
@@ -22,12 +25,20 @@ type oauthFormView struct {
 	Name        string
 	Provider    *OAuthProvider
 	Providers   []*OAuthProvider
+	Targets     []*OAuthTarget
+	Target      *OAuthTarget
+	Fields      []*formField
 	Settings    oauth.Settings
 	Errors      map[string]string
 	RedirectURI string
 	Integration *OAuthIntegration
 	Revealed    string
+	// typed are the provider's settings a failed post sent.
+	typed map[string]string
 }
+
+// TargetKey names a target in the form: "type/provider".
+func (t *OAuthTarget) TargetKey() string { return t.Type + "/" + t.Provider }
 
 // oauthTarget loads the path's OAuth integration for a page, or answers
 // the error and returns nil.
@@ -60,10 +71,15 @@ func (h *Handler) pageOAuth(w http.ResponseWriter, r *http.Request) {
 	h.render(w, r, "oauth", http.StatusOK, h.newView(w, r, "oauth", "OAuth connections", &oauthListView{Items: items}))
 }
 
-// oauthForm builds the form for a provider key.
-func (h *Handler) oauthForm(key string) *oauthFormView {
+// oauthForm builds the form for a provider key and a target
+// ("type/provider"; empty means the provider's default), with the
+// target's own fields holding values (errs their messages).
+func (h *Handler) oauthForm(r *http.Request, key, target string, values, errs map[string]string, saved bool) (*oauthFormView, error) {
 	v := &oauthFormView{Errors: map[string]string{}}
-	v.Providers, _ = h.apiOAuthProviders(nil, nil)
+	var err error
+	if v.Providers, err = h.apiOAuthProviders(r, nil); err != nil {
+		return nil, err
+	}
 	for _, p := range v.Providers {
 		if p.Key == key {
 			v.Provider = p
@@ -72,6 +88,24 @@ func (h *Handler) oauthForm(key string) *oauthFormView {
 	if v.Provider == nil {
 		v.Provider = v.Providers[0]
 	}
+	if v.Targets, err = h.oauthTargets(r); err != nil {
+		return nil, err
+	}
+	v.Target = defaultTarget(v.Provider.Key, v.Targets)
+	for _, t := range v.Targets {
+		if t.TargetKey() == target {
+			v.Target = t
+		}
+	}
+	if v.Target != nil {
+		ct, err := h.cfg.Integrations.CatalogType(r.Context(), v.Target.Type)
+		if err != nil {
+			return nil, err
+		}
+		if pi, ok := ct.Provider(v.Target.Provider); ok && pi.Info != nil {
+			v.Fields = formFields(pi.Info.Fields, values, errs, saved)
+		}
+	}
 	v.Settings.Provider = v.Provider.Key
 	for _, s := range v.Provider.Scopes {
 		if s.Default {
@@ -79,26 +113,45 @@ func (h *Handler) oauthForm(key string) *oauthFormView {
 		}
 	}
 	v.RedirectURI = oauth.RedirectURI(h.cfg.OAuthBaseURL, v.Provider.Key)
-	return v
+	return v, nil
 }
 
 func (h *Handler) pageOAuthNew(w http.ResponseWriter, r *http.Request) {
 	if !h.oauthPage(w, r) {
 		return
 	}
-	v := h.oauthForm(r.URL.Query().Get("provider"))
+	q := r.URL.Query()
+	v, err := h.oauthForm(r, q.Get("provider"), q.Get("target"), nil, nil, false)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	h.render(w, r, "oauth_form", http.StatusOK, h.newView(w, r, "oauth", "OAuth integration setup", v))
 }
 
-// readOAuthForm reads the posted form.
+// readOAuthForm reads the posted form: the OAuth settings, the target and
+// the target's own fields.
 func readOAuthForm(r *http.Request) *OAuthInput {
 	f := r.PostFormValue
 	in := &OAuthInput{Name: f("name"), Settings: oauth.Settings{Provider: f(oauth.FieldProvider), ClientID: f(oauth.FieldClientID),
 		ClientSecret: f(oauth.FieldClientSecret), Scopes: r.PostForm[oauth.FieldScopes], Tenant: f(oauth.FieldTenant),
 		AuthURL: f(oauth.FieldAuthURL), TokenURL: f(oauth.FieldTokenURL), IssuerURL: f(oauth.FieldIssuerURL),
-		AuthStyle: f(oauth.FieldAuthStyle), DisplayName: f("displayName")}}
+		AuthStyle: f(oauth.FieldAuthStyle)}, ProviderSettings: map[string]string{}}
+	in.Type, in.Provider, _ = strings.Cut(f("target"), "/")
 	in.Scopes = uniqueNonEmpty(in.Scopes)
+	for k, vs := range r.PostForm {
+		if name, ok := strings.CutPrefix(k, "setting."); ok && len(vs) > 0 {
+			in.ProviderSettings[name] = vs[len(vs)-1]
+		}
+	}
 	return in
+}
+
+// nameErrors shows the Manager's name message on the form's name field.
+func nameErrors(errs map[string]string) {
+	if m, ok := errs[integration.FieldName]; ok {
+		errs["name"] = m
+	}
 }
 
 func (h *Handler) pageOAuthCreate(w http.ResponseWriter, r *http.Request) {
@@ -108,20 +161,27 @@ func (h *Handler) pageOAuthCreate(w http.ResponseWriter, r *http.Request) {
 	in := readOAuthForm(r)
 	saved, err := h.oauthCreate(r, in)
 	if err != nil {
-		v := h.oauthForm(in.Provider)
-		v.Name, v.Settings = in.Name, in.Settings
-		v.Settings.ClientSecret = ""
-		if !formErrors(err, v.Errors) {
+		errs := map[string]string{}
+		if !formErrors(err, errs) {
 			h.fail(w, r, err)
 			return
 		}
-		h.render(w, r, "oauth_form", http.StatusUnprocessableEntity, h.newView(w, r, "oauth", "OAuth integration setup", v).at(h, "/oauth/new"+queryString("provider", in.Provider)))
+		nameErrors(errs)
+		v, ferr := h.oauthForm(r, in.Settings.Provider, in.Type+"/"+in.Provider, in.ProviderSettings, errs, false)
+		if ferr != nil {
+			h.fail(w, r, ferr)
+			return
+		}
+		v.Name, v.Settings, v.Errors = in.Name, in.Settings, errs
+		v.Settings.ClientSecret = ""
+		h.render(w, r, "oauth_form", http.StatusUnprocessableEntity, h.newView(w, r, "oauth", "OAuth integration setup", v).at(h, "/oauth/new"+queryString("provider", in.Settings.Provider)))
 		return
 	}
 	h.redirect(w, r, "/oauth/"+saved.ID.String(), "Configuration saved. Connect the account to activate it.")
 }
 
-// showOAuth renders a saved integration's page.
+// showOAuth renders a saved integration's page; v carries what a failed
+// post typed and its messages, or a revealed secret.
 func (h *Handler) showOAuth(w http.ResponseWriter, r *http.Request, v *oauthFormView, status int) {
 	in := h.oauthTarget(w, r)
 	if in == nil {
@@ -132,7 +192,17 @@ func (h *Handler) showOAuth(w http.ResponseWriter, r *http.Request, v *oauthForm
 		h.fail(w, r, err)
 		return
 	}
-	form := h.oauthForm(in.Provider)
+	values, errs := oi.Provided, map[string]string{}
+	if v != nil && len(v.Errors) > 0 {
+		errs = v.Errors
+		values = maps.Clone(oi.Provided)
+		maps.Copy(values, v.typed)
+	}
+	form, err := h.oauthForm(r, oi.Settings.Provider, in.Type+"/"+in.Provider, values, errs, true)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	form.ID, form.Name, form.Integration, form.Settings = in.ID, in.Name, oi, oi.Settings
 	if v != nil {
 		form.Errors, form.Revealed = v.Errors, v.Revealed
@@ -156,12 +226,13 @@ func (h *Handler) pageOAuthUpdate(w http.ResponseWriter, r *http.Request) {
 	}
 	in := readOAuthForm(r)
 	if _, err := h.oauthUpdate(r, cur, in); err != nil {
-		v := &oauthFormView{Errors: map[string]string{}, Name: in.Name, Settings: in.Settings}
+		v := &oauthFormView{Errors: map[string]string{}, Name: in.Name, Settings: in.Settings, typed: in.ProviderSettings}
 		v.Settings.ClientSecret = r.PostFormValue(oauth.FieldClientSecret)
 		if !formErrors(err, v.Errors) {
 			h.fail(w, r, err)
 			return
 		}
+		nameErrors(v.Errors)
 		h.showOAuth(w, r, v, http.StatusUnprocessableEntity)
 		return
 	}
@@ -191,8 +262,9 @@ func (h *Handler) pageOAuthConnect(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	name := in.Provider
-	if p, ok := oauth.ProviderByKey(in.Provider); ok {
+	s, _, _ := oauthOf(in)
+	name := s.Provider
+	if p, ok := oauth.ProviderByKey(s.Provider); ok {
 		name = p.Name
 	}
 	h.render(w, r, "oauth_redirect", http.StatusOK, h.newView(w, r, "oauth", "Connecting…", &oauthRedirectView{URL: a.URL, Provider: name}))

@@ -10,10 +10,16 @@ import (
 	"github.com/intimeos/integrations/storage"
 )
 
-// overviewView is the dashboard (§3): the integrations' health when the
-// Manager is configured, and what the webhook and OAuth parts know now.
+// overviewRows is how many integrations the dashboard lists before "View
+// All".
+const overviewRows = 9
+
+// overviewView is the dashboard (§3): the integrations' health and
+// critical alerts when the Manager is configured, and what the webhook and
+// OAuth parts know.
 type overviewView struct {
 	Integrations *IntegrationOverview
+	Rows         []*OverviewItem
 	Webhooks     struct{ Total, Active, Disabled int }
 	DLQ          int
 	DLQMore      bool
@@ -24,12 +30,15 @@ type overviewView struct {
 
 // alert is a critical alert with the actions that address it.
 type alert struct {
-	Title, Impact string
-	Links         []alertLink
-	Post          *alertLink
+	Title, Impact, Message, Seen string
+	Actions                      []alertAction
 }
 
-type alertLink struct{ Label, Path string }
+// alertAction is a button of an alert: a link, or a form that posts.
+type alertAction struct {
+	Label, Path string
+	Post        bool
+}
 
 func (h *Handler) pageOverview(w http.ResponseWriter, r *http.Request) {
 	v, err := h.overview(r)
@@ -42,11 +51,8 @@ func (h *Handler) pageOverview(w http.ResponseWriter, r *http.Request) {
 
 func (h *Handler) overview(r *http.Request) (*overviewView, error) {
 	v := &overviewView{Names: map[uuid.UUID]string{}}
-	var err error
-	if h.cfg.Integrations != nil {
-		if v.Integrations, err = h.cfg.Integrations.IntegrationOverview(r.Context(), org(r)); err != nil {
-			return nil, err
-		}
+	if err := h.integrationAlerts(r, v); err != nil {
+		return nil, err
 	}
 	hooks, err := h.listWebhooks(r, "")
 	if err != nil {
@@ -63,8 +69,8 @@ func (h *Handler) overview(r *http.Request) (*overviewView, error) {
 		if wh.DisabledReason != "" {
 			v.Alerts = append(v.Alerts, &alert{Title: "Webhook " + wh.Name + ": " + wh.DisabledReason,
 				Impact: "Events are not delivered to " + wh.URL,
-				Links:  []alertLink{{"View Logs", "/deliveries?webhook=" + wh.ID.String()}, {"Open webhook", "/webhooks/" + wh.ID.String()}},
-				Post:   &alertLink{"Enable", "/webhooks/" + wh.ID.String() + "/enable"}})
+				Actions: []alertAction{{"View Logs", "/deliveries?webhook=" + wh.ID.String(), false},
+					{"Open webhook", "/webhooks/" + wh.ID.String(), false}, {"Enable", "/webhooks/" + wh.ID.String() + "/enable", true}}})
 		}
 	}
 	if v.DLQ, v.DLQMore, err = h.dlqCount(r); err != nil {
@@ -72,8 +78,8 @@ func (h *Handler) overview(r *http.Request) (*overviewView, error) {
 	}
 	if v.DLQ > 0 {
 		v.Alerts = append(v.Alerts, &alert{Title: fmt.Sprintf("Webhooks: %d deliveries in the dead letter queue", v.DLQ),
-			Impact: "These events failed every retry and were not delivered",
-			Links:  []alertLink{{"View DLQ", "/dlq"}}, Post: &alertLink{"Retry All", "/dlq/retry-all"}})
+			Impact:  "These events failed every retry and were not delivered",
+			Actions: []alertAction{{"View DLQ", "/dlq", false}, {"Retry All", "/dlq/retry-all", true}}})
 	}
 	if err := h.oauthAlerts(r, v); err != nil {
 		return nil, err
@@ -85,6 +91,51 @@ func (h *Handler) overview(r *http.Request) (*overviewView, error) {
 	}
 	v.Failed = mapPage(page, toDelivery).Items
 	return v, nil
+}
+
+// integrationAlerts reads the Manager's overview and the open alerts of
+// the store (raised by the host's alert rules), each with View Logs,
+// Reconnect and Troubleshoot when it concerns an integration.
+func (h *Handler) integrationAlerts(r *http.Request, v *overviewView) error {
+	if h.cfg.Integrations == nil {
+		return nil
+	}
+	o, err := h.apiOverview(r, nil)
+	if err != nil {
+		return err
+	}
+	v.Integrations, v.Rows = o, o.Integrations
+	if len(v.Rows) > overviewRows {
+		v.Rows = v.Rows[:overviewRows]
+	}
+	for _, a := range o.Alerts {
+		if a.Severity == string(storage.AlertInfo) {
+			continue
+		}
+		al := &alert{Title: a.Title, Impact: a.Impact, Message: a.Message, Seen: h.ago(a.LastSeenAt)}
+		if a.IntegrationID != nil {
+			al.Actions = h.integrationActions(r, *a.IntegrationID)
+		} else {
+			al.Actions = []alertAction{{"View Logs", "/logs", false}}
+		}
+		v.Alerts = append(v.Alerts, al)
+	}
+	return nil
+}
+
+// integrationActions are an integration alert's buttons (§3): View Logs,
+// Reconnect (the OAuth flow for an OAuth integration) and Troubleshoot.
+func (h *Handler) integrationActions(r *http.Request, id uuid.UUID) []alertAction {
+	reconnect := "/integrations/" + id.String() + "/reconnect"
+	if h.cfg.OAuth != nil {
+		if in, err := h.cfg.Store.IntegrationGet(r.Context(), org(r), id); err == nil {
+			if _, _, ok := oauthOf(in); ok {
+				reconnect = "/oauth/" + id.String() + "/connect"
+			}
+		}
+	}
+	return []alertAction{{"View Logs", "/logs?integration=" + id.String(), false}, {"Reconnect", reconnect, true},
+		{"Troubleshoot", "/integrations/" + id.String() + "/health#troubleshooting", false}}
 }
 
 // oauthAlerts adds an alert per connection that needs a reconnect.
@@ -101,9 +152,8 @@ func (h *Handler) oauthAlerts(r *http.Request, v *overviewView) error {
 			continue
 		}
 		v.Alerts = append(v.Alerts, &alert{Title: oi.Name + ": " + oi.Connection.Message,
-			Impact: "Calls to " + oi.Connection.ProviderName + " fail until the account is connected again",
-			Links:  []alertLink{{"Open", "/oauth/" + oi.ID.String()}},
-			Post:   &alertLink{"Reconnect", "/oauth/" + oi.ID.String() + "/connect"}})
+			Impact:  "Calls to " + oi.Connection.ProviderName + " fail until the account is connected again",
+			Actions: []alertAction{{"Open", "/oauth/" + oi.ID.String(), false}, {"Reconnect", "/oauth/" + oi.ID.String() + "/connect", true}}})
 	}
 	return nil
 }

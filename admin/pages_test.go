@@ -48,3 +48,18 @@ func TestConfirmWithoutJavaScript(t *testing.T) {
 		require.Zero(t, e.dlqLen(t))
 	})
 }
+
+// postCrossSite posts a page form, token included, from another site.
+func (e *env) postCrossSite(t *testing.T, path string) (int, string) {
+	t.Helper()
+	form := url.Values{"_csrf": {e.csrf(t)}, "confirm": {"yes"}, "name": {"Evil"}}
+	req, err := http.NewRequest("POST", e.host.URL+"/admin"+path, strings.NewReader(form.Encode()))
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "cross-site")
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}

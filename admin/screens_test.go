@@ -8,6 +8,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/require"
 
+	"github.com/intimeos/integrations/admin"
 	"github.com/intimeos/integrations/webhook"
 )
 
@@ -86,6 +87,23 @@ func TestScreens(t *testing.T) {
 	e.rcv.SetDefault(webhookOK())
 	e.publish(t, `{"job_id":"JOB-2024-1235"}`)
 	oi := e.oauthIntegration(t)
+	srv := smtpServer(t)
+	in := e.smtpIntegration(t, "Transactional email", srv)
+	backup := e.smtpIntegration(t, "Backup email", srv)
+	r := e.call(t, "PUT", "/api/integrations/"+in.ID.String()+"/backup", map[string]any{"backupIntegration": backup.ID})
+	require.Equal(t, 200, r.status, string(r.body))
+	for i := range 3 {
+		_, err := e.sendEmail(t, "Interview Invitation "+string(rune('A'+i)))
+		require.NoError(t, err)
+	}
+	e.raiseAlert(t, in.ID, "SMTP Email: Connection timeout (last 15 min)", "Emails not sending")
+	e.logged(t, in.ID, "Email sent successfully")
+	tok := e.call(t, "POST", "/api/api-access/tokens", map[string]any{"name": "Zapier"})
+	require.Equal(t, 201, tok.status, string(tok.body))
+	var created admin.APITokenCreated
+	tok.decode(t, &created)
+	e.apiGet(t, created.Secret, "/v1/jobs")
+	id := in.ID.String()
 
 	ctx := tab(t)
 	screens := []struct{ path, heading string }{
@@ -102,18 +120,25 @@ func TestScreens(t *testing.T) {
 		{"/oauth", "OAuth connections"},
 		{"/oauth/new?provider=google", "OAuth integration setup"},
 		{"/oauth/" + oi.ID.String(), "Test calendar"},
-		{"/api-access", "API access"},
-		{"/logs", "Integration logs"},
+		{"/api-access", "API Access & Monitoring"},
+		{"/logs", "Integration Logs"},
+		{"/integrations/new", "Add integration"},
+		{"/integrations/new?type=email", "Add integration"},
+		{"/integrations/new?type=email&provider=smtp", "Add integration"},
+		{"/integrations/new?type=calendar", "Add integration"},
+		{"/integrations/" + id, "Email (SMTP) - SMTP: Transactional email"},
+		{"/integrations/" + id + "/health", "Integration Health - Transactional email (SMTP)"},
+		{"/logs?integration=" + id, "Integration Logs - Transactional email (SMTP)"},
 		{"/docs/webhooks", "Webhook documentation"},
 	}
 	for _, s := range screens {
 		do(t, ctx, chromedp.Navigate(e.host.URL+"/admin"+s.path), chromedp.WaitVisible(chromedp.CSS("main h1")))
 		require.Contains(t, text(t, ctx, "main h1"), s.heading, s.path)
-		screenshot(t, ctx, s.heading)
+		screenshot(t, ctx, s.heading+" "+s.path)
 	}
 	do(t, ctx, chromedp.Navigate(e.host.URL+"/admin/"))
 	waitText(t, ctx, "main", "Webhooks: 1 deliveries in the dead letter queue")
-	clickAndLoad(t, ctx, `tr[data-status] a[data-open]`)
+	clickAndLoad(t, ctx, `tr[data-status="dlq"] a[data-open]`)
 	require.Contains(t, text(t, ctx, "main h1"), "Delivery: job.created")
 	screenshot(t, ctx, "delivery")
 }

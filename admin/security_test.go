@@ -27,9 +27,15 @@ func TestOtherOrganizationIsNotFound(t *testing.T) {
 		require.NoError(t, err)
 		entry := dl.Items[0]
 		oi := e.oauthIntegration(t)
+		in := e.smtpIntegration(t, "Ours", smtpServer(t))
+		r := e.call(t, "POST", "/api/api-access/tokens", map[string]any{"name": "Ours"})
+		require.Equal(t, http.StatusCreated, r.status)
+		var tok admin.APITokenCreated
+		r.decode(t, &tok)
 
 		other := []string{orgHeader, uuid.NewString()}
-		ids := map[string]string{"webhook": w.ID.String(), "delivery": entry.DeliveryID.String(), "dlq": entry.ID.String(), "oauth": oi.ID.String()}
+		ids := map[string]string{"webhook": w.ID.String(), "delivery": entry.DeliveryID.String(), "dlq": entry.ID.String(), "oauth": oi.ID.String(),
+			"integration": in.ID.String(), "token": tok.Token.ID.String()}
 		calls := []struct{ method, path string }{
 			{"GET", "/api/webhooks/{webhook}"}, {"PATCH", "/api/webhooks/{webhook}"}, {"DELETE", "/api/webhooks/{webhook}"},
 			{"POST", "/api/webhooks/{webhook}/enable"}, {"POST", "/api/webhooks/{webhook}/disable"},
@@ -42,6 +48,18 @@ func TestOtherOrganizationIsNotFound(t *testing.T) {
 			{"POST", "/api/oauth/integrations/{oauth}/connect"}, {"POST", "/api/oauth/integrations/{oauth}/disconnect"},
 			{"POST", "/api/oauth/integrations/{oauth}/secret/reveal"},
 			{"GET", "/webhooks/{webhook}"}, {"GET", "/deliveries/{delivery}"}, {"GET", "/oauth/{oauth}"},
+			{"GET", "/api/integrations/{integration}"}, {"PATCH", "/api/integrations/{integration}"}, {"DELETE", "/api/integrations/{integration}"},
+			{"POST", "/api/integrations/{integration}/enable"}, {"POST", "/api/integrations/{integration}/disable"},
+			{"POST", "/api/integrations/{integration}/test"}, {"POST", "/api/integrations/{integration}/reconnect"},
+			{"GET", "/api/integrations/{integration}/health"}, {"POST", "/api/integrations/{integration}/secret/reveal"},
+			{"GET", "/api/integrations/{integration}/backup"}, {"PUT", "/api/integrations/{integration}/backup"},
+			{"PUT", "/api/integrations/{integration}/retry"}, {"DELETE", "/api/integrations/{integration}/retry"},
+			{"POST", "/api/integrations/{integration}/troubleshoot"}, {"POST", "/api/integrations/{integration}/switch-backup"},
+			{"POST", "/api/integrations/{integration}/credentials/rotate"},
+			{"GET", "/api/api-access/tokens/{token}"}, {"POST", "/api/api-access/tokens/{token}/rotate"},
+			{"POST", "/api/api-access/tokens/{token}/revoke"}, {"PUT", "/api/api-access/tokens/{token}/limits"},
+			{"GET", "/api/api-access/usage?token={token}"}, {"GET", "/api/logs?integration={integration}"},
+			{"GET", "/integrations/{integration}"}, {"GET", "/integrations/{integration}/health"}, {"GET", "/logs?integration={integration}"},
 		}
 		bodies := map[string]any{"PATCH": map[string]any{"webhookName": "Theirs"}, "PUT": map[string]any{"maxRetries": 2, "retryStrategy": "linear", "maxDelay": 20},
 			"POST": map[string]any{}}
@@ -51,8 +69,21 @@ func TestOtherOrganizationIsNotFound(t *testing.T) {
 				path = strings.ReplaceAll(path, "{"+k+"}", v)
 			}
 			body := bodies[c.method]
-			if strings.Contains(c.path, "/oauth/integrations/{oauth}") && c.method == "PUT" {
+			switch {
+			case strings.Contains(c.path, "/oauth/integrations/{oauth}") && c.method == "PUT":
 				body = map[string]any{"oauthProvider": "custom", "clientId": "x", "scopes": []string{"openid"}, "issuerUrl": e.op.URL}
+			case strings.HasSuffix(c.path, "/retry") && c.method == "PUT":
+				body = map[string]any{"maxRetries": 2, "retryStrategy": "linear", "maxDelay": 20}
+			case strings.HasSuffix(c.path, "/backup") && c.method == "PUT":
+				body = map[string]any{}
+			case strings.HasSuffix(c.path, "/limits"):
+				body = map[string]any{"perMinute": 5, "perHour": 50}
+			case strings.Contains(c.path, "{integration}") && c.method == "PATCH":
+				body = map[string]any{"integrationName": "Theirs"}
+			case strings.HasSuffix(c.path, "/secret/reveal") && strings.Contains(c.path, "{integration}"):
+				body = map[string]any{"field": "smtpPassword"}
+			case strings.HasSuffix(c.path, "/credentials/rotate"):
+				body = map[string]any{"field": "smtpPassword", "value": "x"}
 			}
 			r := e.call(t, c.method, path, body, other...)
 			require.Equal(t, http.StatusNotFound, r.status, "%s %s: %s", c.method, c.path, r.body)
@@ -65,8 +96,18 @@ func TestOtherOrganizationIsNotFound(t *testing.T) {
 			require.Equal(t, http.StatusOK, r.status)
 			require.JSONEq(t, `{"items":[]}`, string(r.body), list)
 		}
-		r := e.call(t, "GET", "/api/oauth/integrations", nil, other...)
+		r = e.call(t, "GET", "/api/oauth/integrations", nil, other...)
 		require.JSONEq(t, `[]`, string(r.body))
+		for _, list := range []string{"/api/integrations", "/api/api-access/tokens"} {
+			r = e.call(t, "GET", list, nil, other...)
+			require.JSONEq(t, `[]`, string(r.body), list)
+		}
+		r = e.call(t, "GET", "/api/logs", nil, other...)
+		require.JSONEq(t, `{"items":[]}`, string(r.body))
+		r = e.call(t, "GET", "/api/integrations/"+in.ID.String(), nil)
+		require.Contains(t, string(r.body), `"name":"Ours"`, "ours is untouched")
+		require.Contains(t, string(r.body), `"status":"active"`)
+		require.Equal(t, http.StatusOK, e.apiGet(t, tok.Secret, "/v1/jobs"), "our token still works")
 
 		// Bulk calls of the other organization touch nothing of ours.
 		r = e.call(t, "POST", "/api/dlq/clear", map[string]any{}, other...)

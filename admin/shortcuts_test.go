@@ -50,7 +50,8 @@ func TestKeyboardShortcuts(t *testing.T) {
 		do(t, ctx, chromedp.KeyEvent("g"))
 		keyAndLoad(t, ctx, "i")
 		require.Equal(t, base+"/integrations", location(t, ctx))
-		waitText(t, ctx, "main", "Coming with the Manager")
+		waitText(t, ctx, "main h1", "Integrations")
+		waitText(t, ctx, "main h1", "+ Add Integration")
 	})
 	t.Run("slash focuses search", func(t *testing.T) {
 		do(t, ctx, chromedp.Navigate(base+"/webhooks"), chromedp.WaitVisible(chromedp.CSS("[data-list] [data-row]")))

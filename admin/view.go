@@ -8,10 +8,12 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"math"
 	"mime"
 	"net/http"
 	"net/url"
 	"path"
+	"strconv"
 	"strings"
 	"time"
 
@@ -120,21 +122,77 @@ func (h *Handler) funcs() template.FuncMap {
 			}
 			return h.url("/static/" + name)
 		},
-		"nav":     func() []navItem { return nav },
-		"ago":     h.ago,
-		"when":    func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05 MST") },
-		"whenp":   func(t *time.Time) string { return derefTime(t) },
-		"pct":     func(f float64) string { return trimPct(f * 100) },
-		"mask":    secret.Mask,
-		"pretty":  prettyJSON,
-		"join":    strings.Join,
-		"has":     func(list []string, s string) bool { return contains(list, s) },
-		"query":   func(kv ...string) template.URL { return template.URL(queryString(kv...)) },
-		"deref":   func(p *int) int { return derefInt(p) },
-		"derefok": func(p *int) bool { return p != nil },
-		"dict":    dict,
-		"list":    func(s ...string) []string { return s },
+		"nav":      func() []navItem { return nav },
+		"ago":      h.ago,
+		"when":     func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05 MST") },
+		"whenp":    func(t *time.Time) string { return derefTime(t) },
+		"pct":      func(f float64) string { return trimPct(f * 100) },
+		"mask":     secret.Mask,
+		"pretty":   prettyJSON,
+		"join":     strings.Join,
+		"has":      func(list []string, s string) bool { return contains(list, s) },
+		"query":    func(kv ...string) template.URL { return template.URL(queryString(kv...)) },
+		"deref":    func(p *int) int { return derefInt(p) },
+		"derefok":  func(p *int) bool { return p != nil },
+		"dict":     dict,
+		"list":     func(s ...string) []string { return s },
+		"optlabel": optionLabel,
+		"pcts":     trimPct,
+		"num":      thousands,
+		"msec":     humanMS,
+		"upper":    strings.ToUpper,
+		"clock":    func(t time.Time) string { return t.UTC().Format("Jan 2 3:04:05 PM") },
+		"ratew":    rateWord,
 	}
+}
+
+// optionLabels explain the options of the fields whose values say little
+// alone (§4, "● 587 (TLS) ○ 465 (SSL) ○ 25 (Unencrypted)").
+var optionLabels = map[string]map[string]string{
+	"smtpPort": {"587": "587 (TLS - Recommended)", "465": "465 (SSL)", "25": "25 (Unencrypted)"},
+}
+
+func optionLabel(field, opt string) string {
+	if l, ok := optionLabels[field][opt]; ok {
+		return l
+	}
+	return opt
+}
+
+// thousands writes a count with separators: "47,234".
+func thousands(n any) string {
+	var v int64
+	switch x := n.(type) {
+	case int:
+		v = int64(x)
+	case int64:
+		v = x
+	default:
+		return fmt.Sprint(n)
+	}
+	s := strconv.FormatInt(v, 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+// humanMS writes a response time as the spec does: "245ms", "1.2
+// seconds".
+func humanMS(ms float64) string {
+	if ms < 1000 {
+		return strconv.FormatFloat(math.Round(ms), 'f', -1, 64) + "ms"
+	}
+	return strconv.FormatFloat(math.Round(ms/100)/10, 'f', -1, 64) + " seconds"
 }
 
 // parsePages parses the layout and partials once, then each page over a

@@ -106,7 +106,13 @@
   }
 
   // ---- Keyboard shortcuts (§14) ----
-  var pendingG = 0;
+  var pendingG = 0, slashDown = false;
+  document.addEventListener("keyup", function (e) {
+    if (e.key !== "/" || !slashDown) return;
+    slashDown = false;
+    var s = $("[data-search]");
+    if (s) { s.focus(); if (s.select) s.select(); }
+  });
   document.addEventListener("keydown", function (e) {
     if ((e.ctrlKey || e.metaKey) && (e.key === "k" || e.key === "K")) { e.preventDefault(); openPalette(); return; }
     if (e.key === "Escape") {
@@ -122,7 +128,9 @@
     }
     switch (e.key) {
       case "g": pendingG = Date.now(); return;
-      case "/": var s = $("[data-search]"); if (s) { e.preventDefault(); s.focus(); s.select && s.select(); } return;
+      // "/" focuses search when the key comes up, so that the character
+      // itself is never typed into it.
+      case "/": if ($("[data-search]")) { e.preventDefault(); slashDown = true; } return;
       case "j": e.preventDefault(); select(selected + 1); return;
       case "k": e.preventDefault(); select(selected < 0 ? 0 : selected - 1); return;
       case "Enter":
@@ -139,7 +147,7 @@
 
   // ---- Live updates: poll each [data-live] fragment ----
   function poll(el) {
-    if (document.hidden || el.contains(document.activeElement)) return;
+    if (document.hidden || el.dataset.livePaused === "1" || el.contains(document.activeElement)) return;
     fetch(el.dataset.liveUrl || pageURL || location.href, { headers: { "X-Admin-Fragment": el.dataset.live }, credentials: "same-origin" })
       .then(function (r) { return r.status === 200 && r.headers.get("X-Admin-Fragment") === el.dataset.live ? r.text() : null; })
       .then(function (html) {
@@ -150,6 +158,14 @@
       .catch(function () {});
   }
   $$("[data-live]").forEach(function (el) { setInterval(function () { poll(el); }, pollMS); });
+  // An auto-refresh switch pauses and resumes one live part (§8 "Auto-Refresh: ON").
+  $$("input[data-live-toggle]").forEach(function (box) {
+    var el = $('[data-live="' + box.dataset.liveToggle + '"]');
+    if (!el) return;
+    var sync = function () { el.dataset.livePaused = box.checked ? "0" : "1"; if (box.checked) poll(el); };
+    box.addEventListener("change", sync);
+    sync();
+  });
 
   // ---- Client-side filter of a list by the search box ----
   $$("[data-search][data-filter]").forEach(function (input) {
