@@ -90,7 +90,7 @@ func (m *Manager) check(ctx context.Context, t *target) *checkOutcome {
 		o.message, o.class = "the provider returned no result", retry.ClassUnknown
 	case !o.res.OK():
 		st := o.res.Failed()
-		o.message, o.class, o.stage = scrub(st.Message, t.secrets), st.Class, st.Name
+		o.message, o.class, o.stage = scrub(stageMessage(st, t.display), t.secrets), st.Class, st.Name
 		if o.message == "" {
 			o.message = string(st.Name) + " failed"
 		}
@@ -134,4 +134,23 @@ func (m *Manager) interval(h *storage.IntegrationHealth) time.Duration {
 		return h.CheckInterval
 	}
 	return m.cfg.HealthCheckInterval
+}
+
+// stageMessage is what a failed stage makes the integration's status say:
+// the spec's message (UC-ADMIN-007 §16) where one fits the stage's class
+// ("Connection to SendGrid timed out", "Authentication failed. Please check
+// credentials.", "SSL certificate verification failed"), the stage's own
+// otherwise. The stage's own message, with the endpoint and the system's
+// error, stays in the check's log entry.
+func stageMessage(st *providers.Stage, display string) string {
+	e := &providers.Error{Kind: providers.KindPermanent, Class: st.Class, Message: st.Message}
+	switch {
+	case st.Class == retry.ClassRateLimited:
+		e.Kind = providers.KindRateLimited
+	case st.Name == providers.StageAuth && st.Class == retry.ClassClientError:
+		e.Kind = providers.KindAuth
+	case st.Class.Transient():
+		e.Kind = providers.KindRetryable
+	}
+	return providers.UserMessage(e, display)
 }

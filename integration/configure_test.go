@@ -124,7 +124,7 @@ func TestAdminInt002AddIntegration(t *testing.T) {
 			in := e.create(t, &integration.CreateParams{Settings: probeSettings(uuid.NewString(),
 				func(s providers.Settings) { s["checkMode"] = "fail" }), CheckInterval: 10 * time.Minute})
 			require.Equal(t, storage.IntegrationError, in.Status)
-			require.Equal(t, "Connection to probe timed out", in.ErrorMessage)
+			require.Equal(t, "Connection to Probe probe timed out", in.ErrorMessage)
 			require.Equal(t, e.clock.Now().Add(10*time.Minute), *in.NextCheckAt, "its own interval")
 			e.clock.Advance(15 * time.Minute)
 			require.Equal(t, "ERROR (Last 15 minutes)", in.StatusLabel(e.clock.Now()))
@@ -136,7 +136,7 @@ func TestAdminInt002AddIntegration(t *testing.T) {
 				Settings: probeSettings(uuid.NewString(), func(s providers.Settings) { s["checkMode"] = "fail" })})
 			var cfe *integration.CheckFailedError
 			require.ErrorAs(t, err, &cfe)
-			require.Equal(t, "Connection to probe timed out", cfe.Message)
+			require.Equal(t, "Connection to Probe probe timed out", cfe.Message)
 			require.Equal(t, providers.StageTCP, cfe.Check.Failed().Name)
 			all, err := e.mgr.IntegrationList(e.ctx, e.org, "probe")
 			require.NoError(t, err)

@@ -53,11 +53,11 @@ func TestHealthChecksOnTheirInterval(t *testing.T) {
 		got, err := e.mgr.IntegrationGet(e.ctx, e.org, b.ID)
 		require.NoError(t, err)
 		require.Equal(t, storage.IntegrationError, got.Status)
-		require.Equal(t, "Connection to probe timed out", got.ErrorMessage)
+		require.Equal(t, "Connection to Probe probe timed out", got.ErrorMessage)
 		require.Equal(t, broke, *got.StatusSince)
 		require.Len(t, changes, 1)
 		require.Equal(t, integration.StatusChange{OrganizationID: e.org, IntegrationID: b.ID, Type: "probe", Name: b.Name,
-			From: storage.IntegrationActive, To: storage.IntegrationError, Message: "Connection to probe timed out",
+			From: storage.IntegrationActive, To: storage.IntegrationError, Message: "Connection to Probe probe timed out",
 			Cause: integration.CauseHealthCheck, Time: broke}, changes[0])
 
 		for range 3 {
@@ -78,7 +78,7 @@ func TestHealthChecksOnTheirInterval(t *testing.T) {
 		logs := e.logs(t, b.ID)
 		last := logs[len(logs)-1]
 		require.Equal(t, storage.LogError, last.Level)
-		require.Equal(t, "Connection to probe timed out", last.Message)
+		require.Equal(t, "Connection to Probe probe timed out", last.Message)
 		d := details(t, last)
 		require.Equal(t, "tcp", d["stage"])
 		require.Equal(t, "timeout", d["class"])
