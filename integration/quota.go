@@ -208,8 +208,9 @@ func (q *quotaLease) add(ctx context.Context, w *quotaWindow, n int64) (*storage
 
 // QuotaUsage returns an integration's use of its limits, as the form shows
 // it ("247 today (1% of daily limit)"), or nil when it has no quota. The
-// counts include the units hosts have reserved and not yet spent (at most
-// Config.QuotaBlock per host).
+// counts leave out the units this process reserved and has not spent, and
+// include those other hosts hold (at most Config.QuotaBlock per host and
+// window), so on one host they are exact.
 func (m *Manager) QuotaUsage(ctx context.Context, orgID, id uuid.UUID) (*providers.Usage, error) {
 	in, err := m.store.IntegrationGet(ctx, orgID, id)
 	if err != nil {
@@ -232,5 +233,31 @@ func (m *Manager) QuotaUsage(ctx context.Context, orgID, id uuid.UUID) (*provide
 	if err != nil {
 		return nil, err
 	}
-	return q.Usage(ctx, providers.QuotaKey{OrganizationID: orgID, IntegrationID: id})
+	u, err := q.Usage(ctx, providers.QuotaKey{OrganizationID: orgID, IntegrationID: id})
+	if err != nil || u == nil {
+		return u, err
+	}
+	hour, day := m.quotas.unspent(id, m.cfg.Clock())
+	u.Hour, u.Today = max(0, u.Hour-hour), max(0, u.Today-day)
+	return u, nil
+}
+
+// unspent returns the units this process holds for an integration in the
+// current hour and day: reserved in the counters, not yet used.
+func (qt *quotaTable) unspent(id uuid.UUID, now time.Time) (hour, day int64) {
+	qt.mu.Lock()
+	q := qt.leases[id]
+	qt.mu.Unlock()
+	if q == nil {
+		return 0, 0
+	}
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	var held [2]int64
+	for i := range q.wins {
+		if w := &q.wins[i]; !now.Before(w.start) && now.Before(w.end) {
+			held[i] = w.held
+		}
+	}
+	return held[0], held[1]
 }

@@ -97,6 +97,10 @@ func TestQuotaReservesBlocks(t *testing.T) {
 		}
 		require.EqualValues(t, 10, e.quotaCount(t, in.ID, "hour"), "one block of 10 (a hundredth of 1,000) for 8 calls")
 		require.EqualValues(t, 100, e.quotaCount(t, in.ID, "day"), "a hundredth of 25,000, capped at QuotaBlock (100)")
+		u, err := e.mgr.QuotaUsage(e.ctx, e.org, in.ID)
+		require.NoError(t, err)
+		require.Equal(t, [2]int64{5, 5}, [2]int64{u.Hour, u.Today}, "the form shows the calls made, not the block held")
+		require.Equal(t, "5 today (0% of daily limit)", u.String())
 		require.NoError(t, e.mgr.Stop(e.ctx))
 		require.EqualValues(t, 5, e.quotaCount(t, in.ID, "hour"), "Stop gives back the 5 unspent: 3 failed calls returned theirs")
 		require.EqualValues(t, 5, e.quotaCount(t, in.ID, "day"))
