@@ -28,7 +28,8 @@ var (
 	syncOp      = op(bamboohr.OpSync, &bamboohr.SyncParams{Since: at("2024-04-15T00:00:00Z"), Fields: []string{"firstName", "workEmail", "jobTitle"}})
 )
 
-func suite(f *fakeBambooHR) *providertest.Suite {
+func suite(t *testing.T) *providertest.Suite {
+	f := newFakeBambooHR(t)
 	return &providertest.Suite{
 		Settings: f.settings(keyGood),
 		Calls: []providertest.Call{
@@ -84,10 +85,7 @@ func suite(f *fakeBambooHR) *providertest.Suite {
 // suite's update changes what a later sync reads).
 func TestConformance(t *testing.T) {
 	t.Parallel()
-	p := bamboohr.New(nil)
-	t.Cleanup(func() { _ = p.Close() })
-	t.Run("in process", func(t *testing.T) { providertest.Exercise(t, p, suite(newFakeBambooHR(t))) })
-	t.Run("plugin", func(t *testing.T) { providertest.Exercise(t, plugin(t), suite(newFakeBambooHR(t))) })
+	testkit.Conformance(t, testkit.Closing(t, bamboohr.New(nil)), plugin, suite)
 }
 
 // TestSyncRoundTrip: a sync, an update through the plugin, and the next

@@ -32,7 +32,8 @@ func employee(last string) *everify.CaseCreateParams {
 
 func createOp(last string) *providers.Operation { return op(everify.OpCaseCreate, employee(last)) }
 
-func suite(f *fakeEVerify) *providertest.Suite {
+func suite(t *testing.T) *providertest.Suite {
+	f := newFakeEVerify(t)
 	return &providertest.Suite{
 		Settings: f.settings(clientGood),
 		Calls: []providertest.Call{
@@ -88,12 +89,7 @@ func suite(f *fakeEVerify) *providertest.Suite {
 // process and as a plugin, against a fake E-Verify.
 func TestConformance(t *testing.T) {
 	t.Parallel()
-	f := newFakeEVerify(t)
-	p := everify.New(nil)
-	t.Cleanup(func() { _ = p.Close() })
-	s := suite(f)
-	t.Run("in process", func(t *testing.T) { providertest.Exercise(t, p, s) })
-	t.Run("plugin", func(t *testing.T) { providertest.Exercise(t, plugin(t), s) })
+	testkit.Conformance(t, testkit.Closing(t, everify.New(nil)), plugin, suite)
 }
 
 // TestCaseLifecycle: a queued case is pending at submission and

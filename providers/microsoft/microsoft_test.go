@@ -24,11 +24,7 @@ var (
 func decode[T any](t *testing.T, r *providers.Result) *T { return testkit.Decode[T](t, r) }
 
 func setup(t *testing.T) (*fakeGraph, *microsoft.Provider) {
-	t.Helper()
-	f := newFakeGraph(t)
-	p := microsoft.New(nil)
-	t.Cleanup(func() { _ = p.Close() })
-	return f, p
+	return newFakeGraph(t), testkit.Closing(t, microsoft.New(nil))
 }
 
 var (
@@ -53,7 +49,8 @@ var (
 	meetingOp = op(meeting.OpCreate, teams())
 )
 
-func suite(f *fakeGraph) *providertest.Suite {
+func suite(t *testing.T) *providertest.Suite {
+	f := newFakeGraph(t)
 	good := f.settings(tokGood)
 	return &providertest.Suite{
 		Settings: good,
@@ -90,10 +87,7 @@ func suite(f *fakeGraph) *providertest.Suite {
 // plugin, against the fake Graph.
 func TestConformance(t *testing.T) {
 	t.Parallel()
-	f, p := setup(t)
-	s := suite(f)
-	t.Run("in process", func(t *testing.T) { providertest.Exercise(t, p, s) })
-	t.Run("plugin", func(t *testing.T) { providertest.Exercise(t, plugin(t), s) })
+	testkit.Conformance(t, testkit.Closing(t, microsoft.New(nil)), plugin, suite)
 }
 
 func TestValidate(t *testing.T) {

@@ -25,7 +25,8 @@ func decode[T any](t *testing.T, r *providers.Result) *T { return testkit.Decode
 
 var workersOp = op(paychex.OpWorkersList, &paychex.WorkersListParams{Limit: 2})
 
-func suite(f *fakePaychex) *providertest.Suite {
+func suite(t *testing.T) *providertest.Suite {
+	f := newFakePaychex(t)
 	good := f.settings(clientGood)
 	return &providertest.Suite{
 		Settings: good,
@@ -78,12 +79,7 @@ func suite(f *fakePaychex) *providertest.Suite {
 // process and as a plugin, against a fake Paychex.
 func TestConformance(t *testing.T) {
 	t.Parallel()
-	f := newFakePaychex(t)
-	p := paychex.New(nil)
-	t.Cleanup(func() { _ = p.Close() })
-	s := suite(f)
-	t.Run("in process", func(t *testing.T) { providertest.Exercise(t, p, s) })
-	t.Run("plugin", func(t *testing.T) { providertest.Exercise(t, plugin(t), s) })
+	testkit.Conformance(t, testkit.Closing(t, paychex.New(nil)), plugin, suite)
 }
 
 // TestTokenReuse: calls within a token's lifetime share one token request,

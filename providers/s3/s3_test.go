@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/intimeos/integrations/providers"
+	"github.com/intimeos/integrations/providers/internal/testkit"
 	"github.com/intimeos/integrations/providers/providertest"
 	"github.com/intimeos/integrations/providers/s3"
 	"github.com/intimeos/integrations/providers/s3/s3test"
@@ -21,7 +22,8 @@ import (
 
 var resume = []byte("%PDF-1.7\n% Ada Lovelace, résumé\n")
 
-func suite(srv *s3test.Server) *providertest.Suite {
+func suite(t *testing.T) *providertest.Suite {
+	srv := s3test.New(t, nil)
 	good := settings(srv, s3test.AccessKey)
 	putResume := op(s3.OpPut, &s3.PutParams{Key: "resumes/ada.pdf", ContentType: "application/pdf", Body: resume})
 	return &providertest.Suite{
@@ -93,10 +95,7 @@ func suite(srv *s3test.Server) *providertest.Suite {
 // S3-compatible server that checks Signature Version 4.
 func TestConformance(t *testing.T) {
 	t.Parallel()
-	srv, p := setup(t, nil)
-	s := suite(srv)
-	t.Run("in process", func(t *testing.T) { providertest.Exercise(t, p, s) })
-	t.Run("plugin", func(t *testing.T) { providertest.Exercise(t, plugin(t), s) })
+	testkit.Conformance(t, testkit.Closing(t, s3.New(nil)), plugin, suite)
 }
 
 func download(t *testing.T, u string) ([]byte, *http.Response) {

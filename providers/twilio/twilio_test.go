@@ -29,11 +29,7 @@ var (
 func decode[T any](t *testing.T, r *providers.Result) *T { return testkit.Decode[T](t, r) }
 
 func setup(t *testing.T) (*fakeTwilio, *twilio.Provider) {
-	t.Helper()
-	f := newFakeTwilio(t)
-	p := twilio.New(nil)
-	t.Cleanup(func() { _ = p.Close() })
-	return f, p
+	return newFakeTwilio(t), testkit.Closing(t, twilio.New(nil))
 }
 
 var sendOp = op(sms.OpSend, &sms.Message{To: "+15558675310", Body: "Your interview is confirmed for 10:00."})
@@ -51,7 +47,8 @@ func signedCallback(token, status string) *providers.WebhookRequest {
 	}
 }
 
-func suite(f *fakeTwilio) *providertest.Suite {
+func suite(t *testing.T) *providertest.Suite {
+	f := newFakeTwilio(t)
 	good := with(f.settings(sidGood), twilio.FieldStatusCallbackURL, callbackURL)
 	return &providertest.Suite{
 		Settings: good,
@@ -95,10 +92,7 @@ func suite(f *fakeTwilio) *providertest.Suite {
 // process and as a plugin, against a fake Twilio.
 func TestConformance(t *testing.T) {
 	t.Parallel()
-	f, p := setup(t)
-	s := suite(f)
-	t.Run("in process", func(t *testing.T) { providertest.Exercise(t, p, s) })
-	t.Run("plugin", func(t *testing.T) { providertest.Exercise(t, plugin(t), s) })
+	testkit.Conformance(t, testkit.Closing(t, twilio.New(nil)), plugin, suite)
 }
 
 // TestSendRequest checks the wire form: the form fields Twilio documents.

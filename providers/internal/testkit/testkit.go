@@ -1,6 +1,8 @@
-// Package testkit holds the test helpers the HTTP API providers' tests
+// Package testkit holds the test helpers the shipped providers' tests
 // share: operations from typed payloads, results decoded, settings
-// varied, and the table of settings validation.
+// varied, the table of settings validation, the conformance test in
+// process and as a plugin, a provider closed with its test, and the
+// request recording of fake services (see [Recorder]).
 package testkit
 
 import (
@@ -10,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/intimeos/integrations/providers"
+	"github.com/intimeos/integrations/providers/providertest"
 )
 
 // Op returns operation name with payload encoded as JSON.
@@ -66,4 +69,22 @@ func Validate(t *testing.T, p providers.Provider, cases []ValidateCase) {
 			require.Equal(t, providers.KindInvalidInput, providers.KindOf(err))
 		})
 	}
+}
+
+// Conformance runs [providertest.Exercise] on p in process and on the
+// plugin that plugin starts (the test binary re-executed as the provider,
+// see [providertest.Plugin]), each with the suite that suite returns for
+// its subtest (a suite whose fake keeps state builds a fresh one).
+func Conformance(t *testing.T, p providers.Provider, plugin func(testing.TB) providers.Provider,
+	suite func(t *testing.T) *providertest.Suite) {
+	t.Helper()
+	t.Run("in process", func(t *testing.T) { providertest.Exercise(t, p, suite(t)) })
+	t.Run("plugin", func(t *testing.T) { providertest.Exercise(t, plugin(t), suite(t)) })
+}
+
+// Closing closes p when t ends and returns it: a provider made for one
+// test.
+func Closing[P interface{ Close() error }](t testing.TB, p P) P {
+	t.Cleanup(func() { _ = p.Close() })
+	return p
 }
