@@ -129,7 +129,7 @@ func TestEventRequest(t *testing.T) {
 	req := f.Last()
 	require.Equal(t, "/v1.0/me/events", req.Path)
 	require.Equal(t, "Bearer "+tokGood, req.Auth)
-	require.Equal(t, `outlook.timezone="UTC"`, req.Prefer)
+	require.Equal(t, `outlook.timezone="UTC"`, req.Header.Get("Prefer"))
 	require.Equal(t, map[string]any{"dateTime": "2030-03-04T10:00:00", "timeZone": "America/New_York"}, req.Body["start"])
 	require.Equal(t, map[string]any{"contentType": "text", "content": "Panel interview"}, req.Body["body"])
 	require.Equal(t, map[string]any{"displayName": "Room 4"}, req.Body["location"])
