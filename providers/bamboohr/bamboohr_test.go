@@ -142,26 +142,13 @@ func TestErrorMessages(t *testing.T) {
 	t.Parallel()
 	f := newFakeBambooHR(t)
 	pl := plugin(t)
-	tests := []struct {
-		name  string
-		s     providers.Settings
-		op    *providers.Operation
-		msg   string
-		after time.Duration
-	}{
+	testkit.UserMessages(t, pl, bamboohr.DisplayName, []testkit.MessageCase{
 		{"auth", f.settings("wrong"), directoryOp, "Authentication failed. Please check credentials.", 0},
 		{"429", f.settings(keyBusy), directoryOp, "Rate limit exceeded. Retry in 30 seconds.", 30 * time.Second},
 		{"503 throttled", f.settings(keyThrottled), directoryOp, "BambooHR is currently unavailable", 20 * time.Second},
 		{"unknown field", f.settings(keyGood), op(bamboohr.OpUpdate, &bamboohr.UpdateParams{ID: "1",
 			Fields: map[string]string{"shoeSize": "9"}}), "bamboohr: 400 Invalid field: shoeSize", 0},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			_, err := pl.Do(t.Context(), tt.s, tt.op)
-			require.Equal(t, tt.msg, providers.UserMessage(err, bamboohr.DisplayName), "%v", err)
-			require.Equal(t, tt.after, providers.AsError(err).RetryAfter)
-		})
-	}
+	})
 }
 
 func TestSecretsNeverLeak(t *testing.T) {

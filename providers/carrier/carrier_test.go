@@ -216,7 +216,7 @@ func TestValidate(t *testing.T) {
 	t.Parallel()
 	srv := sftptest.New(t, nil)
 	good := settings(srv, carrier.CarrierBCBS)
-	tests := []struct{ name, field, value, msg string }{
+	testkit.ValidateEach(t, carrier.New(nil), good, []testkit.FieldCase{
 		{"carrier", carrier.FieldCarrier, "", "Please select a benefits carrier"},
 		{"unknown carrier", carrier.FieldCarrier, "Aetna", "Please select a benefits carrier"},
 		{"sender", carrier.FieldSenderID, "", "Sender ID is required"},
@@ -231,17 +231,7 @@ func TestValidate(t *testing.T) {
 		{"usage", carrier.FieldUsage, "Live", "Please select Test or Production"},
 		{"sftp host", sftpdrop.FieldHost, "", "SFTP host is required"},
 		{"host key", sftpdrop.FieldHostKey, "not a key", "Please enter the server's public host key or its SHA256 fingerprint"},
-	}
-	p := carrier.New(nil)
-	require.NoError(t, p.Validate(t.Context(), good))
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			var ve *providers.ValidationError
-			require.ErrorAs(t, p.Validate(t.Context(), with(good, tt.field, tt.value)), &ve)
-			require.Equal(t, []providers.FieldError{{Field: tt.field, Message: tt.msg}}, ve.Fields)
-		})
-	}
+	})
 }
 
 // TestPayloadValidation names each invalid field of the file.

@@ -141,23 +141,11 @@ func TestErrorMessages(t *testing.T) {
 	t.Parallel()
 	f := newFakeEVerify(t)
 	pl := plugin(t)
-	tests := []struct {
-		name  string
-		s     providers.Settings
-		msg   string
-		after time.Duration
-	}{
-		{"auth", with(f.settings(clientGood), everify.FieldClientSecret, "no"), "Authentication failed. Please check credentials.", 0},
-		{"429", f.settings(clientBusy), "Rate limit exceeded. Retry in 30 seconds.", 30 * time.Second},
-		{"503", f.settings(clientDown), "E-Verify is currently unavailable", 0},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			_, err := pl.Do(t.Context(), tt.s, createOp("A"))
-			require.Equal(t, tt.msg, providers.UserMessage(err, everify.DisplayName), "%v", err)
-			require.Equal(t, tt.after, providers.AsError(err).RetryAfter)
-		})
-	}
+	testkit.UserMessages(t, pl, everify.DisplayName, []testkit.MessageCase{
+		{"auth", with(f.settings(clientGood), everify.FieldClientSecret, "no"), createOp("A"), "Authentication failed. Please check credentials.", 0},
+		{"429", f.settings(clientBusy), createOp("A"), "Rate limit exceeded. Retry in 30 seconds.", 30 * time.Second},
+		{"503", f.settings(clientDown), createOp("A"), "E-Verify is currently unavailable", 0},
+	})
 	bad := employee("A")
 	bad.SSN = "111223333"
 	_, err := pl.Do(t.Context(), f.settings(clientGood), op(everify.OpCaseCreate, bad))

@@ -169,9 +169,7 @@ func TestValidate(t *testing.T) {
 	t.Parallel()
 	srv := sftptest.New(t, nil)
 	good := settings(srv, recordkeeper.RecordkeeperFidelity)
-	p := recordkeeper.New(nil)
-	require.NoError(t, p.Validate(t.Context(), good))
-	tests := []struct{ name, field, value, msg string }{
+	testkit.ValidateEach(t, recordkeeper.New(nil), good, []testkit.FieldCase{
 		{"recordkeeper", recordkeeper.FieldRecordkeeper, "", "Please select a 401(k) recordkeeper"},
 		{"other recordkeeper", recordkeeper.FieldRecordkeeper, "Empower", "Please select a 401(k) recordkeeper"},
 		{"plan", recordkeeper.FieldPlanNumber, "", "Plan number is required"},
@@ -179,15 +177,7 @@ func TestValidate(t *testing.T) {
 		{"sponsor", recordkeeper.FieldSponsorName, "", "Employer name is required"},
 		{"fein", recordkeeper.FieldSponsorTaxID, "1234", "Please enter the 9-digit employer FEIN"},
 		{"sftp user", sftpdrop.FieldUsername, "", "SFTP username is required"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			var ve *providers.ValidationError
-			require.ErrorAs(t, p.Validate(t.Context(), with(good, tt.field, tt.value)), &ve)
-			require.Equal(t, []providers.FieldError{{Field: tt.field, Message: tt.msg}}, ve.Fields)
-		})
-	}
+	})
 }
 
 func TestPayloadValidation(t *testing.T) {

@@ -146,24 +146,14 @@ func TestErrorMessages(t *testing.T) {
 	srv, p := setup(t, nil)
 	plug := plugin(t)
 	put := op(s3.OpPut, &s3.PutParams{Key: "k", Body: []byte("x")})
-	tests := []struct {
-		name, key, msg string
-		after          time.Duration
-	}{
-		{"auth", s3test.AccessKeyDenied, "Authentication failed. Please check credentials.", 0},
-		{"retry after", s3test.AccessKeyTooMany, "Rate limit exceeded. Retry in 7 seconds.", 7 * time.Second},
-		{"slow down", s3test.AccessKeySlowDown, "Rate limit exceeded. Retry in 1 seconds.", 0},
-		{"down", s3test.AccessKeyDown, "AWS S3 is currently unavailable", 0},
+	cases := []testkit.MessageCase{
+		{"auth", settings(srv, s3test.AccessKeyDenied), put, "Authentication failed. Please check credentials.", 0},
+		{"retry after", settings(srv, s3test.AccessKeyTooMany), put, "Rate limit exceeded. Retry in 7 seconds.", 7 * time.Second},
+		{"slow down", settings(srv, s3test.AccessKeySlowDown), put, "Rate limit exceeded. Retry in 1 seconds.", 0},
+		{"down", settings(srv, s3test.AccessKeyDown), put, "AWS S3 is currently unavailable", 0},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			for name, prov := range map[string]providers.Provider{"in process": p, "plugin": plug} {
-				_, err := prov.Do(t.Context(), settings(srv, tt.key), put)
-				require.Equal(t, tt.msg, providers.UserMessage(err, s3.DisplayName), name)
-				require.Equal(t, tt.after, providers.AsError(err).RetryAfter, name)
-				require.NotContains(t, err.Error(), s3test.SecretKey, name)
-			}
-		})
+	for name, prov := range map[string]providers.Provider{"in process": p, "plugin": plug} {
+		t.Run(name, func(t *testing.T) { testkit.UserMessages(t, prov, s3.DisplayName, cases, s3test.SecretKey) })
 	}
 	closed := s3test.New(t, nil)
 	closed.Stop()
