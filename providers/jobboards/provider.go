@@ -39,6 +39,9 @@ type Config struct {
 
 // Provider is the job boards provider. It is safe for concurrent use;
 // settings travel with each call.
+//
+// Info and Validate are the embedded manifest.Base's: the package's
+// fields and operations, and its settings rules, as data.
 type Provider struct {
 	manifest.Base
 	c *httpapi.Client

@@ -107,6 +107,9 @@ func (c *Config) WithDefaults() Config {
 // use and keeps no sign-in state: settings travel with each call, and a
 // sign-in's state travels sealed through the host ([sso.Authorization]).
 // It caches issuers' discovery documents and keys.
+//
+// Info and Validate are the embedded manifest.Base's: the package's
+// fields and operations, and its settings rules, as data.
 type Provider struct {
 	manifest.Base
 	cfg Config

@@ -46,6 +46,9 @@ type Config struct {
 // Provider is the Paychex provider. It is safe for concurrent use; settings
 // travel with each call, and each set of credentials keeps one token source
 // between calls.
+//
+// Info and Validate are the embedded manifest.Base's: the package's
+// fields and operations, and its settings rules, as data.
 type Provider struct {
 	manifest.Base
 	c      *httpapi.Client

@@ -41,6 +41,9 @@ type Config struct {
 
 // Provider is the 401(k) recordkeeper provider. It is safe for concurrent
 // use; settings travel with each call.
+//
+// Info and Validate are the embedded manifest.Base's: the package's
+// fields and operations, and its settings rules, as data.
 type Provider struct {
 	manifest.Base
 	drop *filedrop.Dropper[*settings, ContributionFile]

@@ -42,6 +42,9 @@ type Config struct {
 
 // Provider is the Zoom provider. It is safe for concurrent use; settings,
 // the access token included, travel with each call and are not kept.
+//
+// Info and Validate are the embedded manifest.Base's: the package's
+// fields and operations, and its settings rules, as data.
 type Provider struct {
 	manifest.Base
 	c *httpapi.Client
