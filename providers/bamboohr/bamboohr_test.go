@@ -28,7 +28,8 @@ var (
 	syncOp      = op(bamboohr.OpSync, &bamboohr.SyncParams{Since: at("2024-04-15T00:00:00Z"), Fields: []string{"firstName", "workEmail", "jobTitle"}})
 )
 
-func suite(f *fakeBambooHR) *providertest.Suite {
+func suite(t *testing.T) *providertest.Suite {
+	f := newFakeBambooHR(t)
 	return &providertest.Suite{
 		Settings: f.settings(keyGood),
 		Calls: []providertest.Call{
@@ -84,10 +85,7 @@ func suite(f *fakeBambooHR) *providertest.Suite {
 // suite's update changes what a later sync reads).
 func TestConformance(t *testing.T) {
 	t.Parallel()
-	p := bamboohr.New(nil)
-	t.Cleanup(func() { _ = p.Close() })
-	t.Run("in process", func(t *testing.T) { providertest.Exercise(t, p, suite(newFakeBambooHR(t))) })
-	t.Run("plugin", func(t *testing.T) { providertest.Exercise(t, plugin(t), suite(newFakeBambooHR(t))) })
+	testkit.Conformance(t, testkit.Closing(t, bamboohr.New(nil)), plugin, suite)
 }
 
 // TestSyncRoundTrip: a sync, an update through the plugin, and the next
@@ -144,26 +142,13 @@ func TestErrorMessages(t *testing.T) {
 	t.Parallel()
 	f := newFakeBambooHR(t)
 	pl := plugin(t)
-	tests := []struct {
-		name  string
-		s     providers.Settings
-		op    *providers.Operation
-		msg   string
-		after time.Duration
-	}{
+	testkit.UserMessages(t, pl, bamboohr.DisplayName, []testkit.MessageCase{
 		{"auth", f.settings("wrong"), directoryOp, "Authentication failed. Please check credentials.", 0},
 		{"429", f.settings(keyBusy), directoryOp, "Rate limit exceeded. Retry in 30 seconds.", 30 * time.Second},
 		{"503 throttled", f.settings(keyThrottled), directoryOp, "BambooHR is currently unavailable", 20 * time.Second},
 		{"unknown field", f.settings(keyGood), op(bamboohr.OpUpdate, &bamboohr.UpdateParams{ID: "1",
 			Fields: map[string]string{"shoeSize": "9"}}), "bamboohr: 400 Invalid field: shoeSize", 0},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			_, err := pl.Do(t.Context(), tt.s, tt.op)
-			require.Equal(t, tt.msg, providers.UserMessage(err, bamboohr.DisplayName), "%v", err)
-			require.Equal(t, tt.after, providers.AsError(err).RetryAfter)
-		})
-	}
+	})
 }
 
 func TestSecretsNeverLeak(t *testing.T) {

@@ -2,7 +2,6 @@ package calendar
 
 import (
 	"context"
-	"slices"
 
 	"github.com/intimeos/integrations/providers"
 	"github.com/intimeos/integrations/providers/internal/httpapi"
@@ -16,13 +15,20 @@ const (
 	OpFreeBusy    = "calendar.freebusy"
 )
 
-var operations = []string{OpEventCreate, OpEventUpdate, OpEventCancel, OpFreeBusy}
+// ops are the operations, in the order of [Operations], each run by its
+// [Handler] method.
+var ops = httpapi.NewOps("calendar",
+	httpapi.Typed(OpEventCreate, Handler.EventCreate, func(op *providers.Operation, e *Event) { httpapi.KeyAsID(op, &e.ID) }),
+	httpapi.Typed(OpEventUpdate, Handler.EventUpdate, nil),
+	httpapi.Typed(OpEventCancel, Handler.EventCancel, nil),
+	httpapi.Typed(OpFreeBusy, Handler.FreeBusyQuery, nil),
+)
 
 // Operations returns the operation names, for [providers.Info.Capabilities].
-func Operations() []string { return slices.Clone(operations) }
+func Operations() []string { return ops.Names() }
 
 // IsOperation reports whether name is one of the calendar operations.
-func IsOperation(name string) bool { return slices.Contains(operations, name) }
+func IsOperation(name string) bool { return ops.Has(name) }
 
 // Handler is a calendar provider's implementation of the operations, bound
 // to one call's settings. Its inputs are validated.
@@ -38,25 +44,7 @@ type Handler interface {
 // takes the operation's IdempotencyKey. Operations of other packages are
 // answered with [providers.UnknownOperation].
 func Handle(ctx context.Context, op *providers.Operation, h Handler) (*providers.Result, error) {
-	if op == nil {
-		return nil, providers.UnknownOperation(op)
-	}
-	switch op.Name {
-	case OpEventCreate:
-		fill := func(e *Event) {
-			if e.ID == "" {
-				e.ID = op.IdempotencyKey
-			}
-		}
-		return httpapi.Run(ctx, "calendar", op, fill, h.EventCreate)
-	case OpEventUpdate:
-		return httpapi.Run(ctx, "calendar", op, nil, h.EventUpdate)
-	case OpEventCancel:
-		return httpapi.Run(ctx, "calendar", op, nil, h.EventCancel)
-	case OpFreeBusy:
-		return httpapi.Run(ctx, "calendar", op, nil, h.FreeBusyQuery)
-	}
-	return nil, providers.UnknownOperation(op)
+	return ops.Handle(ctx, op, h)
 }
 
 // EventCreate validates e and creates it through c. e.ID, if set, is the

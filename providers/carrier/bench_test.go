@@ -4,10 +4,10 @@ import (
 	"context"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/intimeos/integrations/providers"
 	"github.com/intimeos/integrations/providers/carrier"
+	"github.com/intimeos/integrations/providers/internal/testkit"
 	"github.com/intimeos/integrations/providers/sftpdrop/sftptest"
 )
 
@@ -23,37 +23,10 @@ func BenchmarkSend(b *testing.B) {
 	s := settings(srv, carrier.CarrierBCBS)
 	var icn atomic.Int64
 	ctx := context.Background()
-	call := func(b *testing.B, prov providers.Provider) {
+	testkit.BenchAlternating(b, p, plug, func(prov providers.Provider) error {
 		f := family()
 		f.ControlNumber = int(icn.Add(1))
-		if _, err := prov.Do(ctx, s, op(carrier.OpSend, f)); err != nil {
-			b.Fatal(err)
-		}
-	}
-	for _, tc := range []struct {
-		name string
-		prov providers.Provider
-	}{{"in-process", p}, {"plugin", plug}} {
-		b.Run(tc.name, func(b *testing.B) {
-			for b.Loop() {
-				call(b, tc.prov)
-			}
-			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "calls/s")
-		})
-	}
-	b.Run("plugin-vs-in-process", func(b *testing.B) {
-		var tIn, tPlug time.Duration
-		for b.Loop() {
-			t0 := time.Now()
-			call(b, p)
-			t1 := time.Now()
-			call(b, plug)
-			tIn += t1.Sub(t0)
-			tPlug += time.Since(t1)
-		}
-		in, pl := float64(b.N)/tIn.Seconds(), float64(b.N)/tPlug.Seconds()
-		b.ReportMetric(in, "in-process-calls/s")
-		b.ReportMetric(pl, "plugin-calls/s")
-		b.ReportMetric(pl/in, "plugin/in-process")
+		_, err := prov.Do(ctx, s, op(carrier.OpSend, f))
+		return err
 	})
 }

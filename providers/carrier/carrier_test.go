@@ -1,7 +1,6 @@
 package carrier_test
 
 import (
-	"encoding/json"
 	"strconv"
 	"testing"
 	"time"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/intimeos/integrations/providers"
 	"github.com/intimeos/integrations/providers/carrier"
+	"github.com/intimeos/integrations/providers/internal/testkit"
 	"github.com/intimeos/integrations/providers/providertest"
 	"github.com/intimeos/integrations/providers/sftpdrop"
 	"github.com/intimeos/integrations/providers/sftpdrop/sftptest"
@@ -17,31 +17,17 @@ import (
 
 // settings are valid settings for srv with the given carrier.
 func settings(srv *sftptest.Server, c string) providers.Settings {
-	return providers.Settings{
-		carrier.FieldCarrier:      c,
-		sftpdrop.FieldHost:        srv.Host,
-		sftpdrop.FieldPort:        strconv.Itoa(srv.Port),
-		sftpdrop.FieldUsername:    sftptest.User,
-		sftpdrop.FieldPrivateKey:  srv.ClientKey(),
-		sftpdrop.FieldHostKey:     srv.HostKey(),
-		sftpdrop.FieldDirectory:   "inbound",
-		carrier.FieldSenderID:     "ACMESTAFF",
-		carrier.FieldReceiverID:   "BCBSIL",
-		carrier.FieldSponsorName:  "Acme Staffing, Inc.",
-		carrier.FieldSponsorTaxID: "12-3456789",
-	}
+	return testkit.With(srv.Settings(), carrier.FieldCarrier, c, carrier.FieldSenderID, "ACMESTAFF",
+		carrier.FieldReceiverID, "BCBSIL", carrier.FieldSponsorName, "Acme Staffing, Inc.",
+		carrier.FieldSponsorTaxID, "12-3456789")
 }
 
-func with(s providers.Settings, kv ...string) providers.Settings {
-	out := providers.Settings{}
-	for k, v := range s {
-		out[k] = v
-	}
-	for i := 0; i+1 < len(kv); i += 2 {
-		out[kv[i]] = kv[i+1]
-	}
-	return out
-}
+var (
+	op   = testkit.Op
+	with = testkit.With
+)
+
+func decodeResult[T any](t *testing.T, r *providers.Result) *T { return testkit.Decode[T](t, r) }
 
 // family is a subscriber with a spouse and a child, and a terminated
 // employee.
@@ -67,26 +53,12 @@ func family() *carrier.EnrollmentFile {
 		}}
 }
 
-func op(name string, payload any) *providers.Operation {
-	b, err := json.Marshal(payload)
-	if err != nil {
-		panic(err)
-	}
-	return &providers.Operation{Name: name, Payload: b}
-}
-
-func decodeResult[T any](t *testing.T, r *providers.Result) *T {
-	t.Helper()
-	var v T
-	require.NoError(t, json.Unmarshal(r.Payload, &v))
-	return &v
-}
-
 // plugin starts the test binary as the carrier plugin: the one call to
 // providertest.Plugin.
 func plugin(t testing.TB) providers.Provider { return providertest.Plugin(t, carrier.Name) }
 
-func suite(t *testing.T, srv *sftptest.Server) *providertest.Suite {
+func suite(t *testing.T) *providertest.Suite {
+	srv := sftptest.New(t, nil)
 	good := settings(srv, carrier.CarrierBCBS)
 	send := op(carrier.OpSend, family())
 	_, strangerKey := sftptest.NewKey(t)
@@ -132,10 +104,7 @@ func suite(t *testing.T, srv *sftptest.Server) *providertest.Suite {
 // process and as a plugin, against a real SFTP server.
 func TestConformance(t *testing.T) {
 	t.Parallel()
-	srv := sftptest.New(t, nil)
-	s := suite(t, srv)
-	t.Run("in process", func(t *testing.T) { providertest.Exercise(t, carrier.New(nil), s) })
-	t.Run("plugin", func(t *testing.T) { providertest.Exercise(t, plugin(t), s) })
+	testkit.Conformance(t, carrier.New(nil), plugin, suite)
 }
 
 // TestEnrollmentContent is the 834 must-show: the file the carrier's
@@ -247,7 +216,7 @@ func TestValidate(t *testing.T) {
 	t.Parallel()
 	srv := sftptest.New(t, nil)
 	good := settings(srv, carrier.CarrierBCBS)
-	tests := []struct{ name, field, value, msg string }{
+	testkit.ValidateEach(t, carrier.New(nil), good, []testkit.FieldCase{
 		{"carrier", carrier.FieldCarrier, "", "Please select a benefits carrier"},
 		{"unknown carrier", carrier.FieldCarrier, "Aetna", "Please select a benefits carrier"},
 		{"sender", carrier.FieldSenderID, "", "Sender ID is required"},
@@ -262,17 +231,7 @@ func TestValidate(t *testing.T) {
 		{"usage", carrier.FieldUsage, "Live", "Please select Test or Production"},
 		{"sftp host", sftpdrop.FieldHost, "", "SFTP host is required"},
 		{"host key", sftpdrop.FieldHostKey, "not a key", "Please enter the server's public host key or its SHA256 fingerprint"},
-	}
-	p := carrier.New(nil)
-	require.NoError(t, p.Validate(t.Context(), good))
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			var ve *providers.ValidationError
-			require.ErrorAs(t, p.Validate(t.Context(), with(good, tt.field, tt.value)), &ve)
-			require.Equal(t, []providers.FieldError{{Field: tt.field, Message: tt.msg}}, ve.Fields)
-		})
-	}
+	})
 }
 
 // TestPayloadValidation names each invalid field of the file.

@@ -2,10 +2,12 @@ package carrier
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/intimeos/integrations/providers"
+	"github.com/intimeos/integrations/providers/internal/filedrop"
+	"github.com/intimeos/integrations/providers/internal/httpapi"
 	"github.com/intimeos/integrations/providers/sftpdrop"
 )
 
@@ -45,42 +47,28 @@ type Rendered struct {
 
 // Do implements [providers.Provider]: it runs [OpSend] or [OpRender].
 func (p *Provider) Do(ctx context.Context, s providers.Settings, op *providers.Operation) (*providers.Result, error) {
-	if op == nil || (op.Name != OpSend && op.Name != OpRender) {
-		return nil, providers.UnknownOperation(op)
-	}
-	st, err := parseSettings(s)
-	if err != nil {
-		return nil, err
-	}
-	var f EnrollmentFile
-	if err := json.Unmarshal(op.Payload, &f); err != nil {
-		return nil, providers.InvalidInput(fmt.Errorf("carrier: %s: decode payload: %w", op.Name, err))
-	}
-	if err := f.validate(); err != nil {
-		return nil, providers.InvalidInput(err)
-	}
-	now := p.now().UTC()
-	icn := sftpdrop.FileNumber(f.ControlNumber, op.IdempotencyKey, now)
-	data, err := render(st, &f, icn, now)
+	return p.drop.Do(ctx, s, op)
+}
+
+// ops are the operations: an [EnrollmentFile] rendered as an 834
+// interchange whose control number numbers the file.
+var ops = filedrop.Ops[*settings, EnrollmentFile]{Name: Name, OpSend: OpSend, OpRender: OpRender,
+	Parse: parseSettings, Validate: (*EnrollmentFile).validate,
+	Number: func(f *EnrollmentFile) int { return f.ControlNumber }, Render: renderFile}
+
+// renderFile renders f as interchange icn, and the results that report it.
+func renderFile(st *settings, f *EnrollmentFile, icn int, now time.Time) (*filedrop.File, error) {
+	data, err := render(st, f, icn, now)
 	if err != nil {
 		return nil, providers.InvalidInput(fmt.Errorf("carrier: %w", err))
 	}
 	name := fileName(st, icn)
-	var out any = &Rendered{FileName: name, ControlNumber: icn, Content: string(data)}
-	if op.Name == OpSend {
-		same := func(old []byte) bool { return sameFile(old, data) }
-		rc, err := p.sftp.Upload(ctx, st.target, name, data, &sftpdrop.UploadOpts{Same: same})
-		if err != nil {
-			return nil, err
-		}
-		out = &Delivery{FileName: name, Path: rc.Path, Size: rc.Size, SHA256: rc.SHA256, ControlNumber: icn,
-			Members: len(f.Members), AlreadyDelivered: rc.AlreadyDelivered}
-	}
-	b, err := json.Marshal(out)
-	if err != nil {
-		return nil, fmt.Errorf("carrier: encode result: %w", err)
-	}
-	return &providers.Result{Payload: b}, nil
+	return &filedrop.File{Name: name, Data: data, Same: func(old []byte) bool { return sameFile(old, data) },
+		Rendered: &Rendered{FileName: name, ControlNumber: icn, Content: string(data)},
+		Delivered: func(rc *sftpdrop.Receipt) any {
+			return &Delivery{FileName: name, Path: rc.Path, Size: rc.Size, SHA256: rc.SHA256, ControlNumber: icn,
+				Members: len(f.Members), AlreadyDelivered: rc.AlreadyDelivered}
+		}}, nil
 }
 
 // fileName is 834_<carrier>_<sender>_<control number>.edi: the control
@@ -92,26 +80,10 @@ func fileName(st *settings, icn int) string {
 // Send delivers an enrolment file through c (an instance or a failover
 // group of benefits providers).
 func Send(ctx context.Context, c providers.Caller, f *EnrollmentFile, idempotencyKey string) (*Delivery, error) {
-	return callOp[Delivery](ctx, c, OpSend, f, idempotencyKey)
+	return httpapi.Call[Delivery](ctx, c, Name, OpSend, f, idempotencyKey)
 }
 
 // Render renders an enrolment file through c without sending it.
 func Render(ctx context.Context, c providers.Caller, f *EnrollmentFile) (*Rendered, error) {
-	return callOp[Rendered](ctx, c, OpRender, f, "")
-}
-
-func callOp[Out any](ctx context.Context, c providers.Caller, name string, in any, key string) (*Out, error) {
-	payload, err := json.Marshal(in)
-	if err != nil {
-		return nil, providers.InvalidInput(fmt.Errorf("carrier: %s: encode payload: %w", name, err))
-	}
-	res, err := c.Call(ctx, &providers.Operation{Name: name, Payload: payload, IdempotencyKey: key})
-	if err != nil {
-		return nil, err
-	}
-	var out Out
-	if err := json.Unmarshal(res.Payload, &out); err != nil {
-		return nil, fmt.Errorf("carrier: %s: decode result: %w", name, err)
-	}
-	return &out, nil
+	return httpapi.Call[Rendered](ctx, c, Name, OpRender, f, "")
 }

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/intimeos/integrations/providers"
+	"github.com/intimeos/integrations/providers/internal/filedrop"
 	"github.com/intimeos/integrations/providers/sftpdrop"
 )
 
@@ -124,21 +125,15 @@ type settings struct {
 	production   bool
 }
 
+// Target implements [filedrop.Settings].
+func (st *settings) Target() *sftpdrop.Target { return st.target }
+
 // parseSettings validates s and returns its values, or a
 // *providers.ValidationError with one message per invalid field.
 func parseSettings(s providers.Settings) (*settings, error) {
-	ve := &providers.ValidationError{}
-	if err := providers.ValidateSettings(Fields(), s); err != nil {
-		ve = err.(*providers.ValidationError)
-	}
-	target, errs := sftpdrop.ParseSettings(s)
-	for _, e := range errs {
-		if ve.Field(e.Field) == "" {
-			ve.Fields = append(ve.Fields, e)
-		}
-	}
-	if len(ve.Fields) > 0 {
-		return nil, ve
+	target, err := filedrop.ParseSettings(Fields(), s)
+	if err != nil {
+		return nil, err
 	}
 	st := &settings{target: target, senderID: s[FieldSenderID], receiverID: s[FieldReceiverID],
 		sponsorName:  strings.ToUpper(strings.TrimSpace(s[FieldSponsorName])),

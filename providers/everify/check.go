@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 
-	"golang.org/x/oauth2"
-
 	"github.com/intimeos/integrations/providers"
 	"github.com/intimeos/integrations/providers/internal/httpapi"
 )
@@ -23,9 +21,6 @@ func (p *Provider) Check(ctx context.Context, s providers.Settings) (*providers.
 		return nil, err
 	}
 	return httpapi.Check(ctx, st.base, p.c.Now, func() error {
-		if _, err := st.oauth.Token(context.WithValue(ctx, oauth2.HTTPClient, p.c.HTTP)); err != nil {
-			return httpapi.TokenError(Name, err, p.c.Now(), st.secret)
-		}
-		return nil
+		return p.c.TokenCheck(ctx, st.oauth)
 	}), nil
 }

@@ -17,38 +17,19 @@ import (
 // An answer of 401 drops the cached token and the call is made once more
 // with a fresh one (a token revoked or expired early).
 func (p *Provider) do(ctx context.Context, st *settings, method, path string, in, out any, secrets ...string) error {
-	var body []byte
+	r := &httpapi.Request{Method: method, URL: st.base.String() + path, Secrets: secrets}
 	if in != nil {
-		var err error
-		if body, err = json.Marshal(in); err != nil {
+		body, err := json.Marshal(in)
+		if err != nil {
 			return providers.InvalidInput(fmt.Errorf("everify: encode %s: %w", path, err))
 		}
+		r.Body, r.ContentType = body, "application/json"
 	}
-	for attempt := 1; ; attempt++ {
-		key, ts := p.tokens.Source(st.oauth)
-		tok, err := httpapi.Token(ctx, ts)
-		if err != nil {
-			return httpapi.TokenError(Name, err, p.c.Now(), st.secret)
-		}
-		r := &httpapi.Request{Method: method, URL: st.base.String() + path,
-			Secrets: append([]string{st.secret, tok.AccessToken}, secrets...), Auth: func(r *http.Request) { tok.SetAuthHeader(r) }}
-		if body != nil {
-			r.Body, r.ContentType = body, "application/json"
-		}
-		resp, err := p.c.Do(ctx, r)
-		if attempt == 1 && httpapi.StatusCode(err) == http.StatusUnauthorized {
-			p.c.Logger.DebugContext(ctx, "everify: token refused, fetching a new one", "clientId", st.clientID)
-			p.tokens.Drop(key, ts)
-			continue
-		}
-		if err != nil {
-			return err
-		}
-		if out == nil {
-			return nil
-		}
-		return httpapi.DecodeBody(Name, path, resp.Body, out)
+	resp, err := p.tokens.Do(ctx, p.c, st.oauth, r)
+	if err != nil || out == nil {
+		return err
 	}
+	return httpapi.DecodeBody(Name, path, resp.Body, out)
 }
 
 // errorMessage reads the error body as modelled: {"message": "...",

@@ -32,7 +32,8 @@ func employee(last string) *everify.CaseCreateParams {
 
 func createOp(last string) *providers.Operation { return op(everify.OpCaseCreate, employee(last)) }
 
-func suite(f *fakeEVerify) *providertest.Suite {
+func suite(t *testing.T) *providertest.Suite {
+	f := newFakeEVerify(t)
 	return &providertest.Suite{
 		Settings: f.settings(clientGood),
 		Calls: []providertest.Call{
@@ -88,12 +89,7 @@ func suite(f *fakeEVerify) *providertest.Suite {
 // process and as a plugin, against a fake E-Verify.
 func TestConformance(t *testing.T) {
 	t.Parallel()
-	f := newFakeEVerify(t)
-	p := everify.New(nil)
-	t.Cleanup(func() { _ = p.Close() })
-	s := suite(f)
-	t.Run("in process", func(t *testing.T) { providertest.Exercise(t, p, s) })
-	t.Run("plugin", func(t *testing.T) { providertest.Exercise(t, plugin(t), s) })
+	testkit.Conformance(t, testkit.Closing(t, everify.New(nil)), plugin, suite)
 }
 
 // TestCaseLifecycle: a queued case is pending at submission and
@@ -145,23 +141,11 @@ func TestErrorMessages(t *testing.T) {
 	t.Parallel()
 	f := newFakeEVerify(t)
 	pl := plugin(t)
-	tests := []struct {
-		name  string
-		s     providers.Settings
-		msg   string
-		after time.Duration
-	}{
-		{"auth", with(f.settings(clientGood), everify.FieldClientSecret, "no"), "Authentication failed. Please check credentials.", 0},
-		{"429", f.settings(clientBusy), "Rate limit exceeded. Retry in 30 seconds.", 30 * time.Second},
-		{"503", f.settings(clientDown), "E-Verify is currently unavailable", 0},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			_, err := pl.Do(t.Context(), tt.s, createOp("A"))
-			require.Equal(t, tt.msg, providers.UserMessage(err, everify.DisplayName), "%v", err)
-			require.Equal(t, tt.after, providers.AsError(err).RetryAfter)
-		})
-	}
+	testkit.UserMessages(t, pl, everify.DisplayName, []testkit.MessageCase{
+		{"auth", with(f.settings(clientGood), everify.FieldClientSecret, "no"), createOp("A"), "Authentication failed. Please check credentials.", 0},
+		{"429", f.settings(clientBusy), createOp("A"), "Rate limit exceeded. Retry in 30 seconds.", 30 * time.Second},
+		{"503", f.settings(clientDown), createOp("A"), "E-Verify is currently unavailable", 0},
+	})
 	bad := employee("A")
 	bad.SSN = "111223333"
 	_, err := pl.Do(t.Context(), f.settings(clientGood), op(everify.OpCaseCreate, bad))

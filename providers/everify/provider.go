@@ -1,13 +1,13 @@
 package everify
 
 import (
-	"context"
 	"log/slog"
 	"net/http"
 	"time"
 
 	"github.com/intimeos/integrations/providers"
 	"github.com/intimeos/integrations/providers/internal/httpapi"
+	"github.com/intimeos/integrations/providers/internal/manifest"
 )
 
 // Name is the provider's name, as hosts register and load it.
@@ -46,8 +46,11 @@ type Config struct {
 // Provider is the E-Verify provider. It is safe for concurrent use; settings
 // travel with each call, and each set of credentials keeps one token source
 // between calls.
+//
+// Info and Validate are the embedded manifest.Base's: the package's
+// fields and operations, and its settings rules, as data.
 type Provider struct {
-	providers.UnimplementedProvider
+	manifest.Base
 	c      *httpapi.Client
 	tokens *httpapi.Tokens
 }
@@ -62,7 +65,7 @@ func New(cfg *Config) *Provider {
 	}
 	hc := httpapi.NewClient(Name, c.HTTPClient, c.Logger, c.Now)
 	hc.ErrorMessage = errorMessage
-	return &Provider{c: hc, tokens: httpapi.NewTokens(c.MaxTokenSources, hc.HTTP)}
+	return &Provider{Base: manifest.New(&spec), c: hc, tokens: httpapi.NewTokens(c.MaxTokenSources, hc.HTTP)}
 }
 
 // Close drops every cached token and closes the idle connections of the
@@ -73,20 +76,8 @@ func (p *Provider) Close() error {
 	return nil
 }
 
-// Info implements [providers.Provider].
-func (*Provider) Info(context.Context) (*providers.Info, error) {
-	return &providers.Info{
-		Name:         Name,
-		DisplayName:  DisplayName,
-		Types:        []string{IntegrationType},
-		Version:      Version,
-		Fields:       fields(),
-		Capabilities: []string{OpCaseCreate, OpCaseGet},
-	}, nil
-}
-
-// Validate implements [providers.Provider].
-func (*Provider) Validate(_ context.Context, s providers.Settings) error {
-	_, err := parseSettings(s)
-	return err
-}
+// spec is what Info says of the provider, and how Validate checks
+// settings.
+var spec = manifest.Spec{Name: Name, DisplayName: DisplayName, Version: Version, Types: []string{IntegrationType},
+	Fields: fields, Capabilities: []string{OpCaseCreate, OpCaseGet},
+	Validate: manifest.Parses(parseSettings)}

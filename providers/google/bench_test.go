@@ -16,7 +16,7 @@ import (
 // ("plugin-vs-inprocess").
 func BenchmarkEventCreate(b *testing.B) {
 	f := newFakeGoogle(b)
-	f.forget = true
+	f.Forget = true
 	inproc := google.New(nil)
 	b.Cleanup(func() { _ = inproc.Close() })
 	s := f.settings(tokGood)

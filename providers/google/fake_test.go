@@ -3,7 +3,6 @@ package google_test
 import (
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/intimeos/integrations/providers"
 	"github.com/intimeos/integrations/providers/google"
+	"github.com/intimeos/integrations/providers/internal/testkit"
 )
 
 // The fake's access tokens: each selects a behaviour, so that the plugin
@@ -42,14 +42,12 @@ type fakeGoogle struct {
 	// accept says which tokens are valid, besides the behaviour tokens;
 	// nil means tokGood only.
 	accept func(token string) bool
-	// forget keeps no requests and no events, so that a benchmark does not
-	// measure the fake's own growth.
-	forget bool
+	// Recorder records the requests; its Forget keeps no events either.
+	testkit.Recorder
 
-	mu       sync.Mutex
-	next     int
-	events   map[string]*fakeEvent // by calendar + "/" + ID
-	requests []fakeRequest
+	mu     sync.Mutex
+	next   int
+	events map[string]*fakeEvent // by calendar + "/" + ID
 }
 
 // fakeEvent is a stored Event resource.
@@ -70,14 +68,6 @@ type fakeEvent struct {
 	Sequence       int               `json:"sequence"`
 }
 
-// fakeRequest is one request as received.
-type fakeRequest struct {
-	Method, Path string
-	Query        url.Values
-	Auth         string
-	Body         map[string]any
-}
-
 func newFakeGoogle(t testing.TB) *fakeGoogle {
 	f := &fakeGoogle{events: map[string]*fakeEvent{}}
 	f.events["primary/"+eventForeign] = &fakeEvent{ID: eventForeign, Status: "confirmed",
@@ -89,7 +79,7 @@ func newFakeGoogle(t testing.TB) *fakeGoogle {
 	mux.HandleFunc("PATCH /calendar/v3/calendars/{cal}/events/{id}", f.patch)
 	mux.HandleFunc("DELETE /calendar/v3/calendars/{cal}/events/{id}", f.delete)
 	mux.HandleFunc("POST /calendar/v3/freeBusy", f.freeBusy)
-	f.Server = httptest.NewServer(f.auth(mux))
+	f.Server = httptest.NewServer(f.Record(f.auth(mux)))
 	t.Cleanup(f.Close)
 	return f
 }
@@ -117,11 +107,10 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
-// auth checks the bearer token and records the request.
+// auth checks the bearer token.
 func (f *fakeGoogle) auth(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		tok, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		f.record(r)
 		switch {
 		case tok == tokBusy:
 			w.Header().Set("Retry-After", "30")
@@ -148,34 +137,6 @@ func (f *fakeGoogle) valid(tok string) bool {
 		return f.accept(tok)
 	}
 	return tok == tokGood
-}
-
-func (f *fakeGoogle) record(r *http.Request) {
-	if f.forget {
-		return
-	}
-	var body map[string]any
-	if b, _ := io.ReadAll(r.Body); len(b) > 0 {
-		_ = json.Unmarshal(b, &body)
-		r.Body = io.NopCloser(strings.NewReader(string(b)))
-	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.requests = append(f.requests, fakeRequest{Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(),
-		Auth: r.Header.Get("Authorization"), Body: body})
-}
-
-// Requests returns the requests received so far.
-func (f *fakeGoogle) Requests() []fakeRequest {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return append([]fakeRequest(nil), f.requests...)
-}
-
-// Last returns the last request received.
-func (f *fakeGoogle) Last() fakeRequest {
-	r := f.Requests()
-	return r[len(r)-1]
 }
 
 var knownCalendars = map[string]bool{"primary": true, calRecruit: true, calBusy: true}
@@ -225,7 +186,7 @@ func (f *fakeGoogle) insert(w http.ResponseWriter, r *http.Request) {
 	} else {
 		in.ConferenceData = nil
 	}
-	if !f.forget {
+	if !f.Forget {
 		f.events[key] = &in
 	}
 	writeJSON(w, http.StatusOK, in)

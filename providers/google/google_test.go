@@ -24,11 +24,7 @@ var (
 func decode[T any](t *testing.T, r *providers.Result) *T { return testkit.Decode[T](t, r) }
 
 func setup(t *testing.T) (*fakeGoogle, *google.Provider) {
-	t.Helper()
-	f := newFakeGoogle(t)
-	p := google.New(nil)
-	t.Cleanup(func() { _ = p.Close() })
-	return f, p
+	return newFakeGoogle(t), testkit.Closing(t, google.New(nil))
 }
 
 var (
@@ -45,7 +41,8 @@ func interview() *calendar.Event {
 
 var createOp = op(calendar.OpEventCreate, interview())
 
-func suite(f *fakeGoogle) *providertest.Suite {
+func suite(t *testing.T) *providertest.Suite {
+	f := newFakeGoogle(t)
 	good := f.settings(tokGood)
 	return &providertest.Suite{
 		Settings: good,
@@ -85,10 +82,7 @@ func suite(f *fakeGoogle) *providertest.Suite {
 // plugin, against the fake Calendar API.
 func TestConformance(t *testing.T) {
 	t.Parallel()
-	f, p := setup(t)
-	s := suite(f)
-	t.Run("in process", func(t *testing.T) { providertest.Exercise(t, p, s) })
-	t.Run("plugin", func(t *testing.T) { providertest.Exercise(t, plugin(t), s) })
+	testkit.Conformance(t, testkit.Closing(t, google.New(nil)), plugin, suite)
 }
 
 func TestValidate(t *testing.T) {

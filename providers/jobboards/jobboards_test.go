@@ -74,7 +74,8 @@ func recruiter() *jobboards.Job {
 		Date: time.Date(2024, 4, 29, 22, 49, 39, 0, time.UTC)}
 }
 
-func suite(h *host) *providertest.Suite {
+func suite(t *testing.T) *providertest.Suite {
+	h := newHost(t, "indeed,dice,linkedin")
 	return &providertest.Suite{
 		Settings: h.settings,
 		Calls: []providertest.Call{
@@ -136,11 +137,7 @@ func notADir(h *host) string {
 // process and as a plugin, each writing a feed directory of its own.
 func TestConformance(t *testing.T) {
 	t.Parallel()
-	p := jobboards.New(&jobboards.Config{Now: clock})
-	t.Cleanup(func() { _ = p.Close() })
-	all := "indeed,dice,linkedin"
-	t.Run("in process", func(t *testing.T) { providertest.Exercise(t, p, suite(newHost(t, all))) })
-	t.Run("plugin", func(t *testing.T) { providertest.Exercise(t, plugin(t), suite(newHost(t, all))) })
+	testkit.Conformance(t, testkit.Closing(t, jobboards.New(&jobboards.Config{Now: clock})), plugin, suite)
 }
 
 func TestValidate(t *testing.T) {

@@ -3,7 +3,6 @@ package linkedin_test
 import (
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -14,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/intimeos/integrations/providers"
+	"github.com/intimeos/integrations/providers/internal/testkit"
 	"github.com/intimeos/integrations/providers/linkedin"
 )
 
@@ -51,17 +51,11 @@ type fakeTask struct {
 // or close of an unknown one fail.
 type fakeLinkedIn struct {
 	*httptest.Server
-	mu       sync.Mutex
-	next     int
-	tasks    map[string]*fakeTask
-	jobs     map[string]string // externalJobPostingId -> state (open, closed)
-	requests []fakeRequest
-}
-
-type fakeRequest struct {
-	Method, Path, RawQuery string
-	Header                 http.Header
-	Body                   map[string]any
+	mu    sync.Mutex
+	next  int
+	tasks map[string]*fakeTask
+	jobs  map[string]string // externalJobPostingId -> state (open, closed)
+	testkit.Recorder
 }
 
 func newFakeLinkedIn(t testing.TB) *fakeLinkedIn {
@@ -71,7 +65,7 @@ func newFakeLinkedIn(t testing.TB) *fakeLinkedIn {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /rest/simpleJobPostings", f.post)
 	mux.HandleFunc("GET /rest/simpleJobPostingTasks", f.getTasks)
-	f.Server = httptest.NewServer(f.record(f.auth(mux)))
+	f.Server = httptest.NewServer(f.Record(f.auth(mux)))
 	t.Cleanup(f.Close)
 	return f
 }
@@ -97,21 +91,6 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 	w.Header().Set("X-Restli-Protocol-Version", "2.0.0")
 	w.WriteHeader(code)
 	_ = json.NewEncoder(w).Encode(v)
-}
-
-func (f *fakeLinkedIn) record(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var body map[string]any
-		if b, _ := io.ReadAll(r.Body); len(b) > 0 {
-			_ = json.Unmarshal(b, &body)
-			r.Body = io.NopCloser(strings.NewReader(string(b)))
-		}
-		f.mu.Lock()
-		f.requests = append(f.requests, fakeRequest{Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery,
-			Header: r.Header.Clone(), Body: body})
-		f.mu.Unlock()
-		next.ServeHTTP(w, r)
-	})
 }
 
 func (f *fakeLinkedIn) auth(next http.Handler) http.Handler {
@@ -286,18 +265,4 @@ func (f *fakeLinkedIn) Job(id string) string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.jobs[id]
-}
-
-// Last returns the last request received.
-func (f *fakeLinkedIn) Last() fakeRequest {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.requests[len(f.requests)-1]
-}
-
-// Count returns how many requests the fake received.
-func (f *fakeLinkedIn) Count() int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return len(f.requests)
 }

@@ -40,7 +40,8 @@ func posting(ref, operation string) *providers.Operation {
 
 var taskPattern = `^urn:li:simpleJobPostingTask:[0-9a-f-]+$`
 
-func suite(f *fakeLinkedIn) *providertest.Suite {
+func suite(t *testing.T) *providertest.Suite {
+	f := newFakeLinkedIn(t)
 	good := f.settings(tokGood)
 	create := posting("REQ-100", linkedin.OperationCreate)
 	return &providertest.Suite{
@@ -104,10 +105,7 @@ func suite(f *fakeLinkedIn) *providertest.Suite {
 // plugin, against the fake LinkedIn API.
 func TestConformance(t *testing.T) {
 	t.Parallel()
-	p := linkedin.New(nil)
-	t.Cleanup(func() { _ = p.Close() })
-	t.Run("in process", func(t *testing.T) { providertest.Exercise(t, p, suite(newFakeLinkedIn(t))) })
-	t.Run("plugin", func(t *testing.T) { providertest.Exercise(t, plugin(t), suite(newFakeLinkedIn(t))) })
+	testkit.Conformance(t, testkit.Closing(t, linkedin.New(nil)), plugin, suite)
 }
 
 func TestValidate(t *testing.T) {

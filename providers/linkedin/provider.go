@@ -8,6 +8,7 @@ import (
 
 	"github.com/intimeos/integrations/providers"
 	"github.com/intimeos/integrations/providers/internal/httpapi"
+	"github.com/intimeos/integrations/providers/internal/manifest"
 )
 
 // Name is the provider's name, as hosts register and load it.
@@ -41,8 +42,11 @@ type Config struct {
 // Provider is the LinkedIn job posting provider. It is safe for concurrent
 // use; settings, the access token included, travel with each call and are
 // not kept.
+//
+// Info and Validate are the embedded manifest.Base's: the package's
+// fields and operations, and its settings rules, as data.
 type Provider struct {
-	providers.UnimplementedProvider
+	manifest.Base
 	c *httpapi.Client
 }
 
@@ -50,13 +54,9 @@ var _ providers.Provider = (*Provider)(nil)
 
 // New returns a provider configured by cfg (nil means all defaults).
 func New(cfg *Config) *Provider {
-	var c Config
-	if cfg != nil {
-		c = *cfg
-	}
-	hc := httpapi.NewClient(Name, c.HTTPClient, c.Logger, c.Now)
-	hc.ErrorMessage = errorMessage
-	return &Provider{c: hc}
+	p := &Provider{Base: manifest.New(&spec), c: (*httpapi.Config)(cfg).Client(Name)}
+	p.c.ErrorMessage = errorMessage
+	return p
 }
 
 // Close closes the idle connections of the provider's own HTTP client. The
@@ -66,23 +66,11 @@ func (p *Provider) Close() error {
 	return nil
 }
 
-// Info implements [providers.Provider].
-func (*Provider) Info(context.Context) (*providers.Info, error) {
-	return &providers.Info{
-		Name:         Name,
-		DisplayName:  DisplayName,
-		Types:        []string{IntegrationType},
-		Version:      Version,
-		Fields:       fields(),
-		Capabilities: []string{OpJobPost, OpJobClose, OpTaskStatus, providers.CapabilityOAuth},
-	}, nil
-}
-
-// Validate implements [providers.Provider].
-func (*Provider) Validate(_ context.Context, s providers.Settings) error {
-	_, err := parseSettings(s)
-	return err
-}
+// spec is what Info says of the provider, and how Validate checks
+// settings.
+var spec = manifest.Spec{Name: Name, DisplayName: DisplayName, Version: Version, Types: []string{IntegrationType},
+	Fields: fields, Capabilities: []string{OpJobPost, OpJobClose, OpTaskStatus, providers.CapabilityOAuth},
+	Validate: manifest.Parses(parseSettings)}
 
 // Do implements [providers.Provider]: [OpJobPost], [OpJobClose] and
 // [OpTaskStatus].
@@ -99,11 +87,7 @@ type session struct {
 }
 
 func (p *Provider) session(s providers.Settings) (*session, error) {
-	st, err := parseSettings(s)
-	if err != nil {
-		return nil, err
-	}
-	hs, err := p.c.Session(s)
+	hs, st, err := httpapi.SessionWith(p.c, s, parseSettings)
 	if err != nil {
 		return nil, err
 	}

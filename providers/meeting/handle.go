@@ -2,7 +2,6 @@ package meeting
 
 import (
 	"context"
-	"slices"
 
 	"github.com/intimeos/integrations/providers"
 	"github.com/intimeos/integrations/providers/internal/httpapi"
@@ -15,13 +14,19 @@ const (
 	OpDelete = "meeting.delete"
 )
 
-var operations = []string{OpCreate, OpUpdate, OpDelete}
+// ops are the operations, in the order of [Operations], each run by its
+// [Handler] method.
+var ops = httpapi.NewOps("meeting",
+	httpapi.Typed(OpCreate, Handler.MeetingCreate, func(op *providers.Operation, m *Meeting) { httpapi.KeyAsID(op, &m.ID) }),
+	httpapi.Typed(OpUpdate, Handler.MeetingUpdate, nil),
+	httpapi.Typed(OpDelete, Handler.MeetingDelete, nil),
+)
 
 // Operations returns the operation names, for [providers.Info.Capabilities].
-func Operations() []string { return slices.Clone(operations) }
+func Operations() []string { return ops.Names() }
 
 // IsOperation reports whether name is one of the meeting operations.
-func IsOperation(name string) bool { return slices.Contains(operations, name) }
+func IsOperation(name string) bool { return ops.Has(name) }
 
 // Handler is a video provider's implementation of the operations, bound to
 // one call's settings. Its inputs are validated.
@@ -36,23 +41,7 @@ type Handler interface {
 // takes the operation's IdempotencyKey. Operations of other packages are
 // answered with [providers.UnknownOperation].
 func Handle(ctx context.Context, op *providers.Operation, h Handler) (*providers.Result, error) {
-	if op == nil {
-		return nil, providers.UnknownOperation(op)
-	}
-	switch op.Name {
-	case OpCreate:
-		fill := func(m *Meeting) {
-			if m.ID == "" {
-				m.ID = op.IdempotencyKey
-			}
-		}
-		return httpapi.Run(ctx, "meeting", op, fill, h.MeetingCreate)
-	case OpUpdate:
-		return httpapi.Run(ctx, "meeting", op, nil, h.MeetingUpdate)
-	case OpDelete:
-		return httpapi.Run(ctx, "meeting", op, nil, h.MeetingDelete)
-	}
-	return nil, providers.UnknownOperation(op)
+	return ops.Handle(ctx, op, h)
 }
 
 // Create validates m and schedules it through c. m.ID, if set, is the

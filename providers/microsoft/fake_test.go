@@ -3,7 +3,6 @@ package microsoft_test
 import (
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -13,6 +12,7 @@ import (
 	"time"
 
 	"github.com/intimeos/integrations/providers"
+	"github.com/intimeos/integrations/providers/internal/testkit"
 	"github.com/intimeos/integrations/providers/microsoft"
 )
 
@@ -45,7 +45,7 @@ type fakeGraph struct {
 	next     int
 	events   map[string]*fakeEvent   // by mailbox + "/" + ID
 	meetings map[string]*fakeMeeting // by mailbox + "/" + ID
-	requests []fakeRequest
+	testkit.Recorder
 }
 
 type fakeEvent struct {
@@ -77,13 +77,6 @@ type fakeMeeting struct {
 	JoinMeetingIDSettings map[string]any `json:"joinMeetingIdSettings"`
 }
 
-type fakeRequest struct {
-	Method, Path string
-	Auth, Prefer string
-	Body         map[string]any
-	Status       int
-}
-
 func newFakeGraph(t testing.TB) *fakeGraph {
 	f := &fakeGraph{events: map[string]*fakeEvent{}, meetings: map[string]*fakeMeeting{}}
 	f.events[boxMe+"/"+eventForeign] = &fakeEvent{ID: eventForeign, Subject: "Someone's meeting",
@@ -100,7 +93,7 @@ func newFakeGraph(t testing.TB) *fakeGraph {
 		mux.HandleFunc("PATCH "+prefix+"/onlineMeetings/{id}", f.mailbox(f.meetingPatch))
 		mux.HandleFunc("DELETE "+prefix+"/onlineMeetings/{id}", f.mailbox(f.meetingDelete))
 	}
-	f.Server = httptest.NewServer(f.auth(mux))
+	f.Server = httptest.NewServer(f.Record(f.auth(mux)))
 	t.Cleanup(f.Close)
 	return f
 }
@@ -121,68 +114,24 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
-// statusWriter keeps the status for the record.
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-func (s *statusWriter) WriteHeader(code int) {
-	s.status = code
-	s.ResponseWriter.WriteHeader(code)
-}
-
 func (f *fakeGraph) auth(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
-		rec := f.read(r)
-		defer func() { rec.Status = sw.status; f.add(rec) }()
 		switch tok, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); tok {
 		case tokGood:
-			next.ServeHTTP(sw, r)
+			next.ServeHTTP(w, r)
 		case tokBusy:
-			sw.Header().Set("Retry-After", "30")
-			graphError(sw, http.StatusTooManyRequests, "ApplicationThrottled", "Application is over its MailboxConcurrency limit.")
+			w.Header().Set("Retry-After", "30")
+			graphError(w, http.StatusTooManyRequests, "ApplicationThrottled", "Application is over its MailboxConcurrency limit.")
 		case tokDown:
-			sw.Header().Set("Retry-After", "10")
-			graphError(sw, http.StatusServiceUnavailable, "ServiceNotAvailable", "The service is temporarily unavailable.")
+			w.Header().Set("Retry-After", "10")
+			graphError(w, http.StatusServiceUnavailable, "ServiceNotAvailable", "The service is temporarily unavailable.")
 		case tokDenied:
-			graphError(sw, http.StatusForbidden, "ErrorAccessDenied", "Access is denied. Check credentials and try again.")
+			graphError(w, http.StatusForbidden, "ErrorAccessDenied", "Access is denied. Check credentials and try again.")
 		default:
-			sw.Header().Set("WWW-Authenticate", `Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"`)
-			graphError(sw, http.StatusUnauthorized, "InvalidAuthenticationToken", "Access token has expired or is not yet valid.")
+			w.Header().Set("WWW-Authenticate", `Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"`)
+			graphError(w, http.StatusUnauthorized, "InvalidAuthenticationToken", "Access token has expired or is not yet valid.")
 		}
 	})
-}
-
-func (f *fakeGraph) read(r *http.Request) *fakeRequest {
-	var body map[string]any
-	if b, _ := io.ReadAll(r.Body); len(b) > 0 {
-		_ = json.Unmarshal(b, &body)
-		r.Body = io.NopCloser(strings.NewReader(string(b)))
-	}
-	return &fakeRequest{Method: r.Method, Path: r.URL.Path, Auth: r.Header.Get("Authorization"),
-		Prefer: r.Header.Get("Prefer"), Body: body}
-}
-
-func (f *fakeGraph) add(r *fakeRequest) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.requests = append(f.requests, *r)
-}
-
-// Last returns the last request received.
-func (f *fakeGraph) Last() fakeRequest {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.requests[len(f.requests)-1]
-}
-
-// Count returns how many requests were received.
-func (f *fakeGraph) Count() int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return len(f.requests)
 }
 
 func (f *fakeGraph) me(w http.ResponseWriter, _ *http.Request) {

@@ -24,11 +24,7 @@ var (
 func decode[T any](t *testing.T, r *providers.Result) *T { return testkit.Decode[T](t, r) }
 
 func setup(t *testing.T) (*fakeGraph, *microsoft.Provider) {
-	t.Helper()
-	f := newFakeGraph(t)
-	p := microsoft.New(nil)
-	t.Cleanup(func() { _ = p.Close() })
-	return f, p
+	return newFakeGraph(t), testkit.Closing(t, microsoft.New(nil))
 }
 
 var (
@@ -53,7 +49,8 @@ var (
 	meetingOp = op(meeting.OpCreate, teams())
 )
 
-func suite(f *fakeGraph) *providertest.Suite {
+func suite(t *testing.T) *providertest.Suite {
+	f := newFakeGraph(t)
 	good := f.settings(tokGood)
 	return &providertest.Suite{
 		Settings: good,
@@ -90,10 +87,7 @@ func suite(f *fakeGraph) *providertest.Suite {
 // plugin, against the fake Graph.
 func TestConformance(t *testing.T) {
 	t.Parallel()
-	f, p := setup(t)
-	s := suite(f)
-	t.Run("in process", func(t *testing.T) { providertest.Exercise(t, p, s) })
-	t.Run("plugin", func(t *testing.T) { providertest.Exercise(t, plugin(t), s) })
+	testkit.Conformance(t, testkit.Closing(t, microsoft.New(nil)), plugin, suite)
 }
 
 func TestValidate(t *testing.T) {
@@ -135,7 +129,7 @@ func TestEventRequest(t *testing.T) {
 	req := f.Last()
 	require.Equal(t, "/v1.0/me/events", req.Path)
 	require.Equal(t, "Bearer "+tokGood, req.Auth)
-	require.Equal(t, `outlook.timezone="UTC"`, req.Prefer)
+	require.Equal(t, `outlook.timezone="UTC"`, req.Header.Get("Prefer"))
 	require.Equal(t, map[string]any{"dateTime": "2030-03-04T10:00:00", "timeZone": "America/New_York"}, req.Body["start"])
 	require.Equal(t, map[string]any{"contentType": "text", "content": "Panel interview"}, req.Body["body"])
 	require.Equal(t, map[string]any{"displayName": "Room 4"}, req.Body["location"])

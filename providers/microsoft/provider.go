@@ -9,6 +9,7 @@ import (
 	"github.com/intimeos/integrations/providers"
 	"github.com/intimeos/integrations/providers/calendar"
 	"github.com/intimeos/integrations/providers/internal/httpapi"
+	"github.com/intimeos/integrations/providers/internal/manifest"
 	"github.com/intimeos/integrations/providers/meeting"
 )
 
@@ -46,8 +47,11 @@ type Config struct {
 // Provider is the Microsoft 365 provider: Outlook calendar events and
 // Teams meetings. It is safe for concurrent use; settings, the access token
 // included, travel with each call and are not kept.
+//
+// Info and Validate are the embedded manifest.Base's: the package's
+// fields and operations, and its settings rules, as data.
 type Provider struct {
-	providers.UnimplementedProvider
+	manifest.Base
 	c *httpapi.Client
 }
 
@@ -55,15 +59,11 @@ var _ providers.Provider = (*Provider)(nil)
 
 // New returns a provider configured by cfg (nil means all defaults).
 func New(cfg *Config) *Provider {
-	var c Config
-	if cfg != nil {
-		c = *cfg
-	}
-	hc := httpapi.NewClient(Name, c.HTTPClient, c.Logger, c.Now)
-	hc.ErrorMessage = errorMessage
+	p := &Provider{Base: manifest.New(&spec), c: (*httpapi.Config)(cfg).Client(Name)}
+	p.c.ErrorMessage = errorMessage
 	// Graph answers with times in UTC.
-	hc.Header = http.Header{"Prefer": {`outlook.timezone="UTC"`}}
-	return &Provider{c: hc}
+	p.c.Header = http.Header{"Prefer": {`outlook.timezone="UTC"`}}
+	return p
 }
 
 // Close closes the idle connections of the provider's own HTTP client. The
@@ -73,24 +73,11 @@ func (p *Provider) Close() error {
 	return nil
 }
 
-// Info implements [providers.Provider].
-func (*Provider) Info(context.Context) (*providers.Info, error) {
-	caps := append(calendar.Operations(), meeting.Operations()...)
-	return &providers.Info{
-		Name:         Name,
-		DisplayName:  DisplayName,
-		Types:        []string{TypeCalendar, TypeVideo},
-		Version:      Version,
-		Fields:       fields(),
-		Capabilities: append(caps, providers.CapabilityOAuth),
-	}, nil
-}
-
-// Validate implements [providers.Provider].
-func (*Provider) Validate(_ context.Context, s providers.Settings) error {
-	_, err := parseSettings(s)
-	return err
-}
+// spec is what Info says of the provider, and how Validate checks
+// settings.
+var spec = manifest.Spec{Name: Name, DisplayName: DisplayName, Version: Version, Types: []string{TypeCalendar, TypeVideo},
+	Fields: fields, Capabilities: append(append(calendar.Operations(), meeting.Operations()...), providers.CapabilityOAuth),
+	Validate: manifest.Parses(parseSettings)}
 
 // Do implements [providers.Provider]: the operations of packages calendar
 // (Outlook) and meeting (Teams).
@@ -120,11 +107,7 @@ var (
 )
 
 func (p *Provider) session(s providers.Settings) (*session, error) {
-	st, err := parseSettings(s)
-	if err != nil {
-		return nil, err
-	}
-	hs, err := p.c.Session(s)
+	hs, st, err := httpapi.SessionWith(p.c, s, parseSettings)
 	if err != nil {
 		return nil, err
 	}

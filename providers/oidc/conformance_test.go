@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/intimeos/integrations/providers"
+	"github.com/intimeos/integrations/providers/internal/testkit"
 	"github.com/intimeos/integrations/providers/oidc"
 	"github.com/intimeos/integrations/providers/providertest"
 	"github.com/intimeos/integrations/providers/sso"
@@ -90,6 +91,5 @@ func withClaim(claims map[string]any, k string, v any) map[string]any {
 func TestConformance(t *testing.T) {
 	t.Parallel()
 	e := setup(t, opOpts{})
-	t.Run("in process", func(t *testing.T) { providertest.Exercise(t, e.p, suite(t, e)) })
-	t.Run("plugin", func(t *testing.T) { providertest.Exercise(t, plugin(t), suite(t, e)) })
+	testkit.Conformance(t, e.p, plugin, func(t *testing.T) *providertest.Suite { return suite(t, e) })
 }

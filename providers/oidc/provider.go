@@ -10,6 +10,7 @@ import (
 
 	"github.com/intimeos/integrations/providers"
 	"github.com/intimeos/integrations/providers/internal/httpapi"
+	"github.com/intimeos/integrations/providers/internal/manifest"
 	"github.com/intimeos/integrations/providers/sso"
 )
 
@@ -106,8 +107,11 @@ func (c *Config) WithDefaults() Config {
 // use and keeps no sign-in state: settings travel with each call, and a
 // sign-in's state travels sealed through the host ([sso.Authorization]).
 // It caches issuers' discovery documents and keys.
+//
+// Info and Validate are the embedded manifest.Base's: the package's
+// fields and operations, and its settings rules, as data.
 type Provider struct {
-	providers.UnimplementedProvider
+	manifest.Base
 	cfg Config
 	c   *httpapi.Client
 	dir *directory
@@ -120,7 +124,8 @@ func New(cfg *Config) *Provider {
 	c := cfg.WithDefaults()
 	hc := httpapi.NewClient(Name, c.HTTPClient, c.Logger, c.Now)
 	hc.ErrorMessage = errorMessage
-	return &Provider{cfg: c, c: hc, dir: newDirectory(hc, c.MetadataTTL, c.KeyRefetchMin, c.MaxIssuers)}
+	return &Provider{Base: manifest.New(&spec), cfg: c, c: hc,
+		dir: newDirectory(hc, c.MetadataTTL, c.KeyRefetchMin, c.MaxIssuers)}
 }
 
 // Close closes the idle connections of the provider's own HTTP client. The
@@ -130,23 +135,11 @@ func (p *Provider) Close() error {
 	return nil
 }
 
-// Info implements [providers.Provider].
-func (*Provider) Info(context.Context) (*providers.Info, error) {
-	return &providers.Info{
-		Name:         Name,
-		DisplayName:  DisplayName,
-		Types:        []string{IntegrationType},
-		Version:      Version,
-		Fields:       fields(),
-		Capabilities: []string{sso.OpAuthorize, sso.OpComplete, sso.OpVerify, sso.OpLogout},
-	}, nil
-}
-
-// Validate implements [providers.Provider].
-func (*Provider) Validate(_ context.Context, s providers.Settings) error {
-	_, err := parseSettings(s)
-	return err
-}
+// spec is what Info says of the provider, and how Validate checks
+// settings.
+var spec = manifest.Spec{Name: Name, DisplayName: DisplayName, Version: Version, Types: []string{IntegrationType},
+	Fields: fields, Capabilities: []string{sso.OpAuthorize, sso.OpComplete, sso.OpVerify, sso.OpLogout},
+	Validate: manifest.Parses(parseSettings)}
 
 // Do implements [providers.Provider]: [sso.OpAuthorize], [sso.OpComplete],
 // [sso.OpVerify] and [sso.OpLogout].

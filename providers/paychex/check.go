@@ -4,8 +4,6 @@ import (
 	"context"
 	"net/url"
 
-	"golang.org/x/oauth2"
-
 	"github.com/intimeos/integrations/providers"
 	"github.com/intimeos/integrations/providers/internal/httpapi"
 )
@@ -22,8 +20,8 @@ func (p *Provider) Check(ctx context.Context, s providers.Settings) (*providers.
 	}
 	tokenURL, _ := url.Parse(st.oauth.TokenURL)
 	return httpapi.Check(ctx, tokenURL, p.c.Now, func() error {
-		if _, err := st.oauth.Token(context.WithValue(ctx, oauth2.HTTPClient, p.c.HTTP)); err != nil {
-			return httpapi.TokenError(Name, err, p.c.Now(), st.secret)
+		if err := p.c.TokenCheck(ctx, st.oauth); err != nil {
+			return err
 		}
 		var out apiPage[Company]
 		return p.get(ctx, st, "/companies", nil, &out)

@@ -13,28 +13,15 @@ import (
 // An answer of 401 drops the cached token and the call is made once more
 // with a fresh one (a token revoked or expired early).
 func (p *Provider) get(ctx context.Context, st *settings, path string, q url.Values, out any) error {
-	for attempt := 1; ; attempt++ {
-		key, ts := p.tokens.Source(st.oauth)
-		tok, err := httpapi.Token(ctx, ts)
-		if err != nil {
-			return httpapi.TokenError(Name, err, p.c.Now(), st.secret)
-		}
-		u := st.base.String() + path
-		if len(q) > 0 {
-			u += "?" + q.Encode()
-		}
-		resp, err := p.c.Do(ctx, &httpapi.Request{Method: http.MethodGet, URL: u, Secrets: []string{st.secret, tok.AccessToken},
-			Auth: func(r *http.Request) { tok.SetAuthHeader(r) }})
-		if attempt == 1 && httpapi.StatusCode(err) == http.StatusUnauthorized {
-			p.c.Logger.DebugContext(ctx, "paychex: token refused, fetching a new one", "clientId", st.clientID)
-			p.tokens.Drop(key, ts)
-			continue
-		}
-		if err != nil {
-			return err
-		}
-		return httpapi.DecodeBody(Name, path, resp.Body, out)
+	u := st.base.String() + path
+	if len(q) > 0 {
+		u += "?" + q.Encode()
 	}
+	resp, err := p.tokens.Do(ctx, p.c, st.oauth, &httpapi.Request{Method: http.MethodGet, URL: u})
+	if err != nil {
+		return err
+	}
+	return httpapi.DecodeBody(Name, path, resp.Body, out)
 }
 
 // errorMessage reads Paychex's error body: {"errors": [{"code",

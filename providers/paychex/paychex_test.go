@@ -25,7 +25,8 @@ func decode[T any](t *testing.T, r *providers.Result) *T { return testkit.Decode
 
 var workersOp = op(paychex.OpWorkersList, &paychex.WorkersListParams{Limit: 2})
 
-func suite(f *fakePaychex) *providertest.Suite {
+func suite(t *testing.T) *providertest.Suite {
+	f := newFakePaychex(t)
 	good := f.settings(clientGood)
 	return &providertest.Suite{
 		Settings: good,
@@ -78,12 +79,7 @@ func suite(f *fakePaychex) *providertest.Suite {
 // process and as a plugin, against a fake Paychex.
 func TestConformance(t *testing.T) {
 	t.Parallel()
-	f := newFakePaychex(t)
-	p := paychex.New(nil)
-	t.Cleanup(func() { _ = p.Close() })
-	s := suite(f)
-	t.Run("in process", func(t *testing.T) { providertest.Exercise(t, p, s) })
-	t.Run("plugin", func(t *testing.T) { providertest.Exercise(t, plugin(t), s) })
+	testkit.Conformance(t, testkit.Closing(t, paychex.New(nil)), plugin, suite)
 }
 
 // TestTokenReuse: calls within a token's lifetime share one token request,
@@ -140,24 +136,12 @@ func TestErrorMessages(t *testing.T) {
 	t.Parallel()
 	f := newFakePaychex(t)
 	pl := plugin(t)
-	tests := []struct {
-		name  string
-		s     providers.Settings
-		msg   string
-		after time.Duration
-	}{
-		{"wrong secret", with(f.settings(clientGood), paychex.FieldClientSecret, "wrong"), "Authentication failed. Please check credentials.", 0},
-		{"API 429", f.settings(clientBusy), "Rate limit exceeded. Retry in 30 seconds.", 30 * time.Second},
-		{"token 429", f.settings(clientTokenBusy), "Rate limit exceeded. Retry in 20 seconds.", 20 * time.Second},
-		{"API 503", f.settings(clientDown), "Paychex is currently unavailable", 0},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			_, err := pl.Do(t.Context(), tt.s, workersOp)
-			require.Equal(t, tt.msg, providers.UserMessage(err, paychex.DisplayName), "%v", err)
-			require.Equal(t, tt.after, providers.AsError(err).RetryAfter)
-		})
-	}
+	testkit.UserMessages(t, pl, paychex.DisplayName, []testkit.MessageCase{
+		{"wrong secret", with(f.settings(clientGood), paychex.FieldClientSecret, "wrong"), workersOp, "Authentication failed. Please check credentials.", 0},
+		{"API 429", f.settings(clientBusy), workersOp, "Rate limit exceeded. Retry in 30 seconds.", 30 * time.Second},
+		{"token 429", f.settings(clientTokenBusy), workersOp, "Rate limit exceeded. Retry in 20 seconds.", 20 * time.Second},
+		{"API 503", f.settings(clientDown), workersOp, "Paychex is currently unavailable", 0},
+	})
 	_, err := pl.Do(t.Context(), f.settings(clientGood), op(paychex.OpWorkersList, &paychex.WorkersListParams{CompanyID: "NOPE"}))
 	require.ErrorContains(t, err, "The company was not found (COMPANY_NOT_FOUND)")
 }

@@ -2,10 +2,12 @@ package recordkeeper
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/intimeos/integrations/providers"
+	"github.com/intimeos/integrations/providers/internal/filedrop"
+	"github.com/intimeos/integrations/providers/internal/httpapi"
 	"github.com/intimeos/integrations/providers/sftpdrop"
 )
 
@@ -44,67 +46,37 @@ type Rendered struct {
 
 // Do implements [providers.Provider]: it runs [OpSend] or [OpRender].
 func (p *Provider) Do(ctx context.Context, s providers.Settings, op *providers.Operation) (*providers.Result, error) {
-	if op == nil || (op.Name != OpSend && op.Name != OpRender) {
-		return nil, providers.UnknownOperation(op)
-	}
-	st, err := parseSettings(s)
-	if err != nil {
-		return nil, err
-	}
-	var f ContributionFile
-	if err := json.Unmarshal(op.Payload, &f); err != nil {
-		return nil, providers.InvalidInput(fmt.Errorf("recordkeeper: %s: decode payload: %w", op.Name, err))
-	}
-	if err := f.validate(); err != nil {
-		return nil, providers.InvalidInput(err)
-	}
-	now := p.now().UTC()
-	id := sftpdrop.FileNumber(f.FileID, op.IdempotencyKey, now)
-	data, err := render(st, &f, id, now)
+	return p.drop.Do(ctx, s, op)
+}
+
+// ops are the operations: a [ContributionFile] rendered in the documented
+// layout, its file ID numbering the file.
+var ops = filedrop.Ops[*settings, ContributionFile]{Name: Name, OpSend: OpSend, OpRender: OpRender,
+	Parse: parseSettings, Validate: (*ContributionFile).validate,
+	Number: func(f *ContributionFile) int { return f.FileID }, Render: renderFile}
+
+// renderFile renders f as file id, and the results that report it.
+func renderFile(st *settings, f *ContributionFile, id int, now time.Time) (*filedrop.File, error) {
+	data, err := render(st, f, id, now)
 	if err != nil {
 		return nil, err
 	}
 	name := fmt.Sprintf("401k_%s_%s_%s_%09d.csv", st.recordkeeper.Code, st.planNumber, date(f.PayrollDate), id)
-	var out any = &Rendered{FileName: name, FileID: id, Content: string(data)}
-	if op.Name == OpSend {
-		same := func(old []byte) bool { return sameFile(old, data) }
-		rc, err := p.sftp.Upload(ctx, st.target, name, data, &sftpdrop.UploadOpts{Same: same})
-		if err != nil {
-			return nil, err
-		}
-		out = &Delivery{FileName: name, Path: rc.Path, Size: rc.Size, SHA256: rc.SHA256, FileID: id,
-			Records: len(f.Contributions), AlreadyDelivered: rc.AlreadyDelivered}
-	}
-	b, err := json.Marshal(out)
-	if err != nil {
-		return nil, fmt.Errorf("recordkeeper: encode result: %w", err)
-	}
-	return &providers.Result{Payload: b}, nil
+	return &filedrop.File{Name: name, Data: data, Same: func(old []byte) bool { return sameFile(old, data) },
+		Rendered: &Rendered{FileName: name, FileID: id, Content: string(data)},
+		Delivered: func(rc *sftpdrop.Receipt) any {
+			return &Delivery{FileName: name, Path: rc.Path, Size: rc.Size, SHA256: rc.SHA256, FileID: id,
+				Records: len(f.Contributions), AlreadyDelivered: rc.AlreadyDelivered}
+		}}, nil
 }
 
 // Send delivers a contribution file through c (an instance or a failover
 // group of retirement providers).
 func Send(ctx context.Context, c providers.Caller, f *ContributionFile, idempotencyKey string) (*Delivery, error) {
-	return callOp[Delivery](ctx, c, OpSend, f, idempotencyKey)
+	return httpapi.Call[Delivery](ctx, c, Name, OpSend, f, idempotencyKey)
 }
 
 // Render renders a contribution file through c without sending it.
 func Render(ctx context.Context, c providers.Caller, f *ContributionFile) (*Rendered, error) {
-	return callOp[Rendered](ctx, c, OpRender, f, "")
-}
-
-func callOp[Out any](ctx context.Context, c providers.Caller, name string, in any, key string) (*Out, error) {
-	payload, err := json.Marshal(in)
-	if err != nil {
-		return nil, providers.InvalidInput(fmt.Errorf("recordkeeper: %s: encode payload: %w", name, err))
-	}
-	res, err := c.Call(ctx, &providers.Operation{Name: name, Payload: payload, IdempotencyKey: key})
-	if err != nil {
-		return nil, err
-	}
-	var out Out
-	if err := json.Unmarshal(res.Payload, &out); err != nil {
-		return nil, fmt.Errorf("recordkeeper: %s: decode result: %w", name, err)
-	}
-	return &out, nil
+	return httpapi.Call[Rendered](ctx, c, Name, OpRender, f, "")
 }

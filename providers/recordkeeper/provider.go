@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/intimeos/integrations/providers"
+	"github.com/intimeos/integrations/providers/internal/filedrop"
+	"github.com/intimeos/integrations/providers/internal/manifest"
 	"github.com/intimeos/integrations/providers/sftpdrop"
 )
 
@@ -39,52 +41,29 @@ type Config struct {
 
 // Provider is the 401(k) recordkeeper provider. It is safe for concurrent
 // use; settings travel with each call.
+//
+// Info and Validate are the embedded manifest.Base's: the package's
+// fields and operations, and its settings rules, as data.
 type Provider struct {
-	providers.UnimplementedProvider
-	sftp *sftpdrop.Client
-	now  func() time.Time
+	manifest.Base
+	drop *filedrop.Dropper[*settings, ContributionFile]
 }
 
 var _ providers.Provider = (*Provider)(nil)
 
+// spec is what Info says of the provider, and how Validate checks
+// settings: with the rules of [Fields].
+var spec = manifest.Spec{Name: Name, DisplayName: DisplayName, Version: Version, Types: []string{IntegrationType},
+	Fields: Fields, Capabilities: []string{OpSend, OpRender}, Validate: manifest.Parses(parseSettings)}
+
 // New returns a provider configured by cfg (nil means all defaults).
 func New(cfg *Config) *Provider {
-	var c Config
-	if cfg != nil {
-		c = *cfg
-	}
-	if c.Now == nil {
-		c.Now = time.Now
-	}
-	return &Provider{now: c.Now,
-		sftp: sftpdrop.New(&sftpdrop.Config{HandshakeTimeout: c.HandshakeTimeout, Logger: c.Logger, Now: c.Now})}
-}
-
-// Info implements [providers.Provider].
-func (*Provider) Info(context.Context) (*providers.Info, error) {
-	return &providers.Info{
-		Name:         Name,
-		DisplayName:  DisplayName,
-		Types:        []string{IntegrationType},
-		Version:      Version,
-		Fields:       Fields(),
-		Capabilities: []string{OpSend, OpRender},
-	}, nil
-}
-
-// Validate implements [providers.Provider] with the rules of [Fields].
-func (*Provider) Validate(_ context.Context, s providers.Settings) error {
-	_, err := parseSettings(s)
-	return err
+	return &Provider{Base: manifest.New(&spec), drop: filedrop.New(&ops, (*sftpdrop.Config)(cfg))}
 }
 
 // Check implements [providers.Provider] with [sftpdrop.Client.Check]:
 // DNS, TCP, the SSH handshake against the pinned host key, then key
 // authentication and the upload folder. Nothing is written.
 func (p *Provider) Check(ctx context.Context, s providers.Settings) (*providers.CheckResult, error) {
-	st, err := parseSettings(s)
-	if err != nil {
-		return nil, err
-	}
-	return p.sftp.Check(ctx, st.target), nil
+	return p.drop.Check(ctx, s)
 }

@@ -3,7 +3,6 @@ package recordkeeper_test
 import (
 	"bytes"
 	"encoding/csv"
-	"encoding/json"
 	"strconv"
 	"testing"
 	"time"
@@ -11,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/intimeos/integrations/providers"
+	"github.com/intimeos/integrations/providers/internal/testkit"
 	"github.com/intimeos/integrations/providers/providertest"
 	"github.com/intimeos/integrations/providers/recordkeeper"
 	"github.com/intimeos/integrations/providers/sftpdrop"
@@ -18,30 +18,17 @@ import (
 )
 
 func settings(srv *sftptest.Server, rk string) providers.Settings {
-	return providers.Settings{
-		recordkeeper.FieldRecordkeeper: rk,
-		sftpdrop.FieldHost:             srv.Host,
-		sftpdrop.FieldPort:             strconv.Itoa(srv.Port),
-		sftpdrop.FieldUsername:         sftptest.User,
-		sftpdrop.FieldPrivateKey:       srv.ClientKey(),
-		sftpdrop.FieldHostKey:          srv.HostKeyFingerprint(),
-		sftpdrop.FieldDirectory:        "inbound",
-		recordkeeper.FieldPlanNumber:   "PLAN-04417",
-		recordkeeper.FieldSponsorName:  "Acme Staffing, Inc.",
-		recordkeeper.FieldSponsorTaxID: "123456789",
-	}
+	return testkit.With(srv.Settings(), recordkeeper.FieldRecordkeeper, rk,
+		sftpdrop.FieldHostKey, srv.HostKeyFingerprint(), recordkeeper.FieldPlanNumber, "PLAN-04417",
+		recordkeeper.FieldSponsorName, "Acme Staffing, Inc.", recordkeeper.FieldSponsorTaxID, "123456789")
 }
 
-func with(s providers.Settings, kv ...string) providers.Settings {
-	out := providers.Settings{}
-	for k, v := range s {
-		out[k] = v
-	}
-	for i := 0; i+1 < len(kv); i += 2 {
-		out[kv[i]] = kv[i+1]
-	}
-	return out
-}
+var (
+	op   = testkit.Op
+	with = testkit.With
+)
+
+func decodeResult[T any](t *testing.T, r *providers.Result) *T { return testkit.Decode[T](t, r) }
 
 func payroll() *recordkeeper.ContributionFile {
 	return &recordkeeper.ContributionFile{PayrollDate: "2024-05-15", Contributions: []recordkeeper.Contribution{
@@ -52,21 +39,6 @@ func payroll() *recordkeeper.ContributionFile {
 			HireDate: "2010-06-01", TerminationDate: "2024-05-10", CompensationCents: 120000, PreTaxCents: 0,
 			RothCents: 6000, MatchCents: 3000, HoursHundredths: 2450},
 	}}
-}
-
-func op(name string, payload any) *providers.Operation {
-	b, err := json.Marshal(payload)
-	if err != nil {
-		panic(err)
-	}
-	return &providers.Operation{Name: name, Payload: b}
-}
-
-func decodeResult[T any](t *testing.T, r *providers.Result) *T {
-	t.Helper()
-	var v T
-	require.NoError(t, json.Unmarshal(r.Payload, &v))
-	return &v
 }
 
 // plugin starts the test binary as the recordkeeper plugin: the one call
@@ -112,7 +84,8 @@ func cents(t *testing.T, s string) int64 {
 	return n
 }
 
-func suite(t *testing.T, srv *sftptest.Server) *providertest.Suite {
+func suite(t *testing.T) *providertest.Suite {
+	srv := sftptest.New(t, nil)
 	good := settings(srv, recordkeeper.RecordkeeperFidelity)
 	send := op(recordkeeper.OpSend, payroll())
 	_, stranger := sftptest.NewKey(t)
@@ -143,10 +116,7 @@ func suite(t *testing.T, srv *sftptest.Server) *providertest.Suite {
 // process and as a plugin, against a real SFTP server.
 func TestConformance(t *testing.T) {
 	t.Parallel()
-	srv := sftptest.New(t, nil)
-	s := suite(t, srv)
-	t.Run("in process", func(t *testing.T) { providertest.Exercise(t, recordkeeper.New(nil), s) })
-	t.Run("plugin", func(t *testing.T) { providertest.Exercise(t, plugin(t), s) })
+	testkit.Conformance(t, recordkeeper.New(nil), plugin, suite)
 }
 
 // TestLayout checks the delivered file field by field against the
@@ -199,9 +169,7 @@ func TestValidate(t *testing.T) {
 	t.Parallel()
 	srv := sftptest.New(t, nil)
 	good := settings(srv, recordkeeper.RecordkeeperFidelity)
-	p := recordkeeper.New(nil)
-	require.NoError(t, p.Validate(t.Context(), good))
-	tests := []struct{ name, field, value, msg string }{
+	testkit.ValidateEach(t, recordkeeper.New(nil), good, []testkit.FieldCase{
 		{"recordkeeper", recordkeeper.FieldRecordkeeper, "", "Please select a 401(k) recordkeeper"},
 		{"other recordkeeper", recordkeeper.FieldRecordkeeper, "Empower", "Please select a 401(k) recordkeeper"},
 		{"plan", recordkeeper.FieldPlanNumber, "", "Plan number is required"},
@@ -209,15 +177,7 @@ func TestValidate(t *testing.T) {
 		{"sponsor", recordkeeper.FieldSponsorName, "", "Employer name is required"},
 		{"fein", recordkeeper.FieldSponsorTaxID, "1234", "Please enter the 9-digit employer FEIN"},
 		{"sftp user", sftpdrop.FieldUsername, "", "SFTP username is required"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			var ve *providers.ValidationError
-			require.ErrorAs(t, p.Validate(t.Context(), with(good, tt.field, tt.value)), &ve)
-			require.Equal(t, []providers.FieldError{{Field: tt.field, Message: tt.msg}}, ve.Fields)
-		})
-	}
+	})
 }
 
 func TestPayloadValidation(t *testing.T) {

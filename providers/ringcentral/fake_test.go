@@ -2,7 +2,6 @@ package ringcentral_test
 
 import (
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -13,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/intimeos/integrations/providers"
+	"github.com/intimeos/integrations/providers/internal/testkit"
 	"github.com/intimeos/integrations/providers/ringcentral"
 )
 
@@ -39,15 +39,10 @@ const (
 // 429 CMN-301 with Retry-After, 503 CMN-211.
 type fakeRingCentral struct {
 	*httptest.Server
-	mu       sync.Mutex
-	next     int64
-	calls    map[string]string // RingOut ID -> callStatus
-	requests []fakeRequest
-}
-
-type fakeRequest struct {
-	Method, Path, Auth string
-	Body               map[string]any
+	mu    sync.Mutex
+	next  int64
+	calls map[string]string // RingOut ID -> callStatus
+	testkit.Recorder
 }
 
 func newFakeRingCentral(t testing.TB) *fakeRingCentral {
@@ -61,7 +56,7 @@ func newFakeRingCentral(t testing.TB) *fakeRingCentral {
 	mux.HandleFunc("POST "+base+"/ring-out", f.ringOut)
 	mux.HandleFunc("GET "+base+"/ring-out/{id}", f.ringOutGet)
 	mux.HandleFunc("DELETE "+base+"/ring-out/{id}", f.ringOutDelete)
-	f.Server = httptest.NewServer(f.auth(mux))
+	f.Server = httptest.NewServer(f.Record(f.auth(mux)))
 	t.Cleanup(f.Close)
 	return f
 }
@@ -87,14 +82,6 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 
 func (f *fakeRingCentral) auth(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var body map[string]any
-		if b, _ := io.ReadAll(r.Body); len(b) > 0 {
-			_ = json.Unmarshal(b, &body)
-			r.Body = io.NopCloser(strings.NewReader(string(b)))
-		}
-		f.mu.Lock()
-		f.requests = append(f.requests, fakeRequest{Method: r.Method, Path: r.URL.Path, Auth: r.Header.Get("Authorization"), Body: body})
-		f.mu.Unlock()
 		switch tok, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); tok {
 		case tokGood:
 			next.ServeHTTP(w, r)
@@ -111,13 +98,6 @@ func (f *fakeRingCentral) auth(next http.Handler) http.Handler {
 			rcError(w, http.StatusUnauthorized, "TokenInvalid", "OAU-213", "Token not found", "")
 		}
 	})
-}
-
-// Last returns the last request received.
-func (f *fakeRingCentral) Last() fakeRequest {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.requests[len(f.requests)-1]
 }
 
 var e164 = regexp.MustCompile(`^\+[1-9][0-9]{1,14}$`)

@@ -1,13 +1,13 @@
 package ringcentral
 
 import (
-	"context"
 	"log/slog"
 	"net/http"
 	"time"
 
 	"github.com/intimeos/integrations/providers"
 	"github.com/intimeos/integrations/providers/internal/httpapi"
+	"github.com/intimeos/integrations/providers/internal/manifest"
 	"github.com/intimeos/integrations/providers/sms"
 )
 
@@ -45,8 +45,11 @@ type Config struct {
 // Provider is the RingCentral provider. It is safe for concurrent use;
 // settings, the access token included, travel with each call and are not
 // kept.
+//
+// Info and Validate are the embedded manifest.Base's: the package's
+// fields and operations, and its settings rules, as data.
 type Provider struct {
-	providers.UnimplementedProvider
+	manifest.Base
 	c *httpapi.Client
 }
 
@@ -54,13 +57,9 @@ var _ providers.Provider = (*Provider)(nil)
 
 // New returns a provider configured by cfg (nil means all defaults).
 func New(cfg *Config) *Provider {
-	var c Config
-	if cfg != nil {
-		c = *cfg
-	}
-	hc := httpapi.NewClient(Name, c.HTTPClient, c.Logger, c.Now)
-	hc.ErrorMessage = errorMessage
-	return &Provider{c: hc}
+	p := &Provider{Base: manifest.New(&spec), c: (*httpapi.Config)(cfg).Client(Name)}
+	p.c.ErrorMessage = errorMessage
+	return p
 }
 
 // Close closes the idle connections of the provider's own HTTP client. The
@@ -70,23 +69,11 @@ func (p *Provider) Close() error {
 	return nil
 }
 
-// Info implements [providers.Provider].
-func (*Provider) Info(context.Context) (*providers.Info, error) {
-	return &providers.Info{
-		Name:         Name,
-		DisplayName:  DisplayName,
-		Types:        []string{TypePhone, TypeSMS},
-		Version:      Version,
-		Fields:       fields(),
-		Capabilities: []string{sms.OpSend, OpCall, OpCallGet, OpCallCancel, providers.CapabilityOAuth},
-	}, nil
-}
-
-// Validate implements [providers.Provider].
-func (*Provider) Validate(_ context.Context, s providers.Settings) error {
-	_, err := parseSettings(s)
-	return err
-}
+// spec is what Info says of the provider, and how Validate checks
+// settings.
+var spec = manifest.Spec{Name: Name, DisplayName: DisplayName, Version: Version, Types: []string{TypePhone, TypeSMS},
+	Fields: fields, Capabilities: []string{sms.OpSend, OpCall, OpCallGet, OpCallCancel, providers.CapabilityOAuth},
+	Validate: manifest.Parses(parseSettings)}
 
 // session is one call's settings and access token.
 type session struct {
@@ -95,11 +82,7 @@ type session struct {
 }
 
 func (p *Provider) session(s providers.Settings) (*session, error) {
-	st, err := parseSettings(s)
-	if err != nil {
-		return nil, err
-	}
-	hs, err := p.c.Session(s)
+	hs, st, err := httpapi.SessionWith(p.c, s, parseSettings)
 	if err != nil {
 		return nil, err
 	}

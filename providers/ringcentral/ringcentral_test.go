@@ -22,11 +22,7 @@ var (
 func decode[T any](t *testing.T, r *providers.Result) *T { return testkit.Decode[T](t, r) }
 
 func setup(t *testing.T) (*fakeRingCentral, *ringcentral.Provider) {
-	t.Helper()
-	f := newFakeRingCentral(t)
-	p := ringcentral.New(nil)
-	t.Cleanup(func() { _ = p.Close() })
-	return f, p
+	return newFakeRingCentral(t), testkit.Closing(t, ringcentral.New(nil))
 }
 
 var (
@@ -34,7 +30,8 @@ var (
 	callOp = op(ringcentral.OpCall, &ringcentral.CallRequest{To: "+14155550123"})
 )
 
-func suite(f *fakeRingCentral) *providertest.Suite {
+func suite(t *testing.T) *providertest.Suite {
+	f := newFakeRingCentral(t)
 	good := f.settings(tokGood)
 	return &providertest.Suite{
 		Settings: good,
@@ -68,10 +65,7 @@ func suite(f *fakeRingCentral) *providertest.Suite {
 // plugin, against the fake RingCentral API.
 func TestConformance(t *testing.T) {
 	t.Parallel()
-	f, p := setup(t)
-	s := suite(f)
-	t.Run("in process", func(t *testing.T) { providertest.Exercise(t, p, s) })
-	t.Run("plugin", func(t *testing.T) { providertest.Exercise(t, plugin(t), s) })
+	testkit.Conformance(t, testkit.Closing(t, ringcentral.New(nil)), plugin, suite)
 }
 
 func TestValidate(t *testing.T) {

@@ -1,13 +1,13 @@
 package s3
 
 import (
-	"context"
 	"log/slog"
 	"net/http"
 	"sync"
 	"time"
 
 	"github.com/intimeos/integrations/providers"
+	"github.com/intimeos/integrations/providers/internal/manifest"
 )
 
 // Name is the provider's name, as hosts register and load it.
@@ -54,8 +54,11 @@ type Config struct {
 
 // Provider is the AWS S3 document storage provider. It is safe for
 // concurrent use; settings travel with each call.
+//
+// Info and Validate are the embedded manifest.Base's: the package's
+// fields and operations, and its settings rules, as data.
 type Provider struct {
-	providers.UnimplementedProvider
+	manifest.Base
 	http   *http.Client
 	owned  *http.Transport
 	logger *slog.Logger
@@ -76,7 +79,7 @@ func New(cfg *Config) *Provider {
 	if cfg != nil {
 		c = *cfg
 	}
-	p := &Provider{http: c.HTTPClient, logger: c.Logger, now: c.Now, max: c.MaxClients,
+	p := &Provider{Base: manifest.New(&spec), http: c.HTTPClient, logger: c.Logger, now: c.Now, max: c.MaxClients,
 		clients: map[[32]byte]*client{}, spools: map[string]chan struct{}{}}
 	if p.http == nil {
 		p.owned = http.DefaultTransport.(*http.Transport).Clone()
@@ -103,20 +106,8 @@ func (p *Provider) Close() error {
 	return nil
 }
 
-// Info implements [providers.Provider].
-func (*Provider) Info(context.Context) (*providers.Info, error) {
-	return &providers.Info{
-		Name:         Name,
-		DisplayName:  DisplayName,
-		Types:        []string{IntegrationType},
-		Version:      Version,
-		Fields:       Fields(),
-		Capabilities: []string{OpPut, OpGet, OpPresign, OpDelete, OpReconcile},
-	}, nil
-}
-
-// Validate implements [providers.Provider] with the rules of [Fields].
-func (*Provider) Validate(_ context.Context, s providers.Settings) error {
-	_, err := parseSettings(s)
-	return err
-}
+// spec is what Info says of the provider, and how Validate checks
+// settings: with the rules of [Fields].
+var spec = manifest.Spec{Name: Name, DisplayName: DisplayName, Version: Version, Types: []string{IntegrationType},
+	Fields: Fields, Capabilities: []string{OpPut, OpGet, OpPresign, OpDelete, OpReconcile},
+	Validate: manifest.Parses(parseSettings)}

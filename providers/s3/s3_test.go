@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/intimeos/integrations/providers"
+	"github.com/intimeos/integrations/providers/internal/testkit"
 	"github.com/intimeos/integrations/providers/providertest"
 	"github.com/intimeos/integrations/providers/s3"
 	"github.com/intimeos/integrations/providers/s3/s3test"
@@ -21,7 +22,8 @@ import (
 
 var resume = []byte("%PDF-1.7\n% Ada Lovelace, résumé\n")
 
-func suite(srv *s3test.Server) *providertest.Suite {
+func suite(t *testing.T) *providertest.Suite {
+	srv := s3test.New(t, nil)
 	good := settings(srv, s3test.AccessKey)
 	putResume := op(s3.OpPut, &s3.PutParams{Key: "resumes/ada.pdf", ContentType: "application/pdf", Body: resume})
 	return &providertest.Suite{
@@ -93,10 +95,7 @@ func suite(srv *s3test.Server) *providertest.Suite {
 // S3-compatible server that checks Signature Version 4.
 func TestConformance(t *testing.T) {
 	t.Parallel()
-	srv, p := setup(t, nil)
-	s := suite(srv)
-	t.Run("in process", func(t *testing.T) { providertest.Exercise(t, p, s) })
-	t.Run("plugin", func(t *testing.T) { providertest.Exercise(t, plugin(t), s) })
+	testkit.Conformance(t, testkit.Closing(t, s3.New(nil)), plugin, suite)
 }
 
 func download(t *testing.T, u string) ([]byte, *http.Response) {
@@ -147,24 +146,14 @@ func TestErrorMessages(t *testing.T) {
 	srv, p := setup(t, nil)
 	plug := plugin(t)
 	put := op(s3.OpPut, &s3.PutParams{Key: "k", Body: []byte("x")})
-	tests := []struct {
-		name, key, msg string
-		after          time.Duration
-	}{
-		{"auth", s3test.AccessKeyDenied, "Authentication failed. Please check credentials.", 0},
-		{"retry after", s3test.AccessKeyTooMany, "Rate limit exceeded. Retry in 7 seconds.", 7 * time.Second},
-		{"slow down", s3test.AccessKeySlowDown, "Rate limit exceeded. Retry in 1 seconds.", 0},
-		{"down", s3test.AccessKeyDown, "AWS S3 is currently unavailable", 0},
+	cases := []testkit.MessageCase{
+		{"auth", settings(srv, s3test.AccessKeyDenied), put, "Authentication failed. Please check credentials.", 0},
+		{"retry after", settings(srv, s3test.AccessKeyTooMany), put, "Rate limit exceeded. Retry in 7 seconds.", 7 * time.Second},
+		{"slow down", settings(srv, s3test.AccessKeySlowDown), put, "Rate limit exceeded. Retry in 1 seconds.", 0},
+		{"down", settings(srv, s3test.AccessKeyDown), put, "AWS S3 is currently unavailable", 0},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			for name, prov := range map[string]providers.Provider{"in process": p, "plugin": plug} {
-				_, err := prov.Do(t.Context(), settings(srv, tt.key), put)
-				require.Equal(t, tt.msg, providers.UserMessage(err, s3.DisplayName), name)
-				require.Equal(t, tt.after, providers.AsError(err).RetryAfter, name)
-				require.NotContains(t, err.Error(), s3test.SecretKey, name)
-			}
-		})
+	for name, prov := range map[string]providers.Provider{"in process": p, "plugin": plug} {
+		t.Run(name, func(t *testing.T) { testkit.UserMessages(t, prov, s3.DisplayName, cases, s3test.SecretKey) })
 	}
 	closed := s3test.New(t, nil)
 	closed.Stop()

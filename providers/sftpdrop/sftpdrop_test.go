@@ -15,34 +15,14 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/intimeos/integrations/providers"
+	"github.com/intimeos/integrations/providers/internal/testkit"
 	"github.com/intimeos/integrations/providers/sftpdrop"
 	"github.com/intimeos/integrations/providers/sftpdrop/sftptest"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
-// settings are valid settings for srv.
-func settings(srv *sftptest.Server) providers.Settings {
-	return providers.Settings{
-		sftpdrop.FieldHost:       srv.Host,
-		sftpdrop.FieldPort:       strconv.Itoa(srv.Port),
-		sftpdrop.FieldUsername:   sftptest.User,
-		sftpdrop.FieldPrivateKey: srv.ClientKey(),
-		sftpdrop.FieldHostKey:    srv.HostKey(),
-		sftpdrop.FieldDirectory:  "inbound",
-	}
-}
-
-func with(s providers.Settings, kv ...string) providers.Settings {
-	out := providers.Settings{}
-	for k, v := range s {
-		out[k] = v
-	}
-	for i := 0; i+1 < len(kv); i += 2 {
-		out[kv[i]] = kv[i+1]
-	}
-	return out
-}
+var with = testkit.With
 
 func target(t *testing.T, s providers.Settings) *sftpdrop.Target {
 	t.Helper()
@@ -55,7 +35,7 @@ func TestUpload(t *testing.T) {
 	t.Parallel()
 	srv := sftptest.New(t, nil)
 	c := sftpdrop.New(nil)
-	tg := target(t, settings(srv))
+	tg := target(t, srv.Settings())
 	data := []byte("ISA*00*...~")
 	rc, err := c.Upload(t.Context(), tg, "834_test.edi", data, nil)
 	require.NoError(t, err)
@@ -94,12 +74,12 @@ func TestHostKeyPinning(t *testing.T) {
 	other := sftptest.New(t, nil)
 	c := sftpdrop.New(nil)
 
-	fp := target(t, with(settings(srv), sftpdrop.FieldHostKey, srv.HostKeyFingerprint()))
+	fp := target(t, with(srv.Settings(), sftpdrop.FieldHostKey, srv.HostKeyFingerprint()))
 	_, err := c.Upload(t.Context(), fp, "by-fingerprint.edi", []byte("x"), nil)
 	require.NoError(t, err)
 
 	for name, pin := range map[string]string{"key": other.HostKey(), "fingerprint": other.HostKeyFingerprint()} {
-		tg := target(t, with(settings(srv), sftpdrop.FieldHostKey, pin))
+		tg := target(t, with(srv.Settings(), sftpdrop.FieldHostKey, pin))
 		_, err := c.Upload(t.Context(), tg, "x.edi", []byte("x"), nil)
 		var hk *sftpdrop.HostKeyError
 		require.ErrorAs(t, err, &hk, name)
@@ -119,7 +99,7 @@ func TestAuthFailures(t *testing.T) {
 	srv := sftptest.New(t, nil)
 	c := sftpdrop.New(nil)
 	_, strangerKey := sftptest.NewKey(t)
-	stranger := target(t, with(settings(srv), sftpdrop.FieldPrivateKey, strangerKey))
+	stranger := target(t, with(srv.Settings(), sftpdrop.FieldPrivateKey, strangerKey))
 	_, err := c.Upload(t.Context(), stranger, "x.edi", []byte("x"), nil)
 	require.Equal(t, providers.KindAuth, providers.KindOf(err), "%v", err)
 	require.Equal(t, "Authentication failed. Please check credentials.", providers.UserMessage(err, "VSP"))
@@ -127,12 +107,12 @@ func TestAuthFailures(t *testing.T) {
 	require.Equal(t, providers.StageAuth, res.Failed().Name)
 	require.Equal(t, providers.StagePassed, res.Stages[2].Status, "the host key was verified")
 
-	wrongUser := target(t, with(settings(srv), sftpdrop.FieldUsername, "root"))
+	wrongUser := target(t, with(srv.Settings(), sftpdrop.FieldUsername, "root"))
 	_, err = c.Upload(t.Context(), wrongUser, "x.edi", []byte("x"), nil)
 	require.Equal(t, providers.KindAuth, providers.KindOf(err))
 
 	ro := sftptest.New(t, &sftptest.Config{ReadOnly: true})
-	_, err = c.Upload(t.Context(), target(t, settings(ro)), "x.edi", []byte("x"), nil)
+	_, err = c.Upload(t.Context(), target(t, ro.Settings()), "x.edi", []byte("x"), nil)
 	require.Equal(t, providers.KindAuth, providers.KindOf(err), "%v", err)
 }
 
@@ -140,7 +120,7 @@ func TestFolderAndNetworkFailures(t *testing.T) {
 	t.Parallel()
 	srv := sftptest.New(t, nil)
 	c := sftpdrop.New(nil)
-	missing := target(t, with(settings(srv), sftpdrop.FieldDirectory, "outbound"))
+	missing := target(t, with(srv.Settings(), sftpdrop.FieldDirectory, "outbound"))
 	_, err := c.Upload(t.Context(), missing, "x.edi", []byte("x"), nil)
 	require.Equal(t, providers.KindInvalidInput, providers.KindOf(err), "%v", err)
 	res := c.Check(t.Context(), missing)
@@ -150,7 +130,7 @@ func TestFolderAndNetworkFailures(t *testing.T) {
 	require.NoError(t, err)
 	port := l.Addr().(*net.TCPAddr).Port
 	require.NoError(t, l.Close())
-	closed := target(t, with(settings(srv), sftpdrop.FieldPort, strconv.Itoa(port)))
+	closed := target(t, with(srv.Settings(), sftpdrop.FieldPort, strconv.Itoa(port)))
 	_, err = c.Upload(t.Context(), closed, "x.edi", []byte("x"), nil)
 	require.Equal(t, providers.KindRetryable, providers.KindOf(err))
 	require.Equal(t, "Connection to Delta Dental timed out", providers.UserMessage(err, "Delta Dental"))
@@ -160,14 +140,14 @@ func TestFolderAndNetworkFailures(t *testing.T) {
 
 	ctx, cancel := contextCanceled(t)
 	cancel()
-	_, err = c.Upload(ctx, target(t, settings(srv)), "x.edi", []byte("x"), nil)
+	_, err = c.Upload(ctx, target(t, srv.Settings()), "x.edi", []byte("x"), nil)
 	require.Equal(t, providers.KindCanceled, providers.KindOf(err))
 }
 
 func TestCheck(t *testing.T) {
 	t.Parallel()
 	srv := sftptest.New(t, nil)
-	res := sftpdrop.New(nil).Check(t.Context(), target(t, settings(srv)))
+	res := sftpdrop.New(nil).Check(t.Context(), target(t, srv.Settings()))
 	require.True(t, res.OK(), "%+v", res.Stages)
 	var names []providers.StageName
 	for _, st := range res.Stages {
@@ -181,7 +161,7 @@ func TestCheck(t *testing.T) {
 func TestParseSettings(t *testing.T) {
 	t.Parallel()
 	srv := sftptest.New(t, nil)
-	good := settings(srv)
+	good := srv.Settings()
 	_, k, err := ed25519.GenerateKey(rand.Reader)
 	require.NoError(t, err)
 	block, err := ssh.MarshalPrivateKeyWithPassphrase(k, "", []byte("correct horse"))

@@ -2,13 +2,13 @@ package sms
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"regexp"
 	"unicode/utf8"
 
 	"github.com/intimeos/integrations/providers"
+	"github.com/intimeos/integrations/providers/internal/httpapi"
 )
 
 // OpSend is the operation name of sending a text message.
@@ -100,50 +100,22 @@ func (m *Message) Validate() error {
 
 // Send validates m and sends it through c.
 func Send(ctx context.Context, c providers.Caller, m *Message) (*Receipt, error) {
-	if err := m.Validate(); err != nil {
-		return nil, err
-	}
-	payload, err := json.Marshal(m)
-	if err != nil {
-		return nil, fmt.Errorf("sms: encode: %w", err)
-	}
-	res, err := c.Call(ctx, &providers.Operation{Name: OpSend, Payload: payload, IdempotencyKey: m.ID})
-	if err != nil {
-		return nil, err
-	}
-	var r Receipt
-	if len(res.Payload) > 0 {
-		if err := json.Unmarshal(res.Payload, &r); err != nil {
-			return nil, fmt.Errorf("sms: decode receipt: %w", err)
-		}
-	}
-	return &r, nil
+	return httpapi.CallValid[Receipt](ctx, c, "sms", OpSend, m, m.ID)
 }
 
+// sender sends one message: the provider's part of [Handle].
+type sender = func(*Message) (*Receipt, error)
+
+// ops is the one operation, run by the provider's sender.
+var ops = httpapi.NewOps("sms", httpapi.Typed(OpSend,
+	func(send sender, _ context.Context, m *Message) (*Receipt, error) { return send(m) },
+	func(op *providers.Operation, m *Message) { httpapi.KeyAsID(op, &m.ID) }))
+
 // Handle implements OpSend in a provider's Do: it decodes and validates
-// the message, calls send and encodes the receipt. Other operations are
-// answered with [providers.UnknownOperation].
+// the message, calls send and encodes the receipt. A message without an ID
+// takes the operation's IdempotencyKey. Other operations are answered with
+// [providers.UnknownOperation].
 func Handle(op *providers.Operation, send func(*Message) (*Receipt, error)) (*providers.Result, error) {
-	if op == nil || op.Name != OpSend {
-		return nil, providers.UnknownOperation(op)
-	}
-	var m Message
-	if err := json.Unmarshal(op.Payload, &m); err != nil {
-		return nil, providers.InvalidInput(fmt.Errorf("sms: decode message: %w", err))
-	}
-	if m.ID == "" {
-		m.ID = op.IdempotencyKey
-	}
-	if err := m.Validate(); err != nil {
-		return nil, err
-	}
-	r, err := send(&m)
-	if err != nil {
-		return nil, err
-	}
-	payload, err := json.Marshal(r)
-	if err != nil {
-		return nil, fmt.Errorf("sms: encode receipt: %w", err)
-	}
-	return &providers.Result{Payload: payload}, nil
+	// send takes no context: the one given here reaches nothing that waits.
+	return ops.Handle(context.Background(), op, send)
 }

@@ -29,11 +29,7 @@ var (
 func decode[T any](t *testing.T, r *providers.Result) *T { return testkit.Decode[T](t, r) }
 
 func setup(t *testing.T) (*fakeTwilio, *twilio.Provider) {
-	t.Helper()
-	f := newFakeTwilio(t)
-	p := twilio.New(nil)
-	t.Cleanup(func() { _ = p.Close() })
-	return f, p
+	return newFakeTwilio(t), testkit.Closing(t, twilio.New(nil))
 }
 
 var sendOp = op(sms.OpSend, &sms.Message{To: "+15558675310", Body: "Your interview is confirmed for 10:00."})
@@ -51,7 +47,8 @@ func signedCallback(token, status string) *providers.WebhookRequest {
 	}
 }
 
-func suite(f *fakeTwilio) *providertest.Suite {
+func suite(t *testing.T) *providertest.Suite {
+	f := newFakeTwilio(t)
 	good := with(f.settings(sidGood), twilio.FieldStatusCallbackURL, callbackURL)
 	return &providertest.Suite{
 		Settings: good,
@@ -95,10 +92,7 @@ func suite(f *fakeTwilio) *providertest.Suite {
 // process and as a plugin, against a fake Twilio.
 func TestConformance(t *testing.T) {
 	t.Parallel()
-	f, p := setup(t)
-	s := suite(f)
-	t.Run("in process", func(t *testing.T) { providertest.Exercise(t, p, s) })
-	t.Run("plugin", func(t *testing.T) { providertest.Exercise(t, plugin(t), s) })
+	testkit.Conformance(t, testkit.Closing(t, twilio.New(nil)), plugin, suite)
 }
 
 // TestSendRequest checks the wire form: the form fields Twilio documents.
@@ -172,25 +166,13 @@ func TestErrorMessages(t *testing.T) {
 	t.Parallel()
 	f, p := setup(t)
 	pl := plugin(t)
-	tests := []struct {
-		name  string
-		s     providers.Settings
-		msg   string
-		after time.Duration
-	}{
-		{"auth", with(f.settings(sidGood), twilio.FieldAuthToken, "wrong-token"), "Authentication failed. Please check credentials.", 0},
-		{"rate limited", f.settings(sidBusy), "Rate limit exceeded. Retry in 30 seconds.", 30 * time.Second},
-		{"down", f.settings(sidDown), "Twilio is currently unavailable", 0},
+	cases := []testkit.MessageCase{
+		{"auth", with(f.settings(sidGood), twilio.FieldAuthToken, "wrong-token"), sendOp, "Authentication failed. Please check credentials.", 0},
+		{"rate limited", f.settings(sidBusy), sendOp, "Rate limit exceeded. Retry in 30 seconds.", 30 * time.Second},
+		{"down", f.settings(sidDown), sendOp, "Twilio is currently unavailable", 0},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			for name, prov := range map[string]providers.Provider{"in process": p, "plugin": pl} {
-				_, err := prov.Do(t.Context(), tt.s, sendOp)
-				require.Equal(t, tt.msg, providers.UserMessage(err, twilio.DisplayName), name)
-				require.Equal(t, tt.after, providers.AsError(err).RetryAfter, name)
-				require.NotContains(t, err.Error(), tokenGood, name)
-			}
-		})
+	for name, prov := range map[string]providers.Provider{"in process": p, "plugin": pl} {
+		t.Run(name, func(t *testing.T) { testkit.UserMessages(t, prov, twilio.DisplayName, cases, tokenGood) })
 	}
 	_, err := p.Do(t.Context(), f.settings(sidGood), op(sms.OpSend, &sms.Message{To: toInvalid, Body: "x"}))
 	require.ErrorContains(t, err, "Invalid 'To' Phone Number: +15005550001 (Twilio error 21211)")

@@ -9,6 +9,7 @@ import (
 	"github.com/intimeos/integrations/providers"
 	"github.com/intimeos/integrations/providers/bamboohr"
 	"github.com/intimeos/integrations/providers/internal/httpapi"
+	"github.com/intimeos/integrations/providers/internal/manifest"
 )
 
 // Name is the provider's name, as hosts register and load it.
@@ -43,8 +44,11 @@ type Config struct {
 // Provider is the Workday provider. It is safe for concurrent use;
 // settings, the access token included, travel with each call and are not
 // kept.
+//
+// Info and Validate are the embedded manifest.Base's: the package's
+// fields and operations, and its settings rules, as data.
 type Provider struct {
-	providers.UnimplementedProvider
+	manifest.Base
 	c *httpapi.Client
 }
 
@@ -52,13 +56,9 @@ var _ providers.Provider = (*Provider)(nil)
 
 // New returns a provider configured by cfg (nil means all defaults).
 func New(cfg *Config) *Provider {
-	var c Config
-	if cfg != nil {
-		c = *cfg
-	}
-	hc := httpapi.NewClient(Name, c.HTTPClient, c.Logger, c.Now)
-	hc.ErrorMessage = errorMessage
-	return &Provider{c: hc}
+	p := &Provider{Base: manifest.New(&spec), c: (*httpapi.Config)(cfg).Client(Name)}
+	p.c.ErrorMessage = errorMessage
+	return p
 }
 
 // Close closes the idle connections of the provider's own HTTP client. The
@@ -68,26 +68,14 @@ func (p *Provider) Close() error {
 	return nil
 }
 
-// Info implements [providers.Provider]. The capabilities list what the
-// provider serves: bamboohr.OpSync is answered, but always with
+// spec is what Info says of the provider, and how Validate checks
+// settings. The capabilities list what the provider serves:
+// bamboohr.OpSync is answered, but always with
 // [providers.KindUnsupported] (see [Provider.Do]), so it is not listed.
-func (*Provider) Info(context.Context) (*providers.Info, error) {
-	return &providers.Info{
-		Name:        Name,
-		DisplayName: DisplayName,
-		Types:       []string{IntegrationType},
-		Version:     Version,
-		Fields:      fields(),
-		Capabilities: []string{bamboohr.OpDirectory, bamboohr.OpUpdate, OpWorkersList, OpWorkerGet,
-			providers.CapabilityOAuth},
-	}, nil
-}
-
-// Validate implements [providers.Provider].
-func (*Provider) Validate(_ context.Context, s providers.Settings) error {
-	_, err := parseSettings(s)
-	return err
-}
+var spec = manifest.Spec{Name: Name, DisplayName: DisplayName, Version: Version, Types: []string{IntegrationType},
+	Fields: fields, Capabilities: []string{bamboohr.OpDirectory, bamboohr.OpUpdate, OpWorkersList, OpWorkerGet,
+		providers.CapabilityOAuth},
+	Validate: manifest.Parses(parseSettings)}
 
 // Do implements [providers.Provider]: the HRIS operations of package
 // bamboohr (bamboohr.OpDirectory, bamboohr.OpUpdate for the business
@@ -110,11 +98,7 @@ type session struct {
 }
 
 func (p *Provider) session(s providers.Settings) (*session, error) {
-	st, err := parseSettings(s)
-	if err != nil {
-		return nil, err
-	}
-	hs, err := p.c.Session(s)
+	hs, st, err := httpapi.SessionWith(p.c, s, parseSettings)
 	if err != nil {
 		return nil, err
 	}

@@ -35,7 +35,8 @@ var (
 		WorkEmail: "ada@acme.example", WorkPhone: "+1 (415) 555-0163", Department: "Talent Acquisition", Location: "San Francisco"}
 )
 
-func suite(f *fakeWorkday) *providertest.Suite {
+func suite(t *testing.T) *providertest.Suite {
+	f := newFakeWorkday(t, generated)
 	good := f.settings(tokGood)
 	return &providertest.Suite{
 		Settings: good,
@@ -101,10 +102,7 @@ func names(ws []workday.Worker) []string {
 // changes a title).
 func TestConformance(t *testing.T) {
 	t.Parallel()
-	p := workday.New(nil)
-	t.Cleanup(func() { _ = p.Close() })
-	t.Run("in process", func(t *testing.T) { providertest.Exercise(t, p, suite(newFakeWorkday(t, generated))) })
-	t.Run("plugin", func(t *testing.T) { providertest.Exercise(t, plugin(t), suite(newFakeWorkday(t, generated))) })
+	testkit.Conformance(t, testkit.Closing(t, workday.New(nil)), plugin, suite)
 }
 
 func TestValidate(t *testing.T) {

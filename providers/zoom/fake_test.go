@@ -3,7 +3,6 @@ package zoom_test
 import (
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -13,6 +12,7 @@ import (
 	"time"
 
 	"github.com/intimeos/integrations/providers"
+	"github.com/intimeos/integrations/providers/internal/testkit"
 	"github.com/intimeos/integrations/providers/zoom"
 )
 
@@ -38,13 +38,7 @@ type fakeZoom struct {
 	mu       sync.Mutex
 	next     int64
 	meetings map[string]map[string]any
-	requests []fakeRequest
-}
-
-type fakeRequest struct {
-	Method, Path, Auth string
-	Body               map[string]any
-	Status             int
+	testkit.Recorder
 }
 
 func newFakeZoom(t testing.TB) *fakeZoom {
@@ -57,7 +51,7 @@ func newFakeZoom(t testing.TB) *fakeZoom {
 	mux.HandleFunc("GET /v2/meetings/{id}", f.locked(f.get))
 	mux.HandleFunc("PATCH /v2/meetings/{id}", f.locked(f.patch))
 	mux.HandleFunc("DELETE /v2/meetings/{id}", f.locked(f.delete))
-	f.Server = httptest.NewServer(f.auth(mux))
+	f.Server = httptest.NewServer(f.Record(f.auth(mux)))
 	t.Cleanup(f.Close)
 	return f
 }
@@ -76,53 +70,24 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-func (s *statusWriter) WriteHeader(code int) {
-	s.status = code
-	s.ResponseWriter.WriteHeader(code)
-}
-
 func (f *fakeZoom) auth(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var body map[string]any
-		if b, _ := io.ReadAll(r.Body); len(b) > 0 {
-			_ = json.Unmarshal(b, &body)
-			r.Body = io.NopCloser(strings.NewReader(string(b)))
-		}
-		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
-		defer func() {
-			f.mu.Lock()
-			f.requests = append(f.requests, fakeRequest{Method: r.Method, Path: r.URL.Path,
-				Auth: r.Header.Get("Authorization"), Body: body, Status: sw.status})
-			f.mu.Unlock()
-		}()
 		switch tok, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); tok {
 		case tokGood:
-			next.ServeHTTP(sw, r)
+			next.ServeHTTP(w, r)
 		case tokBusy:
-			sw.Header().Set("X-RateLimit-Category", "Light")
-			sw.Header().Set("X-RateLimit-Type", "Daily-limit")
-			sw.Header().Set("Retry-After", "30")
-			zoomError(sw, http.StatusTooManyRequests, 429, "You have reached the maximum daily rate limit for this API.")
+			w.Header().Set("X-RateLimit-Category", "Light")
+			w.Header().Set("X-RateLimit-Type", "Daily-limit")
+			w.Header().Set("Retry-After", "30")
+			zoomError(w, http.StatusTooManyRequests, 429, "You have reached the maximum daily rate limit for this API.")
 		case tokDown:
-			zoomError(sw, http.StatusServiceUnavailable, 503, "Service unavailable.")
+			zoomError(w, http.StatusServiceUnavailable, 503, "Service unavailable.")
 		case tokNoScope:
-			zoomError(sw, http.StatusBadRequest, 4711, "Invalid access token, does not contain scopes:[meeting:write:meeting].")
+			zoomError(w, http.StatusBadRequest, 4711, "Invalid access token, does not contain scopes:[meeting:write:meeting].")
 		default:
-			zoomError(sw, http.StatusUnauthorized, 124, "Invalid access token.")
+			zoomError(w, http.StatusUnauthorized, 124, "Invalid access token.")
 		}
 	})
-}
-
-// Last returns the last request received.
-func (f *fakeZoom) Last() fakeRequest {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.requests[len(f.requests)-1]
 }
 
 func (f *fakeZoom) create(w http.ResponseWriter, r *http.Request) {

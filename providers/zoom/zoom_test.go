@@ -22,11 +22,7 @@ var (
 func decode[T any](t *testing.T, r *providers.Result) *T { return testkit.Decode[T](t, r) }
 
 func setup(t *testing.T) (*fakeZoom, *zoom.Provider) {
-	t.Helper()
-	f := newFakeZoom(t)
-	p := zoom.New(nil)
-	t.Cleanup(func() { _ = p.Close() })
-	return f, p
+	return newFakeZoom(t), testkit.Closing(t, zoom.New(nil))
 }
 
 var (
@@ -41,7 +37,8 @@ func interview() *meeting.Meeting {
 
 var createOp = op(meeting.OpCreate, interview())
 
-func suite(f *fakeZoom) *providertest.Suite {
+func suite(t *testing.T) *providertest.Suite {
+	f := newFakeZoom(t)
 	good := f.settings(tokGood)
 	return &providertest.Suite{
 		Settings: good,
@@ -71,10 +68,7 @@ func suite(f *fakeZoom) *providertest.Suite {
 // plugin, against the fake Zoom API.
 func TestConformance(t *testing.T) {
 	t.Parallel()
-	f, p := setup(t)
-	s := suite(f)
-	t.Run("in process", func(t *testing.T) { providertest.Exercise(t, p, s) })
-	t.Run("plugin", func(t *testing.T) { providertest.Exercise(t, plugin(t), s) })
+	testkit.Conformance(t, testkit.Closing(t, zoom.New(nil)), plugin, suite)
 }
 
 func TestValidate(t *testing.T) {

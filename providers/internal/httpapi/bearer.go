@@ -74,6 +74,21 @@ func (c *Client) Session(s providers.Settings) (*Session, error) {
 	return &Session{Client: c, Token: tok}, nil
 }
 
+// SessionWith starts a call of an OAuth-backed provider: it parses the
+// call's settings with parse, then opens the call's [Session]. Invalid
+// settings are reported before a missing access token.
+func SessionWith[S any](c *Client, s providers.Settings, parse func(providers.Settings) (S, error)) (*Session, S, error) {
+	st, err := parse(s)
+	if err != nil {
+		return nil, st, err
+	}
+	hs, err := c.Session(s)
+	if err != nil {
+		return nil, st, err
+	}
+	return hs, st, nil
+}
+
 // JSON sends a request with the session's token (see [Client.BearerJSON]).
 func (s *Session) JSON(ctx context.Context, method, url string, in, out any) error {
 	_, err := s.Client.BearerJSON(ctx, method, url, s.Token, in, out)

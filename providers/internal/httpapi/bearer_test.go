@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -69,4 +70,25 @@ func TestBearerJSON(t *testing.T) {
 
 	_, err = c.BearerJSON(t.Context(), http.MethodPost, srv.URL, "tok-1", func() {}, nil)
 	require.Equal(t, providers.KindInvalidInput, providers.KindOf(err), "unencodable input")
+}
+
+// TestSessionWith: settings are parsed before the token is looked for, and
+// both end up in the session.
+func TestSessionWith(t *testing.T) {
+	t.Parallel()
+	c := httpapi.NewClient("svc", nil, nil, nil)
+	parse := func(s providers.Settings) (string, error) {
+		if s["k"] == "" {
+			return "", errors.New("svc: k is required")
+		}
+		return s["k"], nil
+	}
+	hs, st, err := httpapi.SessionWith(c, providers.Settings{"k": "v", providers.SettingAccessToken: "t-1"}, parse)
+	require.NoError(t, err)
+	require.Equal(t, "v", st)
+	require.Equal(t, &httpapi.Session{Client: c, Token: "t-1"}, hs)
+	_, _, err = httpapi.SessionWith(c, providers.Settings{}, parse)
+	require.EqualError(t, err, "svc: k is required", "invalid settings first")
+	_, _, err = httpapi.SessionWith(c, providers.Settings{"k": "v"}, parse)
+	require.Equal(t, providers.KindAuth, providers.KindOf(err))
 }

@@ -1,11 +1,14 @@
 // Package httpapi is what the HTTP API providers (twilio, bamboohr,
-// paychex, everify, slack, jobboards, google, microsoft, zoom) share: a
-// client that sends one request and classifies the answer with the
-// providers error kinds, the staged connection test, the URL rule for
-// credentials, a cache of OAuth 2.0 client credentials token sources, the
-// host's per-call OAuth access token as a bearer token ([AccessToken],
-// [Client.BearerJSON]), and the JSON plumbing of typed operations ([Run],
-// [CallValid]).
+// paychex, everify, slack, jobboards, google, microsoft, zoom, ringcentral,
+// linkedin, workday, oidc) share: the [Config] their own Config types
+// convert to, a client that sends one request and classifies the answer
+// with the providers error kinds, the staged connection test, the URL rule
+// for credentials, a cache of OAuth 2.0 client credentials token sources
+// that also sends requests with them ([Tokens.Do]), the host's per-call
+// OAuth access token as a bearer token ([AccessToken], [Client.BearerJSON],
+// [SessionWith]), and the JSON plumbing of typed operations: the typed
+// packages' (calendar, meeting, sms) table of operations ([Ops], [Typed])
+// and their hosts' calls ([CallValid]).
 //
 // # Classification
 //

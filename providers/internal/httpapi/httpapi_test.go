@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -142,4 +143,22 @@ func TestTokens(t *testing.T) {
 	_, err = httpapi.Token(t.Context(), ts)
 	require.NoError(t, err)
 	require.Equal(t, 3, issued)
+}
+
+// TestConfigClient: a nil Config means a client of the provider's own;
+// a Config's fields are the client's.
+func TestConfigClient(t *testing.T) {
+	t.Parallel()
+	var none *httpapi.Config
+	c := none.Client("svc")
+	defer c.Close()
+	require.Equal(t, "svc", c.Name)
+	require.Equal(t, httpapi.DefaultTimeout, c.HTTP.Timeout)
+	hc := &http.Client{}
+	logger := slog.New(slog.DiscardHandler)
+	at := time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
+	c = (&httpapi.Config{HTTPClient: hc, Logger: logger, Now: func() time.Time { return at }}).Client("svc")
+	require.Same(t, hc, c.HTTP)
+	require.Same(t, logger, c.Logger)
+	require.Equal(t, at, c.Now())
 }

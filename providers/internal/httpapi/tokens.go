@@ -116,6 +116,42 @@ func Token(ctx context.Context, ts oauth2.TokenSource) (*oauth2.Token, error) {
 	}
 }
 
+// Do sends r through c with a bearer token of cc from its cached source,
+// keeping cc's secret and the token out of messages besides r.Secrets. An
+// answer of 401 drops that token and r is sent once more with a fresh one
+// (a token revoked or expired early). A failed token request is classified
+// by [TokenError].
+func (t *Tokens) Do(ctx context.Context, c *Client, cc *clientcredentials.Config, r *Request) (*Response, error) {
+	for attempt := 1; ; attempt++ {
+		key, ts := t.Source(cc)
+		tok, err := Token(ctx, ts)
+		if err != nil {
+			return nil, TokenError(c.Name, err, c.Now(), cc.ClientSecret)
+		}
+		rt := *r
+		rt.Secrets = append([]string{cc.ClientSecret, tok.AccessToken}, r.Secrets...)
+		rt.Auth = tok.SetAuthHeader
+		resp, err := c.Do(ctx, &rt)
+		if attempt == 1 && StatusCode(err) == http.StatusUnauthorized {
+			c.Logger.DebugContext(ctx, c.Name+": token refused, fetching a new one", "clientId", cc.ClientID)
+			t.Drop(key, ts)
+			continue
+		}
+		return resp, err
+	}
+}
+
+// TokenCheck requests a token of cc through c, bypassing every cache so
+// that a revoked secret shows at once: the authentication stage of a
+// client credentials provider's connection test. Its error is classified
+// by [TokenError].
+func (c *Client) TokenCheck(ctx context.Context, cc *clientcredentials.Config) error {
+	if _, err := cc.Token(context.WithValue(ctx, oauth2.HTTPClient, c.HTTP)); err != nil {
+		return TokenError(c.Name, err, c.Now(), cc.ClientSecret)
+	}
+	return nil
+}
+
 // TokenError classifies a failed token request: the endpoint's refusals
 // (400 invalid_client, 401) are auth failures, 429 and 5xx as
 // [StatusError], transport failures keep their class. Secrets are removed.

@@ -93,3 +93,45 @@ func (m *cpuMeter) report(b *testing.B) {
 		b.ReportMetric(perCall(now-m.plugin), "plugin-cpu-µs/call")
 	}
 }
+
+// BenchAlternating measures call, one provider call, in calls per second:
+// in process and through the plugin, each on its own ("calls/s"), and
+// then alternating in one loop ("plugin-vs-in-process"), which reports
+// both rates and the plugin's share of the in-process rate measured side
+// by side ("plugin/in-process"). It suits calls that open a connection of
+// their own (an SFTP upload, a large put), whose parallel rate would
+// measure the local server. call fails the benchmark by returning an
+// error.
+func BenchAlternating(b *testing.B, inproc, plugin providers.Provider, call func(providers.Provider) error) {
+	do := func(b *testing.B, p providers.Provider) {
+		if err := call(p); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for _, tc := range []struct {
+		name string
+		prov providers.Provider
+	}{{"in-process", inproc}, {"plugin", plugin}} {
+		b.Run(tc.name, func(b *testing.B) {
+			for b.Loop() {
+				do(b, tc.prov)
+			}
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "calls/s")
+		})
+	}
+	b.Run("plugin-vs-in-process", func(b *testing.B) {
+		var tIn, tPlug time.Duration
+		for b.Loop() {
+			t0 := time.Now()
+			do(b, inproc)
+			t1 := time.Now()
+			do(b, plugin)
+			tIn += t1.Sub(t0)
+			tPlug += time.Since(t1)
+		}
+		in, pl := float64(b.N)/tIn.Seconds(), float64(b.N)/tPlug.Seconds()
+		b.ReportMetric(in, "in-process-calls/s")
+		b.ReportMetric(pl, "plugin-calls/s")
+		b.ReportMetric(pl/in, "plugin/in-process")
+	})
+}

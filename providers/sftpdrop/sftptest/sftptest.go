@@ -20,6 +20,9 @@ import (
 	"github.com/pkg/sftp"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/crypto/ssh"
+
+	"github.com/intimeos/integrations/providers"
+	"github.com/intimeos/integrations/providers/sftpdrop"
 )
 
 // User is the account the server accepts.
@@ -127,6 +130,20 @@ func (s *Server) HostKey() string {
 
 // HostKeyFingerprint returns the host key's "SHA256:..." fingerprint.
 func (s *Server) HostKeyFingerprint() string { return ssh.FingerprintSHA256(s.hostKey.PublicKey()) }
+
+// Settings returns the settings of package sftpdrop that reach this
+// server: as [User] with [Server.ClientKey], its host key pinned, files
+// delivered to "inbound".
+func (s *Server) Settings() providers.Settings {
+	return providers.Settings{
+		sftpdrop.FieldHost:       s.Host,
+		sftpdrop.FieldPort:       strconv.Itoa(s.Port),
+		sftpdrop.FieldUsername:   User,
+		sftpdrop.FieldPrivateKey: s.ClientKey(),
+		sftpdrop.FieldHostKey:    s.HostKey(),
+		sftpdrop.FieldDirectory:  "inbound",
+	}
+}
 
 // File returns the contents of the file at p under the root.
 func (s *Server) File(t testing.TB, p string) []byte {
