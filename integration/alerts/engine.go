@@ -3,6 +3,7 @@ package alerts
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"time"
 
@@ -67,13 +68,25 @@ func (e *Engine) AlertRaise(ctx context.Context, p *storage.AlertRaiseParams) (*
 	}
 	kind, window := storage.AlertNotifyRaised, 0
 	if a.Count > 1 {
-		window = int(a.LastSeenAt.Sub(a.FirstSeenAt) / e.cfg.Window)
+		window = int(a.LastSeenAt.Sub(a.FirstSeenAt) / e.windowOf(a.DedupKey))
 		if window == 0 {
 			return a, nil
 		}
 		kind = storage.AlertNotifyReminder
 	}
 	return a, e.queue(ctx, a, kind, window)
+}
+
+// credentialsWindow is the credentials rule's window: a day, since the
+// condition lasts until someone rotates them.
+const credentialsWindow = 24 * time.Hour
+
+// windowOf is the rule window of an alert's key.
+func (e *Engine) windowOf(key string) time.Duration {
+	if strings.HasPrefix(key, KeyCredentials) {
+		return max(e.cfg.Window, credentialsWindow)
+	}
+	return e.cfg.Window
 }
 
 // AlertResolveKey resolves the organization's open alert with the
