@@ -123,3 +123,20 @@ func TestNotificationGivesUp(t *testing.T) {
 		require.NotNil(t, e.openAlert(t, "test.gone"))
 	})
 }
+
+// TestStartSendsQueuedNotifications: the started engine's loop sends a
+// notification as soon as it is queued.
+func TestStartSendsQueuedNotifications(t *testing.T) {
+	t.Parallel()
+	e := setup(t, openSQLite)
+	hook := newFakeSlack(t)
+	eng := e.engine(t, &alerts.Config{NotifyPoll: time.Hour, Notifiers: []alerts.Notifier{&alerts.SlackNotifier{
+		WebhookURL: func(context.Context, uuid.UUID) (string, error) { return hook.HookURL(), nil }}}})
+	require.NoError(t, eng.Start(e.ctx))
+	require.Error(t, eng.Start(e.ctx), "started once")
+	_, err := eng.AlertRaise(e.ctx, &storage.AlertRaiseParams{OrganizationID: e.org, DedupKey: "test.loop",
+		Severity: storage.AlertInfo, Title: "Loop", Message: "m"})
+	require.NoError(t, err)
+	require.Eventually(t, func() bool { return len(hook.Posts()) == 1 }, 30*time.Second, 10*time.Millisecond)
+	require.NoError(t, eng.Stop(e.ctx))
+}
