@@ -78,4 +78,5 @@ type AlertStore interface {
 	// AlertResolve marks an open alert resolved; resolving a resolved
 	// alert is a no-op.
 	AlertResolve(ctx context.Context, orgID, id uuid.UUID) (*Alert, error)
+	AlertNotificationStore
 }

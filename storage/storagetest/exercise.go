@@ -65,6 +65,7 @@ func families() []family {
 		{name: "Logs", tests: logTests(), pager: logPager()},
 		{name: "Metrics", tests: metricTests()},
 		{name: "Alerts", tests: alertTests(), pager: alertPager()},
+		{name: "AlertNotifications", tests: alertNotificationTests()},
 		{name: "APITokens", tests: apiTokenTests()},
 		{name: "APITokenInfo", tests: apiTokenInfoTests()},
 		{name: "APIRate", tests: apiRateTests()},
