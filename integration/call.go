@@ -143,6 +143,9 @@ func (m *Manager) retryTimer() backoff.Timer {
 // switched records a failover switch of a route's group and tells the
 // hooks.
 func (m *Manager) switched(rt *route, sw providers.Switch) {
+	if rt.restoring {
+		return
+	}
 	var from, to *target
 	for _, t := range rt.members {
 		switch t.instance {

@@ -35,6 +35,9 @@ type route struct {
 	policy  retry.Policy
 	attempt retry.Policy
 	quota   *quotaLease
+	// restoring is set while a manual switch is applied to the route
+	// being built: it is not reported again.
+	restoring bool
 	// fingerprint identifies the rows the route was built from.
 	fingerprint string
 	loaded      time.Time
@@ -159,6 +162,7 @@ func (m *Manager) build(ctx context.Context, rt *route, primary, backup *storage
 		return err
 	}
 	rt.group = group
+	m.restorePin(rt)
 	rt.quota = m.quotas.lease(primary.OrganizationID, primary.ID, rt.members[0].settings)
 	return nil
 }
