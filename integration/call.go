@@ -49,12 +49,30 @@ func (cs *callState) last() *target {
 //     429s blindly;
 //  4. record one log entry and the call's metrics, off the call's path.
 //
+// An integration in manual mode ([Manager.ManualModeSet]) is not called:
+// the operation is queued and Dispatch returns a *[QueuedError].
+//
 // A failure after all that is a *[CallError], whose Message is the spec's.
 func (m *Manager) Dispatch(ctx context.Context, orgID uuid.UUID, typ string, op *providers.Operation) (*providers.Result, error) {
 	if op == nil || op.Name == "" {
 		return nil, providers.InvalidInput(errors.New("integration: Dispatch needs an operation name"))
 	}
 	rt, err := m.res.get(ctx, orgID, typ)
+	if err == nil && rt.manual != nil {
+		return m.enqueue(ctx, rt, op)
+	}
+	return m.dispatchResolved(ctx, rt, err, op)
+}
+
+// dispatchNow dispatches op without queueing it, whatever the route's
+// manual mode.
+func (m *Manager) dispatchNow(ctx context.Context, orgID uuid.UUID, typ string, op *providers.Operation) (*providers.Result, error) {
+	rt, err := m.res.get(ctx, orgID, typ)
+	return m.dispatchResolved(ctx, rt, err, op)
+}
+
+// dispatchResolved calls a resolved route unless it cannot be called.
+func (m *Manager) dispatchResolved(ctx context.Context, rt *route, err error, op *providers.Operation) (*providers.Result, error) {
 	switch {
 	case err != nil:
 		return nil, err
@@ -143,6 +161,9 @@ func (m *Manager) retryTimer() backoff.Timer {
 // switched records a failover switch of a route's group and tells the
 // hooks.
 func (m *Manager) switched(rt *route, sw providers.Switch) {
+	if rt.restoring {
+		return
+	}
 	var from, to *target
 	for _, t := range rt.members {
 		switch t.instance {

@@ -147,6 +147,24 @@
 // [Manager.NewCollector] exports the same figures to Prometheus; the host
 // registers it on its own registry, and each scrape reads one snapshot.
 //
+// # Troubleshooting, fallbacks and credential rotation
+//
+// [Manager.Troubleshoot] runs an integration's staged connection test,
+// reads its endpoint's certificate expiry, and analyses its recent error
+// entries for a pattern (§5, §16): it returns the spec's message, the
+// pattern ("Repeated timeouts suggest network/firewall issue") and the
+// suggested actions as data ([SuggestedAction]). The fallbacks of §9:
+// [Manager.SwitchToBackup] and [Manager.SwitchToPrimary] switch a type's
+// calls by hand (automatic failover is the call path's); manual mode
+// ([Manager.ManualModeSet]) queues an integration's calls durably while it
+// is down (Dispatch returns a *[QueuedError]) and, once a connection test
+// passes, replays them in order, once each, across hosts;
+// [Manager.PayrollExportCSV] writes the payroll run as CSV for a manual
+// upload. [Manager.RotateCredentials] replaces a credential, minting and
+// revoking keys at providers that can (providers.CapabilityKeyMint,
+// SendGrid), tested before the old one is dropped, with an audit entry;
+// [Integration.CredentialsSince] starts the 90-day age of §10.
+//
 // # OAuth
 //
 // A provider that lists providers.CapabilityOAuth gets, with each call, a

@@ -34,7 +34,8 @@ const (
 
 // FailoverSwitch reports that an organization's calls of one type moved
 // from one integration to another: automatically after failures (ADMIN-INT-011),
-// back when the primary recovered, or by hand ([Manager.SwitchTo]).
+// back when the primary recovered, or by hand ([Manager.SwitchToBackup],
+// [Manager.SwitchToPrimary]; Manual is then set).
 type FailoverSwitch struct {
 	OrganizationID uuid.UUID
 	Type           string

@@ -23,6 +23,7 @@ type Manager struct {
 	res     *resolver
 	quotas  *quotaTable
 	rec     *Recorder
+	pins    pinSet
 
 	mu      sync.Mutex
 	running *runner

@@ -35,6 +35,11 @@ type route struct {
 	policy  retry.Policy
 	attempt retry.Policy
 	quota   *quotaLease
+	// manual is set when the primary is in manual mode: Dispatch queues.
+	manual *manualRoute
+	// restoring is set while a manual switch is applied to the route
+	// being built: it is not reported again.
+	restoring bool
 	// fingerprint identifies the rows the route was built from.
 	fingerprint string
 	loaded      time.Time
@@ -128,6 +133,9 @@ func (r *resolver) load(ctx context.Context, key routeKey, prev *route) (*route,
 		return &kept, nil
 	}
 	rt := &route{orgID: key.orgID, typ: key.typ, fingerprint: fp, loaded: now}
+	if primary.ManualMode {
+		rt.manual = &manualRoute{IntegrationID: primary.ID, Name: primary.Name}
+	}
 	if primary.Status == storage.IntegrationDisabled {
 		rt.disabled = &DisabledError{IntegrationID: primary.ID, Name: primary.Name, Type: primary.Type}
 		return rt, nil
@@ -159,6 +167,7 @@ func (m *Manager) build(ctx context.Context, rt *route, primary, backup *storage
 		return err
 	}
 	rt.group = group
+	m.restorePin(rt)
 	rt.quota = m.quotas.lease(primary.OrganizationID, primary.ID, rt.members[0].settings)
 	return nil
 }
@@ -214,8 +223,8 @@ func fingerprint(primary, backup *storage.IntegrationHealth, orgPolicy *retry.Po
 			fmt.Fprint(h, "none|")
 			continue
 		}
-		fmt.Fprintf(h, "%s|%s|%s|%d|%s|%t|", in.ID, in.Provider, in.Name, len(in.Config), in.RetryPolicy,
-			in.Status == storage.IntegrationDisabled)
+		fmt.Fprintf(h, "%s|%s|%s|%d|%s|%t|%t|", in.ID, in.Provider, in.Name, len(in.Config), in.RetryPolicy,
+			in.Status == storage.IntegrationDisabled, in.ManualMode)
 		h.Write(in.Config)
 	}
 	if orgPolicy != nil {

@@ -54,8 +54,27 @@ type Integration struct {
 	RetryPolicy *retry.Policy
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
+	// CredentialsSince is when the credentials were last rotated
+	// ([Manager.RotateCredentials]), else when the integration was
+	// created: the start of their age.
+	CredentialsSince time.Time
+	// ManualMode reports whether the integration's calls are queued
+	// ([Manager.ManualModeSet]).
+	ManualMode bool
 	// Check is the connection test this call ran, if it ran one.
 	Check *providers.CheckResult
+}
+
+// CredentialsAge is how old the credentials are at now; past
+// [CredentialsMaxAge] they are due for rotation (§10).
+func (in *Integration) CredentialsAge(now time.Time) time.Duration {
+	return now.Sub(in.CredentialsSince)
+}
+
+// CredentialsDue reports whether the credentials are older than
+// [CredentialsMaxAge] at now.
+func (in *Integration) CredentialsDue(now time.Time) bool {
+	return in.CredentialsAge(now) > CredentialsMaxAge
 }
 
 // StatusLabel reads as the health screen does: "ACTIVE", "DISABLED",
@@ -106,6 +125,7 @@ func (m *Manager) view(ctx context.Context, h *storage.IntegrationHealth) (*Inte
 		ErrorMessage: h.ErrorMessage, LastHealthCheck: h.LastHealthCheck, LastSync: h.LastSync,
 		LastSyncError: h.LastSyncError, NextCheckAt: h.NextCheckAt, CheckInterval: h.CheckInterval,
 		OwnCheckInterval: h.CheckInterval > 0, CreatedAt: h.CreatedAt, UpdatedAt: h.UpdatedAt,
+		CredentialsSince: h.CredentialsRotatedAt, ManualMode: h.ManualMode,
 	}
 	if in.CheckInterval == 0 {
 		in.CheckInterval = m.cfg.HealthCheckInterval

@@ -31,6 +31,8 @@
 //     of an integration's inbound provider events ([InboundEndpoint]).
 //   - inbound_events: the normalised provider events received, once per
 //     integration and provider event ID ([InboundEvent]).
+//   - integration_manual_queue: the operations queued while an integration
+//     is in manual mode, replayed in order ([ManualStore]).
 //
 // and two of the store's own: intime_schema_migrations (the migrations
 // applied) and intime_key_checks (one check value per key ID, see Secrets at
@@ -118,7 +120,9 @@
 // due index of health checks, organization_settings and
 // integration_routes; 0009 adds the API-access tables (token settings and
 // their change feed, leased rate windows, usage, throttles, anomalies and
-// Zapier's marks); 0012 adds inbound_endpoints and inbound_events.
+// Zapier's marks); 0012 adds inbound_endpoints and inbound_events; 0014
+// adds integrations.credentials_rotated_at, integrations.manual_mode and
+// integration_manual_queue.
 //
 // # Health checks and activity
 //

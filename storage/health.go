@@ -23,6 +23,9 @@ type IntegrationHealth struct {
 	// LastSyncError is the error of the call recorded at LastSync, or ""
 	// when that call succeeded.
 	LastSyncError string
+	// ManualMode reports whether the integration's calls are queued
+	// ([ManualStore]) until it is re-enabled.
+	ManualMode bool
 }
 
 // IntegrationCheckClaimParams select the health checks to lease.

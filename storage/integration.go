@@ -46,6 +46,10 @@ type Integration struct {
 	ErrorMessage string
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
+	// CredentialsRotatedAt is when the credentials were last rotated, or
+	// CreatedAt when they never were: the start of their age (§10,
+	// "rotate every 90 days").
+	CredentialsRotatedAt time.Time
 }
 
 // IntegrationCreateParams are the fields of a new integration. Status
@@ -75,6 +79,8 @@ type IntegrationUpdateParams struct {
 	LastSync        *time.Time
 	NextCheckAt     *time.Time
 	ErrorMessage    *string
+	// CredentialsRotatedAt, when set, records a credential rotation.
+	CredentialsRotatedAt *time.Time
 }
 
 // IntegrationListParams filters a list of integrations, newest first.

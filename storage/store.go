@@ -28,6 +28,7 @@ type Store interface {
 	ActivityStore
 	OrganizationSettingsStore
 	InboundStore
+	ManualStore
 	DLQCounter
 	Maintenance
 }

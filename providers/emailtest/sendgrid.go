@@ -11,7 +11,9 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -48,6 +50,14 @@ type SendGrid struct {
 	mu       sync.Mutex
 	mails    []SendGridMail
 	attempts int
+	// keys are the valid API keys and their IDs and scopes; a deleted key
+	// is refused with 401, as SendGrid refuses a revoked one.
+	keys map[string]*sgKey
+}
+
+type sgKey struct {
+	id, name string
+	scopes   []string
 }
 
 // SendGridMail is an accepted mail send: the request body and its ID.
@@ -63,6 +73,8 @@ func StartSendGrid(t testing.TB, opts *SendGridOpts) *SendGrid {
 	if sg.opts.Scopes == nil {
 		sg.opts.Scopes = []string{"mail.send", "scopes.read", "user.profile.read"}
 	}
+	id, _, _ := strings.Cut(strings.TrimPrefix(opts.APIKey, "SG."), ".")
+	sg.keys = map[string]*sgKey{opts.APIKey: {id: id, name: "first key", scopes: sg.opts.Scopes}}
 	srv := httptest.NewServer(http.HandlerFunc(sg.serve))
 	t.Cleanup(srv.Close)
 	sg.URL = srv.URL
@@ -98,22 +110,29 @@ func writeErrors(w http.ResponseWriter, status int, errs ...sgError) {
 func field(s string) *string { return &s }
 
 func (sg *SendGrid) serve(w http.ResponseWriter, r *http.Request) {
-	if r.Header.Get("Authorization") != "Bearer "+sg.opts.APIKey {
+	sg.mu.Lock()
+	key := sg.keys[strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")]
+	sg.mu.Unlock()
+	if key == nil {
 		writeErrors(w, http.StatusUnauthorized, sgError{Message: "The provided authorization grant is invalid, expired, or revoked"})
 		return
 	}
 	switch {
 	case r.Method == http.MethodGet && r.URL.Path == "/v3/scopes":
 		w.Header().Set("Content-Type", "application/json")
-		_ = json.NewEncoder(w).Encode(map[string]any{"scopes": sg.opts.Scopes})
+		_ = json.NewEncoder(w).Encode(map[string]any{"scopes": key.scopes})
 	case r.Method == http.MethodPost && r.URL.Path == "/v3/mail/send":
-		sg.mailSend(w, r)
+		sg.mailSend(w, r, key)
+	case r.Method == http.MethodPost && r.URL.Path == "/v3/api_keys":
+		sg.keyCreate(w, r, key)
+	case r.Method == http.MethodDelete && strings.HasPrefix(r.URL.Path, "/v3/api_keys/"):
+		sg.keyDelete(w, strings.TrimPrefix(r.URL.Path, "/v3/api_keys/"), key)
 	default:
 		writeErrors(w, http.StatusNotFound, sgError{Message: "resource not found"})
 	}
 }
 
-func (sg *SendGrid) mailSend(w http.ResponseWriter, r *http.Request) {
+func (sg *SendGrid) mailSend(w http.ResponseWriter, r *http.Request, key *sgKey) {
 	sg.mu.Lock()
 	sg.attempts++
 	sg.mu.Unlock()
@@ -134,7 +153,7 @@ func (sg *SendGrid) mailSend(w http.ResponseWriter, r *http.Request) {
 		writeErrors(w, status, sgError{Message: http.StatusText(status)})
 		return
 	}
-	if !sg.permitted("mail.send") {
+	if !slices.Contains(key.scopes, "mail.send") {
 		writeErrors(w, http.StatusForbidden, sgError{Message: "access forbidden"})
 		return
 	}
@@ -157,13 +176,72 @@ func (sg *SendGrid) mailSend(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusAccepted)
 }
 
-func (sg *SendGrid) permitted(scope string) bool {
-	for _, s := range sg.opts.Scopes {
-		if s == scope {
-			return true
+// NewSendGridKey returns a key of SendGrid's form, "SG.<api_key_id>.<secret>"
+// (69 characters).
+func NewSendGridKey() string {
+	var id [16]byte
+	var secret [32]byte
+	_, _ = rand.Read(id[:])
+	_, _ = rand.Read(secret[:])
+	enc := base64.RawURLEncoding
+	return "SG." + enc.EncodeToString(id[:])[:22] + "." + enc.EncodeToString(secret[:])[:43]
+}
+
+// keyCreate is POST /v3/api_keys: {name, scopes} in, {api_key, api_key_id,
+// name, scopes} out with 201. A key cannot grant scopes it lacks.
+func (sg *SendGrid) keyCreate(w http.ResponseWriter, r *http.Request, caller *sgKey) {
+	if !slices.Contains(caller.scopes, "api_keys.create") {
+		writeErrors(w, http.StatusForbidden, sgError{Message: "access forbidden"})
+		return
+	}
+	var in struct {
+		Name   string   `json:"name"`
+		Scopes []string `json:"scopes"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&in); err != nil || in.Name == "" {
+		writeErrors(w, http.StatusBadRequest, sgError{Message: "missing required argument", Field: field("name")})
+		return
+	}
+	for _, s := range in.Scopes {
+		if !slices.Contains(caller.scopes, s) {
+			writeErrors(w, http.StatusForbidden, sgError{Message: "cannot grant a scope the key does not have", Field: field("scopes")})
+			return
 		}
 	}
-	return false
+	value := NewSendGridKey()
+	id, _, _ := strings.Cut(strings.TrimPrefix(value, "SG."), ".")
+	sg.mu.Lock()
+	sg.keys[value] = &sgKey{id: id, name: in.Name, scopes: in.Scopes}
+	sg.mu.Unlock()
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusCreated)
+	_ = json.NewEncoder(w).Encode(map[string]any{"api_key": value, "api_key_id": id, "name": in.Name, "scopes": in.Scopes})
+}
+
+// keyDelete is DELETE /v3/api_keys/{api_key_id}: 204, and the key is
+// refused from then on.
+func (sg *SendGrid) keyDelete(w http.ResponseWriter, id string, caller *sgKey) {
+	if !slices.Contains(caller.scopes, "api_keys.delete") {
+		writeErrors(w, http.StatusForbidden, sgError{Message: "access forbidden"})
+		return
+	}
+	sg.mu.Lock()
+	defer sg.mu.Unlock()
+	for value, k := range sg.keys {
+		if k.id == id {
+			delete(sg.keys, value)
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+	}
+	writeErrors(w, http.StatusNotFound, sgError{Message: "unable to find API Key"})
+}
+
+// KeyValid reports whether the server accepts key.
+func (sg *SendGrid) KeyValid(key string) bool {
+	sg.mu.Lock()
+	defer sg.mu.Unlock()
+	return sg.keys[key] != nil
 }
 
 // validateMail applies SendGrid's documented required fields.

@@ -8,8 +8,13 @@ import (
 	"github.com/intimeos/integrations/providers/email"
 )
 
-// Do implements [providers.Provider]: [email.OpSend] posts to /v3/mail/send.
+// Do implements [providers.Provider]: [email.OpSend] posts to /v3/mail/send;
+// [providers.OpKeyMint] and [providers.OpKeyRevoke] go to the API keys API
+// ([Provider.KeyMint], [Provider.KeyRevoke]).
 func (p *Provider) Do(ctx context.Context, s providers.Settings, op *providers.Operation) (*providers.Result, error) {
+	if res, ok, err := providers.HandleKeyOps(ctx, p, s, op); ok {
+		return res, err
+	}
 	return email.Handle(op, func(m *email.Message) (*email.Receipt, error) {
 		st, err := parseSettings(s)
 		if err != nil {

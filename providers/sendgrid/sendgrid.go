@@ -74,7 +74,7 @@ func New(cfg *Config) *Provider {
 func (*Provider) Info(context.Context) (*providers.Info, error) {
 	return &providers.Info{
 		Name: Name, DisplayName: "SendGrid", Types: []string{"email"}, Version: Version,
-		Fields: Fields, Capabilities: []string{email.OpSend, providers.CapabilityWebhook},
+		Fields: Fields, Capabilities: []string{email.OpSend, providers.CapabilityWebhook, providers.CapabilityKeyMint},
 	}, nil
 }
 

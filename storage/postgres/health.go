@@ -16,7 +16,8 @@ import (
 )
 
 // healthCols are integrationCols and the health columns of migration 0008.
-const healthCols = integrationCols + `, check_interval_seconds, status_changed_at, COALESCE(last_sync_error, '')`
+const healthCols = integrationCols + `, check_interval_seconds, status_changed_at, COALESCE(last_sync_error, ''),
+	manual_mode`
 
 // extraRow appends destinations to a row's Scan, so that an existing scan
 // function reads the leading columns and the caller the trailing ones.
@@ -32,7 +33,7 @@ func (s *Store) scanHealth(row pgx.Row) (*storage.IntegrationHealth, error) {
 		h        storage.IntegrationHealth
 		interval *int64
 	)
-	it, err := s.scanIntegration(extraRow{row, []any{&interval, &h.StatusChangedAt, &h.LastSyncError}})
+	it, err := s.scanIntegration(extraRow{row, []any{&interval, &h.StatusChangedAt, &h.LastSyncError, &h.ManualMode}})
 	if err != nil {
 		return nil, err
 	}

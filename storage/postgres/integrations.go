@@ -12,7 +12,8 @@ import (
 )
 
 const integrationCols = `id, organization_id, type, provider, name, config, status, retry_policy,
-	last_health_check, last_sync, next_check_at, COALESCE(error_message, ''), created_at, updated_at`
+	last_health_check, last_sync, next_check_at, COALESCE(error_message, ''), created_at, updated_at,
+	COALESCE(credentials_rotated_at, created_at)`
 
 func (s *Store) scanIntegration(row pgx.Row) (*storage.Integration, error) {
 	var (
@@ -21,13 +22,14 @@ func (s *Store) scanIntegration(row pgx.Row) (*storage.Integration, error) {
 		status string
 	)
 	err := row.Scan(&it.ID, &it.OrganizationID, &it.Type, &it.Provider, &it.Name, &config, &status, &it.RetryPolicy,
-		&it.LastHealthCheck, &it.LastSync, &it.NextCheckAt, &it.ErrorMessage, &it.CreatedAt, &it.UpdatedAt)
+		&it.LastHealthCheck, &it.LastSync, &it.NextCheckAt, &it.ErrorMessage, &it.CreatedAt, &it.UpdatedAt,
+		&it.CredentialsRotatedAt)
 	if err != nil {
 		return nil, mapErr(err)
 	}
 	it.Status = storage.IntegrationStatus(status)
 	it.LastHealthCheck, it.LastSync, it.NextCheckAt = utc(it.LastHealthCheck), utc(it.LastSync), utc(it.NextCheckAt)
-	it.CreatedAt, it.UpdatedAt = it.CreatedAt.UTC(), it.UpdatedAt.UTC()
+	it.CreatedAt, it.UpdatedAt, it.CredentialsRotatedAt = it.CreatedAt.UTC(), it.UpdatedAt.UTC(), it.CredentialsRotatedAt.UTC()
 	if it.Config, err = s.openJSON(config); err != nil {
 		return nil, err
 	}
@@ -96,10 +98,12 @@ func (s *Store) IntegrationUpdate(ctx context.Context, p *storage.IntegrationUpd
 		name = COALESCE($3, name), provider = COALESCE($4, provider), config = COALESCE($5, config),
 		status = COALESCE($6, status), retry_policy = COALESCE($7, retry_policy),
 		last_health_check = COALESCE($8, last_health_check), last_sync = COALESCE($9, last_sync),
-		next_check_at = COALESCE($10, next_check_at), error_message = COALESCE($11, error_message), updated_at = $12
+		next_check_at = COALESCE($10, next_check_at), error_message = COALESCE($11, error_message), updated_at = $12,
+		credentials_rotated_at = COALESCE($13, credentials_rotated_at)
 		WHERE organization_id = $1 AND id = $2 RETURNING `+integrationCols,
 		p.OrganizationID, p.ID, p.Name, p.Provider, config, status, nullJSON(p.RetryPolicy),
-		micro(p.LastHealthCheck), micro(p.LastSync), micro(p.NextCheckAt), p.ErrorMessage, s.Now()))
+		micro(p.LastHealthCheck), micro(p.LastSync), micro(p.NextCheckAt), p.ErrorMessage, s.Now(),
+		micro(p.CredentialsRotatedAt)))
 }
 
 // IntegrationDelete implements [storage.IntegrationStore]. The integration's

@@ -14,7 +14,8 @@ import (
 )
 
 // healthCols are integrationCols and the health columns of migration 0008.
-const healthCols = integrationCols + `, check_interval_seconds, status_changed_at, COALESCE(last_sync_error, '')`
+const healthCols = integrationCols + `, check_interval_seconds, status_changed_at, COALESCE(last_sync_error, ''),
+	manual_mode`
 
 // extraRow appends destinations to a row's Scan, so that an existing scan
 // function reads the leading columns and the caller the trailing ones.
@@ -30,7 +31,7 @@ func (s *Store) scanHealth(r row) (*storage.IntegrationHealth, error) {
 		h        storage.IntegrationHealth
 		interval sql.NullInt64
 	)
-	it, err := s.scanIntegration(extraRow{r, []any{&interval, timePtrCol{&h.StatusChangedAt}, &h.LastSyncError}})
+	it, err := s.scanIntegration(extraRow{r, []any{&interval, timePtrCol{&h.StatusChangedAt}, &h.LastSyncError, &h.ManualMode}})
 	if err != nil {
 		return nil, err
 	}

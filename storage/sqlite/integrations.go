@@ -10,7 +10,8 @@ import (
 )
 
 const integrationCols = `id, organization_id, type, provider, name, config, status, retry_policy,
-	last_health_check, last_sync, next_check_at, COALESCE(error_message, ''), created_at, updated_at`
+	last_health_check, last_sync, next_check_at, COALESCE(error_message, ''), created_at, updated_at,
+	COALESCE(credentials_rotated_at, created_at)`
 
 func (s *Store) scanIntegration(r row) (*storage.Integration, error) {
 	var (
@@ -20,7 +21,7 @@ func (s *Store) scanIntegration(r row) (*storage.Integration, error) {
 	)
 	err := r.Scan(&it.ID, &it.OrganizationID, &it.Type, &it.Provider, &it.Name, &config, &status, jsonCol{&it.RetryPolicy},
 		timePtrCol{&it.LastHealthCheck}, timePtrCol{&it.LastSync}, timePtrCol{&it.NextCheckAt}, &it.ErrorMessage,
-		timeCol{&it.CreatedAt}, timeCol{&it.UpdatedAt})
+		timeCol{&it.CreatedAt}, timeCol{&it.UpdatedAt}, timeCol{&it.CredentialsRotatedAt})
 	if err != nil {
 		return nil, mapErr(err)
 	}
@@ -89,10 +90,11 @@ func (s *Store) IntegrationUpdate(ctx context.Context, p *storage.IntegrationUpd
 		name = COALESCE(?3, name), provider = COALESCE(?4, provider), config = COALESCE(?5, config),
 		status = COALESCE(?6, status), retry_policy = COALESCE(?7, retry_policy),
 		last_health_check = COALESCE(?8, last_health_check), last_sync = COALESCE(?9, last_sync),
-		next_check_at = COALESCE(?10, next_check_at), error_message = COALESCE(?11, error_message), updated_at = ?12
+		next_check_at = COALESCE(?10, next_check_at), error_message = COALESCE(?11, error_message), updated_at = ?12,
+		credentials_rotated_at = COALESCE(?13, credentials_rotated_at)
 		WHERE organization_id = ?1 AND id = ?2 RETURNING `+integrationCols,
 		p.OrganizationID, p.ID, p.Name, p.Provider, config, strPtr(p.Status), jsonText(p.RetryPolicy),
-		tsPtr(p.LastHealthCheck), tsPtr(p.LastSync), tsPtr(p.NextCheckAt), p.ErrorMessage, ts(s.Now()))
+		tsPtr(p.LastHealthCheck), tsPtr(p.LastSync), tsPtr(p.NextCheckAt), p.ErrorMessage, ts(s.Now()), tsPtr(p.CredentialsRotatedAt))
 }
 
 // IntegrationDelete implements [storage.IntegrationStore]. The integration's
