@@ -90,7 +90,8 @@ type Config struct {
 	// rotated; 90 days by default.
 	CredentialsMaxAge time.Duration
 	// CredentialsSince says when an integration's credentials were last
-	// set. Nil means its CreatedAt.
+	// set. Nil means Integration.CredentialsSince: the last
+	// Manager.RotateCredentials, else the integration's creation.
 	CredentialsSince func(*integration.Integration) time.Time
 	// Organizations lists the organizations the periodic rules look at.
 	// Nil means every organization with an integration in the Store.
@@ -127,7 +128,7 @@ func (c *Config) withDefaults() *Config {
 		out.Logger = slog.New(slog.DiscardHandler)
 	}
 	if out.CredentialsSince == nil {
-		out.CredentialsSince = func(in *integration.Integration) time.Time { return in.CreatedAt }
+		out.CredentialsSince = func(in *integration.Integration) time.Time { return in.CredentialsSince }
 	}
 	return &out
 }

@@ -42,8 +42,8 @@
 //     calls the quota refused in the window (the Manager's WARN "Rate limit
 //     exceeded" entries with reason quota);
 //   - credentials older than Config.CredentialsMaxAge (90 days)
-//     ([KeyCredentials], warning), from Config.CredentialsSince (the
-//     integration's CreatedAt until a rotation date is stored);
+//     ([KeyCredentials], warning), from Config.CredentialsSince (by
+//     default the last Manager.RotateCredentials, else the creation);
 //   - OAuth reconnect ([KeyOAuthReconnect], critical): the connection's
 //     state from oauth.Connector.Status, "Please reconnect your Google
 //     account".
