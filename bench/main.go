@@ -24,6 +24,8 @@ func main() {
 	label := flag.String("label", "", "name printed for the scenario (default: the scenario)")
 	n := flag.Int("n", 20000, "deliveries (jobs) to run")
 	dsn := flag.String("dsn", os.Getenv("BENCH_POSTGRES_DSN"), "PostgreSQL DSN; its database is created if missing")
+	setup := flag.String("setup", "", "SQL run after the scenario's migrations (for experiments)")
+	stats := flag.Bool("stats", false, "print the row writes of the scenario's tables to stderr")
 	flag.Parse()
 	if *label == "" {
 		*label = *scenario
@@ -31,7 +33,7 @@ func main() {
 	ctx := context.Background()
 	rcv := newReceiver()
 	defer rcv.Close()
-	e := &env{rcv: rcv, n: *n}
+	e := &env{rcv: rcv, n: *n, setup: *setup}
 	if *scenario != "raw" {
 		db, err := openDB(ctx, *dsn)
 		if err != nil {
@@ -57,6 +59,9 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
+	if *stats && e.db != nil {
+		e.db.printTableStats(ctx)
+	}
 	fmt.Printf("%-10s %8d ops %9.0f ops/s %8.1f proc_us/op %8.1f pg_us/op\n", *label, e.n,
 		float64(e.n)/res.elapsed.Seconds(), perOp(res.proc, e.n), perOp(res.pg, e.n))
 }
@@ -66,6 +71,8 @@ type env struct {
 	rcv *receiver
 	db  *database
 	n   int
+	// setup is SQL to run after the migrations.
+	setup string
 }
 
 // result is what a scenario measured, from the moment its workers started

@@ -35,6 +35,11 @@ func runSDK(ctx context.Context, e *env) (*result, error) {
 	if err := st.Migrate(ctx); err != nil {
 		return nil, err
 	}
+	if e.setup != "" {
+		if _, err := e.db.pool.Exec(ctx, e.setup); err != nil {
+			return nil, err
+		}
+	}
 	d, err := webhook.New(st, &webhook.Config{TLSConfig: e.rcv.tlsConfig(), AllowAddrs: e.rcv.allowAddrs(),
 		Workers: workers, PerSubscriptionLimit: workers, PollInterval: 5 * time.Millisecond})
 	if err != nil {
