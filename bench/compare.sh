@@ -4,7 +4,7 @@
 # git worktree of it), the SDK of this tree, River's delivery job and
 # River's no-op job. Each scenario is its own process, one after the other.
 #
-#   BENCH_POSTGRES_DSN=postgres://postgres@127.0.0.1:5432/intime_bench?sslmode=disable ./compare.sh
+#   ./compare.sh    # BENCH_POSTGRES_DSN defaults to postgres://postgres@127.0.0.1:5432/intime_bench?sslmode=disable
 #
 # N (default 20000) sets the deliveries per scenario, RUNS (default 3) the
 # runs.
@@ -12,6 +12,7 @@ set -eu
 cd "$(dirname "$0")"
 OLD=${OLD:-401cee8}
 N=${N:-20000}
+export BENCH_POSTGRES_DSN=${BENCH_POSTGRES_DSN:-postgres://postgres@127.0.0.1:5432/intime_bench?sslmode=disable}
 RUNS=${RUNS:-3}
 tmp=$(mktemp -d)
 trap 'git worktree remove --force "$tmp/old" >/dev/null 2>&1 || true; rm -rf "$tmp"' EXIT

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"runtime/pprof"
 	"strconv"
 	"sync"
 	"syscall"
@@ -119,4 +120,18 @@ func (m *pgMeter) stop(ctx context.Context) time.Duration {
 		total += last - m.first[pid]
 	}
 	return total
+}
+
+// startProfile starts a CPU profile written to path; call the returned
+// function to stop it.
+func startProfile(path string) (func(), error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }

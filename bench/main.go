@@ -8,6 +8,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"flag"
 	"fmt"
@@ -16,6 +17,9 @@ import (
 	"time"
 )
 
+// defaultDSN is the database used without -dsn or BENCH_POSTGRES_DSN.
+const defaultDSN = "postgres://postgres@127.0.0.1:5432/intime_bench?sslmode=disable"
+
 // workers is the concurrency of every scenario.
 const workers = 16
 
@@ -23,8 +27,9 @@ func main() {
 	scenario := flag.String("scenario", "sdk", "raw, sdk, river or noop")
 	label := flag.String("label", "", "name printed for the scenario (default: the scenario)")
 	n := flag.Int("n", 20000, "deliveries (jobs) to run")
-	dsn := flag.String("dsn", os.Getenv("BENCH_POSTGRES_DSN"), "PostgreSQL DSN; its database is created if missing")
+	dsn := flag.String("dsn", cmp.Or(os.Getenv("BENCH_POSTGRES_DSN"), defaultDSN), "PostgreSQL DSN; its database is created if missing")
 	setup := flag.String("setup", "", "SQL run after the scenario's migrations (for experiments)")
+	cpuprofile := flag.String("cpuprofile", "", "write this process's CPU profile of the scenario to this file")
 	stats := flag.Bool("stats", false, "print the row writes of the scenario's tables to stderr")
 	flag.Parse()
 	if *label == "" {
@@ -54,6 +59,13 @@ func main() {
 		run = runRiverNoop
 	default:
 		log.Fatalf("unknown scenario %q", *scenario)
+	}
+	if *cpuprofile != "" {
+		stop, err := startProfile(*cpuprofile)
+		if err != nil {
+			log.Fatal(err)
+		}
+		defer stop()
 	}
 	res, err := run(ctx, e)
 	if err != nil {

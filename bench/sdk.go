@@ -77,3 +77,4 @@ func runSDK(ctx context.Context, e *env) (*result, error) {
 	}
 	return res, err
 }
+
