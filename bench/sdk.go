@@ -77,4 +77,3 @@ func runSDK(ctx context.Context, e *env) (*result, error) {
 	}
 	return res, err
 }
-
