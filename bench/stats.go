@@ -9,9 +9,11 @@ import (
 
 // printTableStats writes, to stderr, the row writes of the schema's tables
 // that saw any: inserts, updates, HOT updates (no index touched) and
-// deletes. Backends report them to the statistics within a second.
+// deletes. It closes the pool first: a backend reports its counts when it
+// exits.
 func (db *database) printTableStats(ctx context.Context) {
-	time.Sleep(1500 * time.Millisecond)
+	db.pool.Close()
+	time.Sleep(time.Second)
 	rows, err := db.admin.Query(ctx, `SELECT relname, n_tup_ins, n_tup_upd, n_tup_hot_upd, n_tup_del
 		FROM pg_stat_user_tables WHERE schemaname = $1 AND n_tup_ins + n_tup_upd + n_tup_del > 0 ORDER BY relname`, db.schema)
 	if err != nil {
