@@ -232,3 +232,38 @@ type DeliveryStats struct {
 	// nil when there are none.
 	LastAttemptAt *time.Time
 }
+
+// DeliveryPumper is implemented by stores that record a dispatcher's
+// results and claim its next rows in one round trip (PostgreSQL). It is
+// optional: a dispatcher uses DeliveryFinishBatch and DeliveryClaim when
+// the store does not implement it.
+type DeliveryPumper interface {
+	// DeliveryPump records p.Finish as [DeliveryQueue.DeliveryFinishBatch]
+	// would, then claims as [DeliveryQueue.DeliveryClaim] would with
+	// p.Claim (when not nil), in one transaction, and returns one error per
+	// item of p.Finish and the claimed rows. An error of the call itself
+	// means nothing was recorded or claimed.
+	//
+	// The caller counts its own leases (p.Held), so the store keeps no
+	// lease counts for a pump's claims: recording a result writes its row
+	// and what follows from it, nothing else. Such leases are therefore
+	// not counted by the PerWebhookLimit of claims made with
+	// [DeliveryQueue.DeliveryClaim], and [DeliveryQueue.DeliveryReapExpired]
+	// does not see them; an expired one is taken over by the next claim
+	// all the same (a claim takes rows whose lease has ended), which then
+	// fences off the old claim ID.
+	DeliveryPump(ctx context.Context, p *DeliveryPumpParams) ([]error, []*Delivery, error)
+}
+
+// DeliveryPumpParams say what [DeliveryPumper.DeliveryPump] does.
+type DeliveryPumpParams struct {
+	// Finish are results of attempts leased by the caller's claims.
+	Finish []*DeliveryFinishParams
+	// Claim, when not nil, is the claim to make after recording. Its
+	// PerWebhookLimit needs a Claimer, and is counted from Held.
+	Claim *DeliveryClaimParams
+	// Held is how many rows of each webhook the claimer holds once Finish
+	// is recorded (leased and neither recorded nor released), for Claim's
+	// PerWebhookLimit.
+	Held map[uuid.UUID]int
+}

@@ -89,7 +89,7 @@ func (d *Dispatcher) finish(j *job, pol retry.Policy, res *Result) *finishItem {
 		dead = d.schedule(p, row, pol, res, derr)
 		d.logFailure(row, res, p)
 	}
-	return &finishItem{params: p, dead: dead, leaseEnd: j.leaseEnd}
+	return &finishItem{params: p, dead: dead, leaseEnd: j.leaseEnd, webhook: row.WebhookID}
 }
 
 // schedule decides what follows a failed attempt: the next attempt when
@@ -173,6 +173,7 @@ func (d *Dispatcher) release(j *job, why error) {
 	if _, err := d.store.DeliveryRelease(ctx, j.claimID, []uuid.UUID{j.row.ID}); err != nil {
 		d.cfg.Logger.Warn("webhook: release delivery", "delivery", j.row.ID, "err", err)
 	}
+	d.held.drop(j.row.WebhookID)
 }
 
 // rand returns the jitter source.

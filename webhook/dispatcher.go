@@ -28,6 +28,10 @@ type Dispatcher struct {
 	claimer uuid.UUID
 	// wake is signalled by every publish in this process.
 	wake chan struct{}
+	// pump is the store, when it records and claims in one round trip.
+	pump storage.DeliveryPumper
+	// held counts the rows this Dispatcher holds per subscription.
+	held holdings
 
 	cache subscriptionCache
 
@@ -55,6 +59,7 @@ func New(store storage.Store, cfg *Config) (*Dispatcher, error) {
 	}
 	d := &Dispatcher{store: store, cfg: c, catalog: catalog, client: newClient(c.Transport), claimer: uuid.New(),
 		wake: make(chan struct{}, 1)}
+	d.pump, _ = store.(storage.DeliveryPumper)
 	d.cfg.OnDeadLetter = d.withDLQAlert(c.OnDeadLetter)
 	return d, nil
 }

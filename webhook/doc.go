@@ -76,7 +76,12 @@
 // [Config].OnDeadLetter is called. [Config].Logger gets one record per
 // failed attempt (Warn, Error for a dead letter), without payload or secret. Workers hand their results to one
 // recorder, which writes them in batches, one transaction for many
-// attempts; each row stays leased until its result commits. A claimed row
+// attempts; each row stays leased until its result commits. On
+// PostgreSQL the recorder also makes the claims: the next claim goes to the
+// database with the batch of results, one round trip and one commit for
+// both, and the Dispatcher counts the rows it holds per subscription itself
+// for [Config].PerSubscriptionLimit, so that recording an attempt writes its
+// row and nothing else (see [storage.DeliveryPumper]). A claimed row
 // whose subscription cannot be read (the database is down) is tried again
 // after a short pause (250 ms, doubling up to 2 s) while its lease lasts,
 // without holding a worker, and results that cannot be recorded are retried

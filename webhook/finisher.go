@@ -5,6 +5,8 @@ import (
 	"errors"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/intimeos/integrations/storage"
 )
 
@@ -26,6 +28,16 @@ type finishItem struct {
 	// leaseEnd is when the row's lease ends (Config.Clock): recording is
 	// worth retrying until then.
 	leaseEnd time.Time
+	// webhook is the row's subscription, for [holdings].
+	webhook uuid.UUID
+}
+
+// claimReq is a claim the claim loop hands to the finisher, to be made in
+// the same round trip as the next recording (see [finisher]).
+type claimReq struct {
+	p *storage.DeliveryClaimParams
+	// rows receives the claimed rows (none if the claim failed).
+	rows chan []*storage.Delivery
 }
 
 // finisher records the workers' attempts in batches, one transaction
@@ -37,12 +49,20 @@ type finishItem struct {
 // the per-subscription cap hold meanwhile, and a process that dies first
 // leaves the row to the reaper (at-least-once). The channel is bounded, so
 // workers wait when recording falls behind.
+//
+// On a store that pumps ([storage.DeliveryPumper], PostgreSQL), the
+// finisher also makes the claim loop's claims: a claim handed over while
+// results wait is sent with them, one round trip and one commit for both,
+// and a claim handed over while the finisher is idle is sent at once.
 type finisher struct {
-	d    *Dispatcher
-	in   chan *finishItem
-	max  int
-	wait time.Duration
-	done chan struct{}
+	d  *Dispatcher
+	in chan *finishItem
+	// claims, nil without a pump, takes claims from the claim loop; it is
+	// unbuffered, so a claim handed over is always made.
+	claims chan *claimReq
+	max    int
+	wait   time.Duration
+	done   chan struct{}
 	// quit ends retries of failed recordings (Stop).
 	quit chan struct{}
 }
@@ -51,6 +71,9 @@ type finisher struct {
 func (d *Dispatcher) startFinisher() *finisher {
 	f := &finisher{d: d, in: make(chan *finishItem, d.cfg.BatchSize), max: d.cfg.BatchSize, wait: finishBatchWait,
 		done: make(chan struct{}), quit: make(chan struct{})}
+	if d.pump != nil {
+		f.claims = make(chan *claimReq)
+	}
 	go f.run()
 	return f
 }
@@ -67,42 +90,118 @@ func (f *finisher) close() {
 	<-f.done
 }
 
+// claim has the finisher make a claim, and returns its rows; it returns
+// none if ctx ends before the finisher takes the claim. Only with a pump.
+func (f *finisher) claim(ctx context.Context, p *storage.DeliveryClaimParams) []*storage.Delivery {
+	req := &claimReq{p: p, rows: make(chan []*storage.Delivery, 1)}
+	select {
+	case f.claims <- req:
+		return <-req.rows
+	case <-ctx.Done():
+		return nil
+	}
+}
+
 // run collects results, up to max of them or for up to wait after the
-// first, and records each batch, until the queue is closed and empty.
+// first (or until a claim comes), and records each batch, with the claim
+// if one came, until the queue is closed and empty.
 func (f *finisher) run() {
 	defer close(f.done)
 	batch := make([]*finishItem, 0, f.max)
 	timer := time.NewTimer(f.wait)
 	defer timer.Stop()
 	for {
-		it, ok := <-f.in
-		if !ok {
-			return
-		}
-		batch = append(batch[:0], it)
-		timer.Reset(f.wait)
-	collect:
-		for len(batch) < f.max {
-			var it *finishItem
-			var ok bool
-			select {
-			case it, ok = <-f.in: // queued while the last batch was written
-			default:
-				select {
-				case it, ok = <-f.in:
-				case <-timer.C:
-					break collect
-				}
-			}
+		var req *claimReq
+		select {
+		case it, ok := <-f.in:
 			if !ok {
-				break collect
+				return
 			}
-			batch = append(batch, it)
+			batch = append(batch[:0], it)
+			timer.Reset(f.wait)
+			batch, req = f.collect(batch, timer)
+			timer.Stop()
+		case req = <-f.claims:
+			batch = f.drain(batch[:0])
 		}
-		timer.Stop()
-		f.record(batch)
+		if req != nil {
+			f.pump(batch, req)
+		} else {
+			f.record(batch)
+		}
 		clear(batch)
 	}
+}
+
+// collect adds results to batch until it is full, the timer fires, a
+// claim comes (returned) or the queue closes.
+func (f *finisher) collect(batch []*finishItem, timer *time.Timer) ([]*finishItem, *claimReq) {
+	for len(batch) < f.max {
+		var it *finishItem
+		var ok bool
+		select {
+		case it, ok = <-f.in: // queued while the last batch was written
+		default:
+			select {
+			case it, ok = <-f.in:
+			case req := <-f.claims:
+				return f.drain(batch), req
+			case <-timer.C:
+				return batch, nil
+			}
+		}
+		if !ok {
+			return batch, nil
+		}
+		batch = append(batch, it)
+	}
+	return batch, nil
+}
+
+// drain adds the results already queued to batch, up to max.
+func (f *finisher) drain(batch []*finishItem) []*finishItem {
+	for len(batch) < f.max {
+		select {
+		case it, ok := <-f.in:
+			if !ok {
+				return batch
+			}
+			batch = append(batch, it)
+		default:
+			return batch
+		}
+	}
+	return batch
+}
+
+// pump records items and makes the claim of req in one call, and hands the
+// claimed rows over. Results the call could not record are recorded as
+// [finisher.record] does.
+func (f *finisher) pump(items []*finishItem, req *claimReq) {
+	d := f.d
+	ctx, cancel := context.WithTimeout(context.Background(), finishRecordTimeout)
+	defer cancel()
+	errs, rows, err := d.pump.DeliveryPump(ctx, &storage.DeliveryPumpParams{Finish: finishParams(items), Claim: req.p,
+		Held: d.held.without(items)})
+	if err != nil {
+		d.cfg.Logger.Error("webhook: claim deliveries", "err", err)
+		req.rows <- nil
+		f.record(items)
+		return
+	}
+	d.held.add(rows)
+	req.rows <- rows
+	if failed := d.settle(ctx, items, errs); len(failed) > 0 {
+		f.record(failed)
+	}
+}
+
+func finishParams(items []*finishItem) []*storage.DeliveryFinishParams {
+	ps := make([]*storage.DeliveryFinishParams, len(items))
+	for i, it := range items {
+		ps[i] = it.params
+	}
+	return ps
 }
 
 // Retries of a recording that failed for want of the store: from
@@ -118,6 +217,9 @@ const (
 // once the lease expires: a short outage of the store does not make every
 // attempt in flight reach its endpoint twice.
 func (f *finisher) record(items []*finishItem) {
+	if len(items) == 0 {
+		return
+	}
 	pause := recordRetryFirst
 	for {
 		items = f.d.recordOnce(items)
@@ -131,11 +233,12 @@ func (f *finisher) record(items []*finishItem) {
 		if !f.d.now().Add(pause + leaseMargin).Before(deadline) {
 			f.d.cfg.Logger.Error("webhook: giving up recording attempts; they will be made again after their leases",
 				"attempts", len(items))
+			f.d.forsake(items)
 			return
 		}
 		select {
 		case <-f.quit:
-			f.d.recordOnce(items) // one last try on the way out
+			f.d.forsake(f.d.recordOnce(items)) // one last try on the way out
 			return
 		case <-time.After(pause):
 		}
@@ -150,6 +253,14 @@ func minTime(a, b time.Time) time.Time {
 	return a
 }
 
+// forsake counts out rows whose results will not be recorded: their leases
+// end, and the attempts are made again.
+func (d *Dispatcher) forsake(items []*finishItem) {
+	for _, it := range items {
+		d.held.drop(it.webhook)
+	}
+}
+
 // recordOnce writes a batch of results in one transaction; when the batch
 // fails as a whole, it records the results one by one. It returns the
 // results that could not be recorded for want of the store; a result whose
@@ -157,11 +268,14 @@ func minTime(a, b time.Time) time.Time {
 func (d *Dispatcher) recordOnce(items []*finishItem) []*finishItem {
 	ctx, cancel := context.WithTimeout(context.Background(), finishRecordTimeout)
 	defer cancel()
-	ps := make([]*storage.DeliveryFinishParams, len(items))
-	for i, it := range items {
-		ps[i] = it.params
+	ps := finishParams(items)
+	var errs []error
+	var err error
+	if d.pump != nil {
+		errs, _, err = d.pump.DeliveryPump(ctx, &storage.DeliveryPumpParams{Finish: ps})
+	} else {
+		errs, err = d.store.DeliveryFinishBatch(ctx, ps)
 	}
-	errs, err := d.store.DeliveryFinishBatch(ctx, ps)
 	if err != nil {
 		d.cfg.Logger.Warn("webhook: record attempts in a batch; recording them one by one", "attempts", len(ps), "err", err)
 		cancel()
@@ -172,14 +286,23 @@ func (d *Dispatcher) recordOnce(items []*finishItem) []*finishItem {
 			_, errs[i] = d.store.DeliveryFinish(ctx, p)
 		}
 	}
+	return d.settle(ctx, items, errs)
+}
+
+// settle acts on the outcome of recording items: errs holds one error per
+// item. It returns the items that could not be recorded for want of the
+// store.
+func (d *Dispatcher) settle(ctx context.Context, items []*finishItem, errs []error) []*finishItem {
 	var failed []*finishItem
 	for i, it := range items {
 		switch {
 		case errs[i] == nil:
+			d.held.drop(it.webhook)
 			if it.dead != nil && d.cfg.OnDeadLetter != nil {
 				d.cfg.OnDeadLetter(ctx, it.dead)
 			}
 		case errors.Is(errs[i], storage.ErrConflict), errors.Is(errs[i], storage.ErrNotFound):
+			d.held.drop(it.webhook)
 			d.cfg.Logger.Warn("webhook: record attempt", "delivery", it.params.ID, "err", errs[i])
 		default:
 			failed = append(failed, it)

@@ -243,12 +243,19 @@ func (d *Dispatcher) claim(ctx context.Context, r *runner, free int) int {
 		return 0
 	}
 	claimID, now := storage.NewClaimID(d.claimer), d.now()
-	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), claimTimeout)
-	defer cancel()
-	rows, err := d.store.DeliveryClaim(cctx, &storage.DeliveryClaimParams{Now: now, Limit: free,
-		LeaseFor: d.cfg.Lease, ClaimID: claimID, PerWebhookLimit: d.cfg.PerSubscriptionLimit, Claimer: d.claimer})
-	if err != nil {
-		d.cfg.Logger.Error("webhook: claim deliveries", "err", err)
+	p := &storage.DeliveryClaimParams{Now: now, Limit: free, LeaseFor: d.cfg.Lease, ClaimID: claimID,
+		PerWebhookLimit: d.cfg.PerSubscriptionLimit, Claimer: d.claimer}
+	var rows []*storage.Delivery
+	if d.pump != nil {
+		rows = r.fin.claim(ctx, p)
+	} else {
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), claimTimeout)
+		defer cancel()
+		var err error
+		if rows, err = d.store.DeliveryClaim(cctx, p); err != nil {
+			d.cfg.Logger.Error("webhook: claim deliveries", "err", err)
+		}
+		d.held.add(rows)
 	}
 	for _, row := range rows {
 		r.jobs <- &job{row: row, claimID: claimID, leaseEnd: now.Add(d.cfg.Lease)}

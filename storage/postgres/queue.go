@@ -239,57 +239,89 @@ func (s *Store) DeliveryFinishBatch(ctx context.Context, ps []*storage.DeliveryF
 	if len(ps) == 0 {
 		return nil, nil
 	}
-	now := s.Now()
-	errs := make([]error, len(ps))
-	var rounds [][]int // item indexes; an ID appears at most once per round
-	seen := make(map[uuid.UUID]int, len(ps))
-	followUps := false
-	for i, p := range ps {
-		if p == nil {
-			errs[i] = errors.New("postgres: DeliveryFinishBatch: nil params")
-			continue
-		}
-		if errs[i] = p.Validate(); errs[i] != nil {
-			continue
-		}
-		r := seen[p.ID]
-		seen[p.ID] = r + 1
-		if r == len(rounds) {
-			rounds = append(rounds, nil)
-		}
-		rounds[r] = append(rounds[r], i)
-		followUps = followUps || p.Next != nil || p.DLQReason != "" || p.DisableWebhook != ""
-	}
-	hdrs := make([][2]*string, len(ps)) // request and response headers as JSON
-	for i, p := range ps {
-		if errs[i] == nil {
-			hdrs[i] = [2]*string{headerText(p.RequestHeaders), headerText(p.ResponseHeaders)}
-		}
-	}
-	run := func(db queryBatcher) error {
-		for _, items := range rounds {
-			if err := finishRound(ctx, db, ps, hdrs, items, errs, now); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
+	f := prepareFinish(ps, s.Now())
 	var err error
-	if db, ok := s.db.(queryBatcher); ok && !followUps && len(rounds) == 1 {
-		err = run(db)
+	if db, ok := s.db.(queryBatcher); ok && f.plain() {
+		err = f.run(ctx, db)
 	} else {
-		err = s.inTx(ctx, func(tx pgx.Tx) error { return run(tx) })
+		err = s.inTx(ctx, func(tx pgx.Tx) error { return f.run(ctx, tx) })
 	}
 	if err != nil {
 		return nil, err
 	}
-	return errs, nil
+	return f.errs, nil
+}
+
+// finishing is a batch of results being recorded.
+type finishing struct {
+	ps   []*storage.DeliveryFinishParams
+	errs []error
+	// rounds are item indexes; an ID appears at most once per round.
+	rounds    [][]int
+	followUps bool
+	// hdrs are the request and response headers as JSON.
+	hdrs [][2]*string
+	now  time.Time
+}
+
+// prepareFinish validates ps and groups them in rounds.
+func prepareFinish(ps []*storage.DeliveryFinishParams, now time.Time) *finishing {
+	f := &finishing{ps: ps, errs: make([]error, len(ps)), hdrs: make([][2]*string, len(ps)), now: now}
+	seen := make(map[uuid.UUID]int, len(ps))
+	for i, p := range ps {
+		if p == nil {
+			f.errs[i] = errors.New("postgres: DeliveryFinishBatch: nil params")
+			continue
+		}
+		if f.errs[i] = p.Validate(); f.errs[i] != nil {
+			continue
+		}
+		r := seen[p.ID]
+		seen[p.ID] = r + 1
+		if r == len(f.rounds) {
+			f.rounds = append(f.rounds, nil)
+		}
+		f.rounds[r] = append(f.rounds[r], i)
+		f.followUps = f.followUps || p.Next != nil || p.DLQReason != "" || p.DisableWebhook != ""
+		f.hdrs[i] = [2]*string{headerText(p.RequestHeaders), headerText(p.ResponseHeaders)}
+	}
+	return f
+}
+
+// plain reports a batch that is one UPDATE: no follow-ups, no ID twice.
+func (f *finishing) plain() bool { return !f.followUps && len(f.rounds) <= 1 }
+
+// run writes every round in db.
+func (f *finishing) run(ctx context.Context, db queryBatcher) error {
+	for _, items := range f.rounds {
+		if err := finishRound(ctx, db, f.ps, f.hdrs, items, f.errs, f.now); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // finishRound writes the items of ps at indexes items (distinct IDs, none
 // with an error in errs yet) and their follow-ups, and sets errs for the
 // items it could not write.
 func finishRound(ctx context.Context, db queryBatcher, ps []*storage.DeliveryFinishParams, hdrs [][2]*string, items []int, errs []error, now time.Time) error {
+	items = okItems(items, errs)
+	if len(items) == 0 {
+		return nil
+	}
+	rows, err := db.Query(ctx, finishBatchSQL, finishArgs(ps, hdrs, items, now)...)
+	if err != nil {
+		return mapErr(err)
+	}
+	written, err := scanFinished(rows, ps, items, errs)
+	if err != nil {
+		return err
+	}
+	return finishBatchFollowUps(ctx, db, ps, items, written, now)
+}
+
+// okItems keeps the items without an error yet, in place.
+func okItems(items []int, errs []error) []int {
 	n := 0
 	for _, i := range items {
 		if errs[i] == nil {
@@ -297,10 +329,13 @@ func finishRound(ctx context.Context, db queryBatcher, ps []*storage.DeliveryFin
 			n++
 		}
 	}
-	items = items[:n]
-	if n == 0 {
-		return nil
-	}
+	return items[:n]
+}
+
+// finishArgs are the arrays of finishBatchSQL for the items of ps at
+// indexes items.
+func finishArgs(ps []*storage.DeliveryFinishParams, hdrs [][2]*string, items []int, now time.Time) []any {
+	n := len(items)
 	var (
 		orgs, ids, claims          = make([]uuid.UUID, n), make([]uuid.UUID, n), make([]uuid.UUID, n)
 		statuses, bodies, messages = make([]string, n), make([]string, n), make([]string, n)
@@ -326,20 +361,23 @@ func finishRound(ctx context.Context, db queryBatcher, ps []*storage.DeliveryFin
 			nexts[k] = micro(&p.Next.NextRetryAt)
 		}
 	}
-	rows, err := db.Query(ctx, finishBatchSQL, ids16(orgs), ids16(ids), ids16(claims), statuses, reqs, rstatuses, bodies, resps, truncs,
-		durations, delivered, messages, nexts)
-	if err != nil {
-		return mapErr(err)
-	}
-	written := make(map[uuid.UUID]uuid.UUID, n) // row -> its webhook
-	exists := make(map[uuid.UUID]bool, n)
+	return []any{ids16(orgs), ids16(ids), ids16(claims), statuses, reqs, rstatuses, bodies, resps, truncs,
+		durations, delivered, messages, nexts}
+}
+
+// scanFinished reads the answer of finishBatchSQL (or finishPumpSQL) for
+// the items, sets errs for those it did not write, and returns the written
+// rows' webhooks.
+func scanFinished(rows pgx.Rows, ps []*storage.DeliveryFinishParams, items []int, errs []error) (map[uuid.UUID]uuid.UUID, error) {
+	written := make(map[uuid.UUID]uuid.UUID, len(items)) // row -> its webhook
+	exists := make(map[uuid.UUID]bool, len(items))
 	for rows.Next() {
 		var id uuid.UUID
 		var webhook *uuid.UUID
 		var ok bool
 		if err := rows.Scan(&id, &webhook, &ok); err != nil {
 			rows.Close()
-			return mapErr(err)
+			return nil, mapErr(err)
 		}
 		if webhook != nil {
 			written[id] = *webhook
@@ -348,7 +386,7 @@ func finishRound(ctx context.Context, db queryBatcher, ps []*storage.DeliveryFin
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return mapErr(err)
+		return nil, mapErr(err)
 	}
 	for _, i := range items {
 		if _, ok := written[ps[i].ID]; ok {
@@ -359,7 +397,7 @@ func finishRound(ctx context.Context, db queryBatcher, ps []*storage.DeliveryFin
 			errs[i] = storage.ErrConflict
 		}
 	}
-	return finishBatchFollowUps(ctx, db, ps, items, written, now)
+	return written, nil
 }
 
 // finishBatchFollowUps writes what the written items lead to, in one

@@ -61,6 +61,7 @@ func families() []family {
 		{name: "Webhooks", tests: webhookTests(), pager: webhookPager()},
 		{name: "Deliveries", tests: deliveryTests(), pager: deliveryPager()},
 		{name: "DeliveryQueue", tests: queueTests()},
+		{name: "DeliveryPump", tests: pumpTests()},
 		{name: "DLQ", tests: dlqTests(), pager: dlqPager()},
 		{name: "Logs", tests: logTests(), pager: logPager()},
 		{name: "Metrics", tests: metricTests()},
