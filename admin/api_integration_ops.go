@@ -478,10 +478,22 @@ func (h *Handler) rotate(r *http.Request, cur *integration.Integration, in *Rota
 		return nil, fieldError("field", "This setting is not a credential")
 	}
 	out, err := h.cfg.Credentials.RotateCredentials(r.Context(), &CredentialRotation{OrganizationID: org(r), ID: cur.ID,
-		Field: in.Field, Value: in.Value})
+		Field: in.Field, Value: in.Value, Actor: actorOf(principalOf(r.Context()))})
 	if err != nil {
 		return nil, err
 	}
 	_ = h.audit(r, "integrationCredentialRotate", "integration", cur.ID, in.Field)
 	return out, nil
+}
+
+// actorOf names an admin in the SDK's audit entries: the name, else the
+// user ID.
+func actorOf(p *Principal) string {
+	if p == nil {
+		return ""
+	}
+	if p.Name != "" {
+		return p.Name
+	}
+	return p.UserID.String()
 }

@@ -73,8 +73,9 @@ type Config struct {
 	RetryDefaults RetryDefaults
 	// Troubleshooter, Backups, Credentials and LogExport are the tools of
 	// the health and logs screens (§5 troubleshooting, §9 switch to
-	// backup, ADMIN-INT-014 Regenerate, §8 export). Each nil one shows as
-	// a placeholder that says what is coming.
+	// backup, ADMIN-INT-014 Regenerate, §8 export). Nil means
+	// Integrations' own when it has them (the *integration.Manager has all
+	// four); a tool neither provides shows as a placeholder.
 	Troubleshooter Troubleshooter
 	Backups        BackupSwitcher
 	Credentials    CredentialRotator
@@ -129,6 +130,7 @@ func (c *Config) WithDefaults() *Config {
 			out.RetryDefaults = rd
 		}
 	}
+	out.toolsFrom()
 	return &out
 }
 

@@ -15,8 +15,8 @@
 // configures them those screens say what is coming. The troubleshooter, the
 // manual switch to the backup, credential rotation and log export
 // ([Config.Troubleshooter], [Config.Backups], [Config.Credentials],
-// [Config.LogExport]) are optional seams of their own: their buttons and
-// sections show when configured and say what is coming otherwise.
+// [Config.LogExport]) are seams of their own, which the Manager fills when
+// the host leaves them nil; a host may substitute its own.
 //
 // examples/server in the repository runs the whole dashboard on demo data
 // with one command (go run ./examples/server).
@@ -141,6 +141,7 @@
 // The seams ([Integrations], [RetryDefaults], [APIAccess], [Troubleshooter],
 // [BackupSwitcher], [CredentialRotator], [LogExporter]) are the methods the
 // screens call, with the SDK's own types: *integration.Manager and
-// *apiaccess.Service satisfy theirs as they are, and tests substitute their
-// own.
+// *apiaccess.Service satisfy theirs as they are (the troubleshooter and the
+// rotator through small adapters, manager_tools.go), and tests substitute
+// their own.
 package admin

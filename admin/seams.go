@@ -114,6 +114,9 @@ type Diagnosis struct {
 	Pattern string `json:"pattern,omitempty"`
 	// Actions are the suggested actions, in order (§5).
 	Actions []SuggestedAction `json:"actions"`
+	// Certificate is the endpoint's TLS certificate, when the check read
+	// one (its expiry is part of the diagnosis).
+	Certificate *Certificate `json:"certificate,omitempty"`
 }
 
 // Kinds of [SuggestedAction] the screens turn into buttons; others show as
@@ -158,6 +161,8 @@ type CredentialRotation struct {
 	Field string
 	// Value is the new credential; empty asks the provider to mint one.
 	Value string
+	// Actor names the admin who rotated it, for the audit entry.
+	Actor string
 }
 
 // LogExporter streams an organization's or integration's log entries with
