@@ -86,3 +86,65 @@ func (s *Store) LogDeleteBefore(ctx context.Context, before time.Time, limit int
 func likeEscape(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
+
+// LogDeleteIntegration implements [storage.LogStore].
+func (s *Store) LogDeleteIntegration(ctx context.Context, orgID, integrationID uuid.UUID) (int, error) {
+	return s.writeExec(ctx, `DELETE FROM integration_logs WHERE organization_id = ?1 AND integration_id = ?2`,
+		orgID, integrationID)
+}
+
+// dayLayout is how integration_log_summaries.day is written.
+const dayLayout = "2006-01-02"
+
+// LogSummaryPending implements [storage.LogStore].
+func (s *Store) LogSummaryPending(ctx context.Context, p *storage.LogSummaryPendingParams) ([]*storage.LogDayCalls, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	day := p.Day.UTC().Truncate(24 * time.Hour)
+	return queryAll(ctx, s, `SELECT i.organization_id, i.id, i.type, SUM(m.count), SUM(m.errors)
+		FROM integration_metrics m JOIN integrations i ON i.id = m.integration_id AND i.organization_id = m.organization_id
+		WHERE m.bucket_start >= ?1 AND m.bucket_start < ?2 AND m.metric LIKE ?3 ESCAPE '\'
+		AND NOT EXISTS (SELECT 1 FROM integration_log_summaries ls WHERE ls.integration_id = i.id AND ls.day = ?4)
+		GROUP BY i.organization_id, i.id, i.type ORDER BY i.id LIMIT ?5`,
+		[]any{ts(day), ts(day.AddDate(0, 0, 1)), likeEscape(p.MetricPrefix) + "%", day.Format(dayLayout), storage.PageLimit(p.Limit)},
+		scanDayCalls)
+}
+
+func scanDayCalls(r row) (*storage.LogDayCalls, error) {
+	var c storage.LogDayCalls
+	if err := r.Scan(&c.OrganizationID, &c.IntegrationID, &c.Type, &c.Calls, &c.Errors); err != nil {
+		return nil, mapErr(err)
+	}
+	return &c, nil
+}
+
+// LogSummaryInsert implements [storage.LogStore]; the single writer
+// serialises the claims of this database's processes.
+func (s *Store) LogSummaryInsert(ctx context.Context, day time.Time, p *storage.LogInsertParams) (bool, error) {
+	if err := p.Validate(); err != nil {
+		return false, err
+	}
+	now := s.Now()
+	at := p.Time
+	if at.IsZero() {
+		at = now
+	}
+	claimed := false
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO integration_log_summaries (integration_id, day, written_at)
+			VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING`, p.IntegrationID, day.UTC().Format(dayLayout), ts(now))
+		if err != nil {
+			return mapErr(err)
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return mapErr(err)
+		}
+		claimed = true
+		_, err = tx.ExecContext(ctx, `INSERT INTO integration_logs
+			(id, organization_id, integration_id, level, message, details, logged_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)`,
+			newID(), p.OrganizationID, p.IntegrationID, string(p.Level), p.Message, jsonText(p.Details), ts(at))
+		return mapErr(err)
+	})
+	return claimed && err == nil, err
+}
