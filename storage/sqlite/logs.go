@@ -67,12 +67,35 @@ func (s *Store) LogList(ctx context.Context, p *storage.LogListParams) (*storage
 		q.Where("integration_id = ?", p.IntegrationID)
 	}
 	query.In(q, "level", strs(p.Levels))
-	timeRange(q, "logged_at", p.Time)
+	r, err := pageRange(p)
+	if err != nil {
+		return nil, err
+	}
+	timeRange(q, "logged_at", r)
 	if p.Search != "" {
 		q.Where(`message LIKE ? ESCAPE '\'`, "%"+likeEscape(p.Search)+"%")
 	}
 	return list(ctx, s, q, p.Cursor, p.Limit, "integration_logs", logCols, "logged_at", scanLog,
 		func(e *storage.LogEntry) storage.Cursor { return storage.Cursor{Time: e.Time, ID: e.ID} })
+}
+
+// pageRange is p's time range with its end moved up to the cursor's
+// time: SQLite uses one upper bound of logged_at to search the index and
+// does not take it from the row value (logged_at, id) < (?, ?), so without
+// it every page of an integration's entries would walk the index from the
+// range's end down to the cursor, and an export of N entries would read
+// N²/2000 rows.
+func pageRange(p *storage.LogListParams) (storage.TimeRange, error) {
+	r := p.Time
+	c, err := storage.ParseCursor(p.Cursor)
+	if err != nil || c.IsZero() {
+		return r, err
+	}
+	// Times are stored to the microsecond: logged_at <= c.Time.
+	if end := c.Time.Truncate(time.Microsecond).Add(time.Microsecond); r.Until.IsZero() || end.Before(r.Until) {
+		r.Until = end
+	}
+	return r, nil
 }
 
 // LogDeleteBefore implements [storage.LogStore].
