@@ -45,7 +45,7 @@ func (x *exportBench) params(n int) *storage.LogListParams {
 		Time: storage.TimeRange{Since: x.end.Add(-time.Duration(n) * time.Second), Until: x.end}}
 }
 
-// heapWriter discards the export and, at every tenth flush (10,000
+// heapWriter discards the export and, at every flush (a page of 1,000
 // entries), collects garbage and keeps the largest live heap seen.
 type heapWriter struct {
 	n, flushes int
@@ -59,9 +59,7 @@ func (w *heapWriter) Write(p []byte) (int, error) {
 
 func (w *heapWriter) Flush() {
 	w.flushes++
-	if w.flushes%10 == 0 {
-		w.peak = max(w.peak, liveHeap())
-	}
+	w.peak = max(w.peak, liveHeap())
 }
 
 func liveHeap() uint64 {
@@ -84,26 +82,32 @@ func (x *exportBench) exportGrowth(t testing.TB, p *storage.LogListParams, forma
 	return w.peak - base, w.n
 }
 
-// TestLogExportMemoryFlat: the export of 100,000 entries holds no more
-// live heap than the export of 10,000 (a page of 1,000 and the buffers):
-// it streams. It runs alone (not parallel), so the heap is the export's.
+// TestLogExportMemoryFlat: the export of 30,000 entries (10,000 under the
+// race detector) holds no more live heap than the export of a tenth of
+// them (a page of 1,000 and the buffers): it streams; holding them would
+// take some 30 (10) MiB. It runs alone (not parallel), so the heap is the
+// export's. BenchmarkLogExport100k measures the same at 100,000.
 func TestLogExportMemoryFlat(t *testing.T) {
 	if testing.Short() {
-		t.Skip("seeds 100,000 entries")
+		t.Skip("seeds 30,000 entries")
 	}
 	for _, backend := range []struct {
 		name string
 		open opener
 	}{{"SQLite", openSQLite}, {"PostgreSQL", openPostgres}} {
 		t.Run(backend.name, func(t *testing.T) {
-			x := newExportBench(t, backend.open, 100_000)
+			n := 30_000
+			if raceEnabled {
+				n = 10_000
+			}
+			x := newExportBench(t, backend.open, n)
 			for _, format := range []string{integration.LogFormatCSV, integration.LogFormatNDJSON} {
-				small, smallBytes := x.exportGrowth(t, x.params(10_000), format)
-				large, largeBytes := x.exportGrowth(t, x.params(100_000), format)
-				t.Logf("%s: live heap grew %d KiB for 10,000 entries (%d KiB written), %d KiB for 100,000 (%d KiB written)",
-					format, small>>10, smallBytes>>10, large>>10, largeBytes>>10)
+				small, smallBytes := x.exportGrowth(t, x.params(n/10), format)
+				large, largeBytes := x.exportGrowth(t, x.params(n), format)
+				t.Logf("%s: live heap grew %d KiB for %d entries (%d KiB written), %d KiB for %d (%d KiB written)",
+					format, small>>10, n/10, smallBytes>>10, large>>10, n, largeBytes>>10)
 				require.Greater(t, largeBytes, 9*smallBytes, "the large export has ten times the entries")
-				require.Less(t, large, small+4<<20, "%s: the live heap does not grow with the entries", format)
+				require.Less(t, large, small+2<<20, "%s: the live heap does not grow with the entries", format)
 				require.Less(t, large, uint64(largeBytes)/8, "%s: far less than the output is ever held", format)
 			}
 		})

@@ -16,9 +16,13 @@ import (
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
+	"github.com/intimeos/integrations/admin"
 	"github.com/intimeos/integrations/integration"
 	"github.com/intimeos/integrations/storage"
 )
+
+// The Manager is the admin's log exporter (§8 "Export Logs").
+var _ admin.LogExporter = (*integration.Manager)(nil)
 
 // countingStore counts the pages of log entries read.
 type countingStore struct {
