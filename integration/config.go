@@ -25,6 +25,8 @@ const (
 	RecordQueueDefault            = 1024
 	RecordIntervalDefault         = time.Second
 	QuotaBlockDefault             = 100
+	LogRetentionDefault           = 30 * 24 * time.Hour
+	LogMaintenanceIntervalDefault = time.Hour
 )
 
 // Bounds of an integration's own health-check interval
@@ -101,6 +103,20 @@ type Config struct {
 	RetryTimer func() backoff.Timer
 	// RetryRand returns jitter values in [0, 1). Nil means math/rand/v2.
 	RetryRand func() float64
+	// LogRetention is how long log entries are kept (default 30 days):
+	// log maintenance deletes older ones. Negative keeps them forever.
+	LogRetention time.Duration
+	// LogMaintenanceInterval is how often a started Manager runs log
+	// maintenance ([Manager.LogMaintenanceRun]: retention and the daily
+	// summaries), the first time at Start (default 1 h).
+	LogMaintenanceInterval time.Duration
+	// NoLogMaintenance keeps [Manager.Start] from running log maintenance
+	// in this process (tests that call [Manager.LogMaintenanceRun]
+	// themselves). One host running it is enough; several share it.
+	NoLogMaintenance bool
+	// NoLogSummary keeps log maintenance from writing the daily summary
+	// entries ("247 emails sent yesterday").
+	NoLogSummary bool
 }
 
 // WithDefaults returns a copy of c with every zero field set to its
@@ -130,6 +146,8 @@ func (c *Config) WithDefaults() Config {
 	setDefault(&out.RecordQueue, RecordQueueDefault)
 	setDefault(&out.RecordInterval, RecordIntervalDefault)
 	setDefault(&out.QuotaBlock, QuotaBlockDefault)
+	setDefault(&out.LogRetention, LogRetentionDefault)
+	setDefault(&out.LogMaintenanceInterval, LogMaintenanceIntervalDefault)
 	breaker := providers.BreakerConfig{}
 	if out.Breaker != nil {
 		breaker = *out.Breaker
@@ -155,7 +173,7 @@ func (c *Config) validate() error {
 	case c.Providers == nil:
 		return errors.New("integration: Config.Providers is required")
 	case c.CacheTTL < 0, c.SlowThreshold < 0, c.SlowFactor < 0, c.HealthCheckInterval < 0, c.HealthCheckTimeout < 0,
-		c.HealthCheckPoll < 0, c.RecordInterval < 0:
+		c.HealthCheckPoll < 0, c.RecordInterval < 0, c.LogMaintenanceInterval < 0:
 		return errors.New("integration: Config durations and factors must not be negative")
 	case c.HealthCheckConcurrency < 0, c.RecordBatch < 0, c.RecordQueue < 0, c.QuotaBlock < 0:
 		return errors.New("integration: Config sizes must not be negative")

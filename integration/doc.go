@@ -116,6 +116,40 @@
 // counted in [RecorderStats]). Other code hands the recorder its own log
 // entries and observations ([Recorder.Log], [Recorder.Observe]).
 //
+// # Logs
+//
+// The logs screen (§8, ADMIN-INT-009) reads the entries the recorder and
+// other code wrote. [Manager.LogList] takes a [LogQuery]: an
+// organization's or one integration's entries in a time range (a
+// [LogRange] preset ending now by Config.Clock, last hour, 24 hours
+// (the default), 7 or 30 days, or a custom Since/Until), of some levels,
+// whose message contains a text in any case; newest first, a keyset page
+// at a time. Each [LogLine] has its details parsed, with the ones the
+// screen names picked out: host and port, error and stack trace, message
+// ID, recipients, duration.
+//
+// [Manager.LogExport] writes the same selection as CSV (a header row,
+// [LogExportColumns]; text cells a spreadsheet would run as formulas are
+// quoted) or NDJSON (one object per line), reading a page of 1,000 entries
+// at a time and flushing each, so an export of a month holds one page in
+// memory (BenchmarkLogExport100k; TestLogExportMemoryFlat checks that the
+// live heap does not grow with the entries). It is the admin package's
+// LogExporter. [Manager.LogClear] deletes one integration's entries, an
+// explicit admin action, and logs it on the integration: "Logs cleared by
+// jane@example.com (6 entries)".
+//
+// Log maintenance ([Manager.LogMaintenanceRun]) runs in every started
+// Manager at Start and every Config.LogMaintenanceInterval (1 h): it
+// deletes the entries older than Config.LogRetention (30 days; negative
+// keeps them) in batches of 1,000, and, from ten past midnight UTC, writes
+// yesterday's summary of each integration that made calls: INFO "Daily
+// summary sent" with "247 emails sent yesterday" (the calls that
+// succeeded, named by the integration's type: emails, text messages,
+// background checks, else calls) and "99.2% success rate", summed from the
+// hourly metric buckets. Each summary is claimed in the store
+// (integration_log_summaries) in the transaction that writes it, so it is
+// written once per day however many hosts run.
+//
 // # Health checks
 //
 // Each integration that is not disabled is checked (providers' Check:

@@ -54,7 +54,8 @@ type runner struct {
 	wg           sync.WaitGroup
 }
 
-// Start starts the batched recorder and the health-check scheduler. They
+// Start starts the batched recorder, the health-check scheduler and log
+// maintenance (retention, daily summaries). They
 // run until [Manager.Stop]; ctx only bounds Start. Run Start on every host:
 // health checks are claimed rows, shared without a leader. Without Start
 // everything works, but each call's record is written on its own, and
@@ -74,6 +75,9 @@ func (m *Manager) Start(ctx context.Context) error {
 	m.rec.start()
 	if !m.cfg.NoHealthCheckScheduler {
 		r.wg.Go(func() { m.scheduleLoop(claimCtx, checkCtx) })
+	}
+	if !m.cfg.NoLogMaintenance {
+		r.wg.Go(func() { m.logMaintenanceLoop(claimCtx) })
 	}
 	m.running = r
 	return nil

@@ -20,6 +20,9 @@
 //
 //   - integration_logs: the per-integration log the admin filters ([LogEntry]).
 //   - integration_metrics: counters per integration, metric and time bucket ([MetricBucket]).
+//   - integration_log_summaries: the claim of each integration's daily log
+//     summary, one row per UTC day, so one host writes it
+//     ([LogStore].LogSummaryInsert).
 //   - integration_alerts: de-duplicated alert conditions ([Alert]).
 //   - oauth_states: pending, single-use authorization requests ([OAuthState]).
 //   - api_tokens: hashed credentials for the host's API ([APIToken]).

@@ -63,4 +63,39 @@ type LogStore interface {
 	// before, at most limit of them, and returns how many; retention runs
 	// it in batches.
 	LogDeleteBefore(ctx context.Context, before time.Time, limit int) (int, error)
+	// LogDeleteIntegration deletes every entry of one integration of the
+	// organization and returns how many (zero for another organization's
+	// integration).
+	LogDeleteIntegration(ctx context.Context, orgID, integrationID uuid.UUID) (int, error)
+	// LogSummaryPending lists the integrations, of every organization,
+	// that have metric buckets on p.Day and no daily summary of that day
+	// yet, with their sums, at most p.Limit of them.
+	LogSummaryPending(ctx context.Context, p *LogSummaryPendingParams) ([]*LogDayCalls, error)
+	// LogSummaryInsert claims the daily summary of p.IntegrationID for day
+	// (the start of a UTC day) and inserts p, in one transaction. It
+	// returns false, writing nothing, when the day was claimed already, by
+	// any process: the summary is written once per day across hosts.
+	LogSummaryInsert(ctx context.Context, day time.Time, p *LogInsertParams) (bool, error)
+}
+
+// LogDayCalls are one integration's calls on one UTC day, summed from its
+// metric buckets: what its daily summary says.
+type LogDayCalls struct {
+	OrganizationID uuid.UUID
+	IntegrationID  uuid.UUID
+	// Type is the integration's type ("email").
+	Type string
+	// Calls counts the observations, Errors those that failed.
+	Calls, Errors int64
+}
+
+// LogSummaryPendingParams select the integrations due a daily summary.
+type LogSummaryPendingParams struct {
+	// Day is the start (midnight UTC) of the day summarised.
+	Day time.Time
+	// MetricPrefix keeps the buckets whose metric starts with it
+	// ("call."); empty keeps every metric.
+	MetricPrefix string
+	// Limit is the most integrations returned ([PageLimit]).
+	Limit int
 }

@@ -229,6 +229,19 @@ func (p *LogListParams) Validate() error {
 }
 
 // Validate reports the first field a Store refuses.
+func (p *LogSummaryPendingParams) Validate() error {
+	c := nonNil("LogSummaryPendingParams", p)
+	if c.err != nil {
+		return c.err
+	}
+	if p.Day.IsZero() {
+		c.fail("Day", "is required")
+	}
+	c.text("MetricPrefix", p.MetricPrefix)
+	return c.err
+}
+
+// Validate reports the first field a Store refuses.
 func (p *MetricAddParams) Validate() error {
 	c := nonNil("MetricAddParams", p)
 	if c.err != nil {

@@ -79,3 +79,67 @@ func (s *Store) LogDeleteBefore(ctx context.Context, before time.Time, limit int
 func likeEscape(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
+
+// LogDeleteIntegration implements [storage.LogStore].
+func (s *Store) LogDeleteIntegration(ctx context.Context, orgID, integrationID uuid.UUID) (int, error) {
+	tag, err := s.db.Exec(ctx, `DELETE FROM integration_logs WHERE organization_id = $1 AND integration_id = $2`,
+		orgID, integrationID)
+	if err != nil {
+		return 0, mapErr(err)
+	}
+	return int(tag.RowsAffected()), nil
+}
+
+// LogSummaryPending implements [storage.LogStore].
+func (s *Store) LogSummaryPending(ctx context.Context, p *storage.LogSummaryPendingParams) ([]*storage.LogDayCalls, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	day := p.Day.UTC().Truncate(24 * time.Hour)
+	return queryAll(ctx, s, `SELECT i.organization_id, i.id, i.type, SUM(m.count)::BIGINT, SUM(m.errors)::BIGINT
+		FROM integration_metrics m JOIN integrations i ON i.id = m.integration_id AND i.organization_id = m.organization_id
+		WHERE m.bucket_start >= $1 AND m.bucket_start < $2 AND m.metric LIKE $3 ESCAPE '\'
+		AND NOT EXISTS (SELECT 1 FROM integration_log_summaries ls WHERE ls.integration_id = i.id AND ls.day = $4::DATE)
+		GROUP BY i.organization_id, i.id, i.type ORDER BY i.id LIMIT $5`,
+		[]any{day, day.AddDate(0, 0, 1), likeEscape(p.MetricPrefix) + "%", day.Format("2006-01-02"), storage.PageLimit(p.Limit)},
+		scanDayCalls)
+}
+
+func scanDayCalls(row pgx.Row) (*storage.LogDayCalls, error) {
+	var c storage.LogDayCalls
+	if err := row.Scan(&c.OrganizationID, &c.IntegrationID, &c.Type, &c.Calls, &c.Errors); err != nil {
+		return nil, mapErr(err)
+	}
+	return &c, nil
+}
+
+// LogSummaryInsert implements [storage.LogStore]: of two hosts claiming
+// the same day, the second's INSERT waits for the first's transaction and
+// then does nothing.
+func (s *Store) LogSummaryInsert(ctx context.Context, day time.Time, p *storage.LogInsertParams) (bool, error) {
+	if err := p.Validate(); err != nil {
+		return false, err
+	}
+	now := s.Now()
+	at := p.Time
+	if at.IsZero() {
+		at = now
+	}
+	claimed := false
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `INSERT INTO integration_log_summaries (integration_id, day, written_at)
+			VALUES ($1, $2::DATE, $3) ON CONFLICT DO NOTHING`, p.IntegrationID, day.UTC().Format("2006-01-02"), now)
+		if err != nil {
+			return mapErr(err)
+		}
+		if tag.RowsAffected() == 0 {
+			return nil
+		}
+		claimed = true
+		_, err = tx.Exec(ctx, `INSERT INTO integration_logs (id, organization_id, integration_id, level, message, details, logged_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7)`, newID(), p.OrganizationID, p.IntegrationID, string(p.Level), p.Message,
+			nullJSON(p.Details), at.UTC().Truncate(time.Microsecond))
+		return mapErr(err)
+	})
+	return claimed && err == nil, err
+}

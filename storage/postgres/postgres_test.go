@@ -162,7 +162,7 @@ func TestMigrateConcurrentProcesses(t *testing.T) {
 	require.NoError(t, pool.QueryRow(context.Background(),
 		`SELECT count(*) FROM information_schema.tables WHERE table_schema = $1`, schema).Scan(&tables))
 	require.Equal(t, migrationFiles(t), applied, "each migration is applied once")
-	require.Equal(t, 27, tables, "11 tables, the key checks, the Manager's 2 (0008), apiaccess's 7 (0009), inbound's 2 (0012), alerts' 2 (0013), the manual queue (0014) and the migrations table")
+	require.Equal(t, 28, tables, "11 tables, the key checks, the Manager's 2 (0008), apiaccess's 7 (0009), the log summaries (0011), inbound's 2 (0012), alerts' 2 (0013), the manual queue (0014) and the migrations table")
 }
 
 // TestDocumentedSchema checks the spec's column types survive in the

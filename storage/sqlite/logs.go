@@ -67,12 +67,35 @@ func (s *Store) LogList(ctx context.Context, p *storage.LogListParams) (*storage
 		q.Where("integration_id = ?", p.IntegrationID)
 	}
 	query.In(q, "level", strs(p.Levels))
-	timeRange(q, "logged_at", p.Time)
+	r, err := pageRange(p)
+	if err != nil {
+		return nil, err
+	}
+	timeRange(q, "logged_at", r)
 	if p.Search != "" {
 		q.Where(`message LIKE ? ESCAPE '\'`, "%"+likeEscape(p.Search)+"%")
 	}
 	return list(ctx, s, q, p.Cursor, p.Limit, "integration_logs", logCols, "logged_at", scanLog,
 		func(e *storage.LogEntry) storage.Cursor { return storage.Cursor{Time: e.Time, ID: e.ID} })
+}
+
+// pageRange is p's time range with its end moved up to the cursor's
+// time: SQLite uses one upper bound of logged_at to search the index and
+// does not take it from the row value (logged_at, id) < (?, ?), so without
+// it every page of an integration's entries would walk the index from the
+// range's end down to the cursor, and an export of N entries would read
+// N²/2000 rows.
+func pageRange(p *storage.LogListParams) (storage.TimeRange, error) {
+	r := p.Time
+	c, err := storage.ParseCursor(p.Cursor)
+	if err != nil || c.IsZero() {
+		return r, err
+	}
+	// Times are stored to the microsecond: logged_at <= c.Time.
+	if end := c.Time.Truncate(time.Microsecond).Add(time.Microsecond); r.Until.IsZero() || end.Before(r.Until) {
+		r.Until = end
+	}
+	return r, nil
 }
 
 // LogDeleteBefore implements [storage.LogStore].
@@ -85,4 +108,66 @@ func (s *Store) LogDeleteBefore(ctx context.Context, before time.Time, limit int
 // likeEscape escapes LIKE wildcards so a search is a plain substring match.
 func likeEscape(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// LogDeleteIntegration implements [storage.LogStore].
+func (s *Store) LogDeleteIntegration(ctx context.Context, orgID, integrationID uuid.UUID) (int, error) {
+	return s.writeExec(ctx, `DELETE FROM integration_logs WHERE organization_id = ?1 AND integration_id = ?2`,
+		orgID, integrationID)
+}
+
+// dayLayout is how integration_log_summaries.day is written.
+const dayLayout = "2006-01-02"
+
+// LogSummaryPending implements [storage.LogStore].
+func (s *Store) LogSummaryPending(ctx context.Context, p *storage.LogSummaryPendingParams) ([]*storage.LogDayCalls, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	day := p.Day.UTC().Truncate(24 * time.Hour)
+	return queryAll(ctx, s, `SELECT i.organization_id, i.id, i.type, SUM(m.count), SUM(m.errors)
+		FROM integration_metrics m JOIN integrations i ON i.id = m.integration_id AND i.organization_id = m.organization_id
+		WHERE m.bucket_start >= ?1 AND m.bucket_start < ?2 AND m.metric LIKE ?3 ESCAPE '\'
+		AND NOT EXISTS (SELECT 1 FROM integration_log_summaries ls WHERE ls.integration_id = i.id AND ls.day = ?4)
+		GROUP BY i.organization_id, i.id, i.type ORDER BY i.id LIMIT ?5`,
+		[]any{ts(day), ts(day.AddDate(0, 0, 1)), likeEscape(p.MetricPrefix) + "%", day.Format(dayLayout), storage.PageLimit(p.Limit)},
+		scanDayCalls)
+}
+
+func scanDayCalls(r row) (*storage.LogDayCalls, error) {
+	var c storage.LogDayCalls
+	if err := r.Scan(&c.OrganizationID, &c.IntegrationID, &c.Type, &c.Calls, &c.Errors); err != nil {
+		return nil, mapErr(err)
+	}
+	return &c, nil
+}
+
+// LogSummaryInsert implements [storage.LogStore]; the single writer
+// serialises the claims of this database's processes.
+func (s *Store) LogSummaryInsert(ctx context.Context, day time.Time, p *storage.LogInsertParams) (bool, error) {
+	if err := p.Validate(); err != nil {
+		return false, err
+	}
+	now := s.Now()
+	at := p.Time
+	if at.IsZero() {
+		at = now
+	}
+	claimed := false
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO integration_log_summaries (integration_id, day, written_at)
+			VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING`, p.IntegrationID, day.UTC().Format(dayLayout), ts(now))
+		if err != nil {
+			return mapErr(err)
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return mapErr(err)
+		}
+		claimed = true
+		_, err = tx.ExecContext(ctx, `INSERT INTO integration_logs
+			(id, organization_id, integration_id, level, message, details, logged_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)`,
+			newID(), p.OrganizationID, p.IntegrationID, string(p.Level), p.Message, jsonText(p.Details), ts(at))
+		return mapErr(err)
+	})
+	return claimed && err == nil, err
 }

@@ -127,7 +127,7 @@ func TestMigrateConcurrent(t *testing.T) {
 	require.NoError(t, s.DB().QueryRowContext(ctx,
 		`SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).Scan(&tables))
 	require.Equal(t, migrationFiles(t), applied, "each migration is applied once")
-	require.Equal(t, 26, tables, "10 tables, the key checks, the Manager's 2 (0008), apiaccess's 7 (0009), inbound's 2 (0012), alerts' 2 (0013), the manual queue (0014) and the migrations table")
+	require.Equal(t, 27, tables, "10 tables, the key checks, the Manager's 2 (0008), apiaccess's 7 (0009), the log summaries (0011), inbound's 2 (0012), alerts' 2 (0013), the manual queue (0014) and the migrations table")
 }
 
 // TestNewOnCallersDB runs a Store on a *sql.DB the caller opened and

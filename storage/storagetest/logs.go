@@ -23,6 +23,9 @@ func logTests() []test {
 		{"ListFilterSearch", testLogListSearch},
 		{"ListLimitClampedToMax", testLogLimitMax},
 		{"DeleteBeforeAcrossOrganizations", testLogDeleteBefore},
+		{"DeleteIntegration", testLogDeleteIntegration},
+		{"SummaryPendingSumsTheDay", testLogSummaryPending},
+		{"SummaryInsertOncePerDay", testLogSummaryInsertOnce},
 	}
 }
 
