@@ -51,6 +51,11 @@ type Integration struct {
 	// Check is the connection test the call ran, if it ran one (create,
 	// update, enable, reconnect).
 	Check *ConnectionTest `json:"check,omitempty"`
+	// CredentialsSince is when the credentials were last rotated, else
+	// created: past 90 days they are due (§10).
+	CredentialsSince time.Time `json:"credentialsSince"`
+	// ManualMode reports that the integration's calls are queued (§9).
+	ManualMode bool `json:"manualMode,omitempty"`
 }
 
 // ConnectionTest is the outcome of a connection test (§4 "Test
@@ -312,7 +317,8 @@ func toIntegration(in *integration.Integration, now time.Time) *Integration {
 		LastHealthCheck: in.LastHealthCheck, LastSync: in.LastSync,
 		LastSyncLabel: integration.LastSyncLabel(in.LastSync, in.LastSyncError != "", now), LastSyncError: in.LastSyncError,
 		NextCheckAt: in.NextCheckAt, CheckInterval: minutes(in.CheckInterval), OwnCheckInterval: in.OwnCheckInterval,
-		OAuth: in.Settings[oauth.FieldProvider] != "", CreatedAt: in.CreatedAt, UpdatedAt: in.UpdatedAt}
+		OAuth: in.Settings[oauth.FieldProvider] != "", CreatedAt: in.CreatedAt, UpdatedAt: in.UpdatedAt,
+		CredentialsSince: in.CredentialsSince, ManualMode: in.ManualMode}
 	if in.RetryPolicy != nil {
 		f := in.RetryPolicy.Form()
 		out.RetryPolicy = &f

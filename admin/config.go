@@ -80,6 +80,10 @@ type Config struct {
 	Backups        BackupSwitcher
 	Credentials    CredentialRotator
 	LogExport      LogExporter
+	// LogClear clears an integration's log (§8) and Manual switches the
+	// manual mode of §9; nil means Integrations' own, as above.
+	LogClear LogClearer
+	Manual   ManualModes
 	// Prefix is the path the host mounts the handler under, without a
 	// trailing slash (default "/admin"). The handler strips it itself:
 	// mount it with mux.Handle(Prefix+"/", h).

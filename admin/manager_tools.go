@@ -30,6 +30,8 @@ var (
 	_ managerRotator        = (*integration.Manager)(nil)
 	_ BackupSwitcher        = (*integration.Manager)(nil)
 	_ LogExporter           = (*integration.Manager)(nil)
+	_ LogClearer            = (*integration.Manager)(nil)
+	_ ManualModes           = (*integration.Manager)(nil)
 )
 
 // troubleshooterOf adapts the Manager's troubleshooter to the admin's
@@ -85,6 +87,16 @@ func (c *Config) toolsFrom() {
 	if c.LogExport == nil {
 		if l, ok := c.Integrations.(LogExporter); ok {
 			c.LogExport = l
+		}
+	}
+	if c.LogClear == nil {
+		if l, ok := c.Integrations.(LogClearer); ok {
+			c.LogClear = l
+		}
+	}
+	if c.Manual == nil {
+		if mm, ok := c.Integrations.(ManualModes); ok {
+			c.Manual = mm
 		}
 	}
 }

@@ -19,6 +19,9 @@ type healthView struct {
 	HasBackup            bool
 	Email                bool
 	Alerts               []*Alert
+	// Manual: the host configured manual mode; Queued calls wait in it.
+	Manual bool
+	Queued int
 }
 
 // chart is the 24 h chart as inline SVG: one bar per hour, the failed
@@ -92,6 +95,12 @@ func (h *Handler) healthScreen(r *http.Request, in *integration.Integration) (*h
 		return nil, err
 	}
 	v.HasBackup = rt.Backup != nil && rt.Backup.ID != in.ID
+	if h.cfg.Manual != nil {
+		v.Manual = true
+		if v.Queued, err = h.cfg.Manual.ManualQueueCount(r.Context(), org(r), in.ID); err != nil {
+			return nil, err
+		}
+	}
 	alerts, err := h.openAlerts(r, in.ID)
 	if err != nil {
 		return nil, err

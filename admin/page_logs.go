@@ -20,6 +20,8 @@ type logsView struct {
 	Cursor       string
 	Ranges       []logRangeOption
 	Export       bool
+	// Clear: the host can clear an integration's log (§8).
+	Clear bool
 }
 
 type logRangeOption struct{ Key, Label string }
@@ -91,7 +93,7 @@ func (h *Handler) logsScreen(r *http.Request) (*logsView, error) {
 		f.Range = "24h"
 		p.Time.Since = h.now().Add(-logRanges[1].D)
 	}
-	v := &logsView{Filter: f, Cursor: p.Cursor, Export: h.cfg.LogExport != nil}
+	v := &logsView{Filter: f, Cursor: p.Cursor, Export: h.cfg.LogExport != nil, Clear: h.cfg.LogClear != nil}
 	if len(f.Levels) == 1 {
 		v.Level = f.Levels[0]
 	}

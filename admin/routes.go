@@ -6,7 +6,7 @@ import "net/http"
 // documentation. The OpenAPI document is built from this list.
 func (h *Handler) operations() []*operation {
 	var ops []*operation
-	for _, family := range [][]*operation{h.miscOps(), h.integrationOps(), h.logOps(), h.accessOps(),
+	for _, family := range [][]*operation{h.miscOps(), h.integrationOps(), h.fallbackOps(), h.logOps(), h.accessOps(),
 		h.webhookOps(), h.deliveryOps(), h.dlqOps(), h.retryOps(), h.oauthOps()} {
 		ops = append(ops, family...)
 	}
@@ -34,6 +34,8 @@ func (h *Handler) routePages() {
 		"POST /integrations/{id}/switch-backup":      h.pageIntegrationSwitchBackup,
 		"POST /integrations/{id}/troubleshoot":       h.pageIntegrationTroubleshoot,
 		"GET /integrations/{id}/health":              h.pageIntegrationHealth,
+		"POST /integrations/{id}/manual-mode":        h.pageManualMode,
+		"POST /integrations/{id}/logs/clear":         h.pageLogClear,
 		"GET /logs":                                  h.pageLogs,
 		"GET /logs/export":                           h.pageLogExport,
 		"GET /api-access":                            h.pageAccess,

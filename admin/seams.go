@@ -179,3 +179,17 @@ var (
 	_ RetryDefaults = (*integration.Manager)(nil)
 	_ APIAccess     = (*apiaccess.Service)(nil)
 )
+
+// LogClearer clears one integration's log (§8 "Clear"), an explicit
+// admin action that is itself logged with the admin's name.
+type LogClearer interface {
+	LogClear(ctx context.Context, orgID, integrationID uuid.UUID, actor string) (int, error)
+}
+
+// ManualModes switch an integration into the manual mode of §9, where its
+// calls are queued durably while it is down, and back, which tests it and
+// replays the queue in order.
+type ManualModes interface {
+	ManualModeSet(ctx context.Context, orgID, id uuid.UUID, on bool) (*integration.Integration, error)
+	ManualQueueCount(ctx context.Context, orgID, id uuid.UUID) (int, error)
+}
