@@ -124,7 +124,9 @@ func StartSMTP(t testing.TB, opts *SMTPOpts) *SMTPServer {
 	}
 	done := make(chan struct{})
 	go func() { defer close(done); _ = s.Serve(l) }()
-	t.Cleanup(func() { _ = s.Close(); <-done })
+	// Close the listener too: a Close that runs before Serve has
+	// registered it (a test that fails at once) leaves Serve running.
+	t.Cleanup(func() { _ = s.Close(); _ = l.Close(); <-done })
 	return srv
 }
 
