@@ -3,9 +3,10 @@
 // integration types (UC-ADMIN-007 §2), configuration with validation and
 // connection tests (§4, §17), the call path every provider call takes,
 // health checks (§3, §5, §10), the dashboard's figures and a Prometheus
-// collector. The next layers (alerts, log export, troubleshooting, the admin
-// API and dashboard) build on the hooks, the recorder and the typed views
-// described here.
+// collector; and the admin's day (§5, §8, §9): logs with their export,
+// troubleshooting, the switch to the backup, manual mode and credential
+// rotation. The alert engine (integration/alerts) and the admin dashboard
+// build on the hooks, the recorder and the typed views described here.
 //
 // # Wiring
 //
