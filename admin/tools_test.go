@@ -15,10 +15,9 @@ import (
 	"github.com/intimeos/integrations/storage"
 )
 
-// tools are small real implementations of the admin's optional seams on
-// the Manager and the store, standing in for the integration package's own
-// (issue 15) so that the screens' buttons and the API's answers can be
-// exercised: a troubleshooter that tests the connection, a switch that
+// tools are a host's own implementations of the admin's tool seams, on
+// the Manager and the store, to show that a host may substitute the
+// Manager's own (which serve when it sets none): a troubleshooter that tests the connection, a switch that
 // swaps the route, a rotator that saves and tests a new credential, and a
 // CSV/NDJSON exporter.
 type tools struct {
