@@ -65,14 +65,6 @@ func mustCut(s, suffix string) string {
 	return out
 }
 
-// asyncCommitSQL lets a pump's transaction commit without waiting for its
-// WAL to reach the disk (the WAL writer flushes it within 3 ×
-// wal_writer_delay). What a server crash can lose is then a lease or a
-// recorded attempt of the last moments: the row is pending again and is
-// delivered again, which at-least-once delivery allows. The host's own
-// writes (publishing) keep their synchronous commit.
-const asyncCommitSQL = `SELECT set_config('synchronous_commit', 'off', true)`
-
 // DeliveryPump implements [storage.DeliveryPumper]. A batch of plain
 // results (no follow-ups, no ID twice), the common case, and the claim are
 // sent together: one round trip, one implicit transaction. Otherwise the
@@ -93,9 +85,6 @@ func (s *Store) DeliveryPump(ctx context.Context, p *storage.DeliveryPumpParams)
 		rows, err = f.pumpBatch(ctx, db, claimSQL, claimArgs)
 	} else {
 		err = s.inTx(ctx, func(tx pgx.Tx) error {
-			if _, err := tx.Exec(ctx, asyncCommitSQL); err != nil {
-				return mapErr(err)
-			}
 			if err := f.run(ctx, tx); err != nil {
 				return err
 			}
@@ -152,21 +141,17 @@ func (f *finishing) pumpBatch(ctx context.Context, db queryBatcher, claimSQL str
 		items = okItems(f.rounds[0], f.errs)
 	}
 	b := &pgx.Batch{}
-	b.Queue(asyncCommitSQL)
 	if len(items) > 0 {
 		b.Queue(finishPumpSQL, finishArgs(f.ps, f.hdrs, items, f.now)...)
 	}
 	if claimSQL != "" {
 		b.Queue(claimSQL, claimArgs...)
 	}
-	if b.Len() == 1 {
+	if b.Len() == 0 {
 		return nil, nil
 	}
 	br := db.SendBatch(ctx, b)
 	defer br.Close()
-	if _, err := br.Exec(); err != nil {
-		return nil, mapErr(err)
-	}
 	if len(items) > 0 {
 		rows, err := br.Query()
 		if err != nil {
