@@ -41,9 +41,10 @@ func TestManualModeAPI(t *testing.T) {
 
 		r = e.call(t, "POST", path, map[string]any{"on": false})
 		require.Equal(t, http.StatusOK, r.status, string(r.body))
-		r.decode(t, &st)
-		require.False(t, st.Integration.ManualMode)
-		require.Zero(t, st.Queued)
+		var off admin.ManualModeState
+		r.decode(t, &off)
+		require.False(t, off.Integration.ManualMode)
+		require.Zero(t, off.Queued)
 		msgs := srv.Messages()
 		require.Len(t, msgs, 3, "each queued email is sent once")
 		require.True(t, hasAudit(e, "integrationManualModeOn") && hasAudit(e, "integrationManualModeOff"))

@@ -73,8 +73,13 @@ func TestADMININT001Dashboard(t *testing.T) {
 		do(t, ctx, chromedp.Navigate(e.host.URL+"/admin/"), chromedp.WaitVisible(chromedp.ID("alerts")))
 		clickAndLoad(t, ctx, `#alerts [data-alert] a[href$="#troubleshooting"]`)
 		waitText(t, ctx, "main h1", "Integration Health - Newsletter email (SMTP)")
-		require.Contains(t, text(t, ctx, "#troubleshooting"), "Coming with the troubleshooter")
 		require.Contains(t, text(t, ctx, "#health-status"), "ERROR")
+		// The Manager's troubleshooter serves without any wiring: run it.
+		clickAndLoad(t, ctx, `#troubleshooting form[action$="/troubleshoot"] button`)
+		waitText(t, ctx, "#diagnosis", "Connection to SMTP")
+		ts := text(t, ctx, "#troubleshooting")
+		require.Contains(t, ts, "network/firewall issue")
+		require.Contains(t, ts, "Is port 587 blocked?")
 		screenshot(t, ctx, "troubleshoot")
 		do(t, ctx, chromedp.Navigate(e.host.URL+"/admin/"), chromedp.WaitVisible(chromedp.ID("alerts")))
 		clickAndLoad(t, ctx, `#alerts [data-alert] form[action$="/reconnect"] button`)
@@ -231,7 +236,17 @@ func TestADMININT009ViewLogs(t *testing.T) {
 		require.NotContains(t, text(t, ctx, "#log-entries"), "Third Interview", "paused")
 		do(t, ctx, chromedp.Click(chromedp.ID("auto-refresh")))
 		waitText(t, ctx, "#log-entries", "Third Interview")
-		require.Contains(t, text(t, ctx, "#export-placeholder"), "Export Logs")
+		// Export and Clear come with the Manager: the export link keeps the
+		// filter, and Clear leaves only the entry that says who cleared.
+		href, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('a[href*="/logs/export"][href*="format=csv"]').getAttribute("href")`))
+		require.NoError(t, err)
+		require.Contains(t, href, "integration="+in.ID.String())
+		do(t, ctx, chromedp.Click(chromedp.CSS(`form[action$="/logs/clear"] button`)), chromedp.WaitVisible(chromedp.CSS("#confirm[open]")))
+		require.Contains(t, text(t, ctx, "#confirm-text"), "Clear this integration's log?")
+		clickAndLoad(t, ctx, `[data-confirm-ok]`)
+		waitText(t, ctx, ".flash", "Log cleared.")
+		waitText(t, ctx, "#log-entries", "Logs cleared by Ada Admin")
+		screenshot(t, ctx, "cleared")
 	})
 }
 
