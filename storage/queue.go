@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"time"
 
@@ -266,4 +267,35 @@ type DeliveryPumpParams struct {
 	// is recorded (leased and neither recorded nor released), for Claim's
 	// PerWebhookLimit.
 	Held map[uuid.UUID]int
+}
+
+// DeliveryPublisher is implemented by stores that publish an event in one
+// statement (PostgreSQL): they find the subscribed webhooks and write
+// their rows in the same round trip, rather than listing the webhooks
+// with [WebhookStore.WebhookList] and writing the rows with
+// [DeliveryStore.DeliveryInsert]. It is optional.
+type DeliveryPublisher interface {
+	// DeliveryPublish writes, for each event of p in turn, one pending
+	// delivery (attempt 1, a new event ID each) per active webhook of
+	// p.OrganizationID whose Events hold the event's type, in the order
+	// of [WebhookStore.WebhookList] (newest webhook first), and returns the
+	// rows written in that order. A webhook that already has a delivery
+	// with the event's IdempotencyKey is skipped. The rows commit
+	// together, and wake listening workers as DeliveryInsert's do.
+	DeliveryPublish(ctx context.Context, p *DeliveryPublishParams) ([]*Delivery, error)
+}
+
+// DeliveryPublishParams are the events [DeliveryPublisher.DeliveryPublish]
+// fans out to an organization's webhooks.
+type DeliveryPublishParams struct {
+	OrganizationID uuid.UUID
+	Events         []*DeliveryPublishEvent
+}
+
+// DeliveryPublishEvent is one published event: its type, its body as
+// sent, and its idempotency key (none when empty).
+type DeliveryPublishEvent struct {
+	Type           string
+	Payload        json.RawMessage
+	IdempotencyKey string
 }

@@ -1,5 +1,7 @@
 package storage
 
+import "strconv"
+
 // The Validate methods below are what every backend calls first: the rules
 // live here, once, so that SQLite and PostgreSQL refuse the same input with
 // the same [*InvalidError]. They may be called on a nil pointer (which is
@@ -296,4 +298,25 @@ func (p *APITokenCreateParams) Validate() error {
 	c.textMax("Hash", p.Hash, KeyMaxLen)
 	texts(c, "Scopes", p.Scopes, unbounded)
 	return c.err
+}
+
+// Validate reports the first field a Store refuses.
+func (p *DeliveryPublishParams) Validate() error {
+	c := nonNil("DeliveryPublishParams", p)
+	if c.err != nil {
+		return c.err
+	}
+	for i, e := range p.Events {
+		c := nonNil("DeliveryPublishParams.Events["+strconv.Itoa(i)+"]", e)
+		if c.err != nil {
+			return c.err
+		}
+		c.textMax("Type", e.Type, TypeMaxLen)
+		c.document("Payload", e.Payload, false)
+		c.textMax("IdempotencyKey", e.IdempotencyKey, KeyMaxLen)
+		if c.err != nil {
+			return c.err
+		}
+	}
+	return nil
 }

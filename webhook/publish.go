@@ -55,18 +55,43 @@ func (d *Dispatcher) publish(ctx context.Context, call string, tx Publisher, org
 			return nil, nilArg(call, fmt.Sprintf("events[%d]", i))
 		}
 	}
-	rows, err := d.fanOut(ctx, tx, orgID, events)
-	if err != nil || len(rows) == 0 {
-		return nil, err
+	var out []*storage.Delivery
+	var err error
+	if pub, ok := tx.(storage.DeliveryPublisher); ok {
+		out, err = d.publishOne(ctx, pub, orgID, events)
+	} else {
+		out, err = d.publishRows(ctx, tx, orgID, events)
 	}
-	// One insert, one transaction: rows whose idempotency key a
-	// subscription already has are skipped by the store.
-	out, err := tx.DeliveryInsert(ctx, rows)
-	if err != nil {
+	if err != nil || len(out) == 0 {
 		return nil, err
 	}
 	d.notify()
 	return out, nil
+}
+
+// publishOne has a store that publishes in one statement (PostgreSQL)
+// find the subscribers and write the rows: one round trip.
+func (d *Dispatcher) publishOne(ctx context.Context, pub storage.DeliveryPublisher, orgID uuid.UUID, events []*Event) ([]*storage.Delivery, error) {
+	p := &storage.DeliveryPublishParams{OrganizationID: orgID, Events: make([]*storage.DeliveryPublishEvent, len(events))}
+	for i, e := range events {
+		payload, err := d.payload(e)
+		if err != nil {
+			return nil, err
+		}
+		p.Events[i] = &storage.DeliveryPublishEvent{Type: e.Type, Payload: payload, IdempotencyKey: e.IdempotencyKey}
+	}
+	return pub.DeliveryPublish(ctx, p)
+}
+
+// publishRows lists the subscribers, then writes the rows in one insert
+// and one transaction; rows whose idempotency key a subscription already
+// has are skipped by the store.
+func (d *Dispatcher) publishRows(ctx context.Context, tx Publisher, orgID uuid.UUID, events []*Event) ([]*storage.Delivery, error) {
+	rows, err := d.fanOut(ctx, tx, orgID, events)
+	if err != nil || len(rows) == 0 {
+		return nil, err
+	}
+	return tx.DeliveryInsert(ctx, rows)
 }
 
 // fanOut builds the delivery rows of events.

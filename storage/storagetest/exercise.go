@@ -62,6 +62,7 @@ func families() []family {
 		{name: "Deliveries", tests: deliveryTests(), pager: deliveryPager()},
 		{name: "DeliveryQueue", tests: queueTests()},
 		{name: "DeliveryPump", tests: pumpTests()},
+		{name: "DeliveryPublish", tests: publishTests()},
 		{name: "DLQ", tests: dlqTests(), pager: dlqPager()},
 		{name: "Logs", tests: logTests(), pager: logPager()},
 		{name: "Metrics", tests: metricTests()},
