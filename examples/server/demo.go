@@ -18,6 +18,7 @@ import (
 	"github.com/intimeos/integrations/admin"
 	"github.com/intimeos/integrations/apiaccess"
 	"github.com/intimeos/integrations/integration"
+	"github.com/intimeos/integrations/integration/alerts"
 	"github.com/intimeos/integrations/oauth"
 	"github.com/intimeos/integrations/providers"
 	"github.com/intimeos/integrations/storage"
@@ -57,7 +58,7 @@ type demo struct {
 	sinkErr   error
 	token     string
 	plugins   int
-	unsub     func()
+	alerts    *alerts.Engine
 	trickleWG sync.WaitGroup
 	cancel    context.CancelFunc
 	closers   []func()
@@ -173,14 +174,16 @@ func (d *demo) startSDK(ctx context.Context) error {
 		HealthCheckInterval: time.Minute, HealthCheckTimeout: 10 * time.Second}); err != nil {
 		return err
 	}
-	d.unsub = d.mgr.Subscribe(&integration.Hooks{StatusChange: d.statusAlert})
 	if err = d.mgr.Start(ctx); err != nil {
 		return err
 	}
 	d.closers = append(d.closers, func() { _ = d.mgr.Stop(context.Background()) })
+	if err = d.startAlerts(ctx); err != nil {
+		return err
+	}
 	loopback := []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}
 	if d.hooks, err = webhook.New(d.store, &webhook.Config{TLSConfig: clientTLS(d.ca), AllowAddrs: loopback, Logger: d.log,
-		OrgPolicy: d.mgr.OrganizationRetryPolicy, PollInterval: 250 * time.Millisecond}); err != nil {
+		OrgPolicy: d.mgr.OrganizationRetryPolicy, PollInterval: 250 * time.Millisecond, Alerts: d.alerts}); err != nil {
 		return err
 	}
 	if err = d.hooks.Start(ctx); err != nil {
@@ -227,38 +230,24 @@ func (d *demo) routes() http.Handler {
 	return mux
 }
 
-// statusAlert raises an alert when an integration goes into error and
-// resolves it when it recovers: a stand-in for the alert rules of the
-// integration package, so that the dashboard's critical alerts show.
-func (d *demo) statusAlert(ctx context.Context, c *integration.StatusChange) {
-	key := "demo:status:" + c.IntegrationID.String()
-	switch {
-	case c.To == storage.IntegrationError:
-		_, err := d.store.AlertRaise(ctx, &storage.AlertRaiseParams{OrganizationID: c.OrganizationID, IntegrationID: c.IntegrationID,
-			DedupKey: key, Severity: storage.AlertCritical, Title: c.Name + ": " + c.Message,
-			Message: "In error since " + c.Time.UTC().Format("15:04 MST") + " (" + c.Cause + ")", Impact: impacts[c.Type]})
-		if err != nil {
-			d.log.WarnContext(ctx, "demo: raising an alert failed", "error", err)
-		}
-	case c.From == storage.IntegrationError:
-		page, err := d.store.AlertList(ctx, &storage.AlertListParams{OrganizationID: c.OrganizationID, IntegrationID: c.IntegrationID,
-			Statuses: []storage.AlertStatus{storage.AlertOpen}})
-		if err != nil {
-			return
-		}
-		for _, a := range page.Items {
-			if a.DedupKey == key {
-				_, _ = d.store.AlertResolve(ctx, c.OrganizationID, a.ID)
-			}
-		}
+// startAlerts starts the alert engine: an integration in error, a
+// failover, the dead letter queue (through the webhook dispatcher's
+// Config.Alerts) and the periodic rules raise alerts, emailed to the demo
+// admin through the organization's own email integration.
+func (d *demo) startAlerts(ctx context.Context) error {
+	var err error
+	if d.alerts, err = alerts.New(&alerts.Config{Store: d.store, Manager: d.mgr, OAuth: d.conn, Logger: d.log,
+		Notifiers: []alerts.Notifier{&alerts.EmailNotifier{Dispatcher: d.mgr}}}); err != nil {
+		return err
 	}
-}
-
-// impacts say what stops working when an integration of a type fails.
-var impacts = map[string]string{
-	integration.TypeEmail:   "Emails not sending",
-	integration.TypeHRIS:    "Employee data not syncing",
-	integration.TypePayroll: "Payroll not exported",
+	if _, err = d.store.AlertSettingsSet(ctx, &storage.AlertSettings{OrganizationID: demoOrg, EmailTo: []string{alertEmail}}); err != nil {
+		return err
+	}
+	if err = d.alerts.Start(ctx); err != nil {
+		return err
+	}
+	d.closers = append(d.closers, func() { _ = d.alerts.Stop(context.Background()) })
+	return nil
 }
 
 // banner tells the newcomer what runs and where to look.
@@ -280,9 +269,6 @@ func (d *demo) stop() {
 	if d.cancel != nil {
 		d.cancel()
 		d.trickleWG.Wait()
-	}
-	if d.unsub != nil {
-		d.unsub()
 	}
 	for i := len(d.closers) - 1; i >= 0; i-- {
 		d.closers[i]()

@@ -46,7 +46,9 @@ const (
 	nameSubmit  = "Candidate Submitted"
 	nameToken   = "Demo client"
 	fromEmail   = "noreply@intime.example"
-	fromName    = "InTime Staffing"
+	// alertEmail receives the alert notifications (§13 "Email admin@…").
+	alertEmail = "admin@intime.example"
+	fromName   = "InTime Staffing"
 )
 
 // seed makes the demo's integrations, webhooks and API token, or points
