@@ -256,6 +256,17 @@ type DeliveryPumper interface {
 	DeliveryPump(ctx context.Context, p *DeliveryPumpParams) ([]error, []*Delivery, error)
 }
 
+// DeliveryClaimReleaser is implemented by a store whose claim can commit
+// although its caller saw the call fail (the connection was lost after
+// the commit and before the answer). The caller then holds none of the
+// rows such a claim leased; DeliveryClaimRelease clears the lease of every
+// pending row still leased under claimID, so that they are due again at
+// once instead of when the lease ends, and returns how many it released.
+// It is optional; PostgreSQL implements it.
+type DeliveryClaimReleaser interface {
+	DeliveryClaimRelease(ctx context.Context, claimID uuid.UUID) (int, error)
+}
+
 // DeliveryPumpParams say what [DeliveryPumper.DeliveryPump] does.
 type DeliveryPumpParams struct {
 	// Finish are results of attempts leased by the caller's claims.

@@ -187,6 +187,7 @@ func (f *finisher) pump(items []*finishItem, req *claimReq) {
 		d.cfg.Logger.Error("webhook: claim deliveries", "err", err)
 		req.rows <- nil
 		f.record(items)
+		f.releaseInDoubt(req.p)
 		return
 	}
 	d.held.add(rows)
@@ -312,4 +313,36 @@ func (d *Dispatcher) settle(ctx context.Context, items []*finishItem, errs []err
 		d.notify() // the recorded rows' leases are free: a capped claim may take more
 	}
 	return failed
+}
+
+// releaseInDoubt clears the leases of a claim whose call failed: it may
+// have committed before the connection was lost, leasing rows nobody here
+// holds, which would otherwise wait for the lease to end (minutes) before
+// another claim could take them. It retries with growing pauses while
+// the lease lasts, until Stop.
+func (f *finisher) releaseInDoubt(p *storage.DeliveryClaimParams) {
+	rel, ok := f.d.store.(storage.DeliveryClaimReleaser)
+	if !ok || p == nil {
+		return
+	}
+	deadline := f.d.now().Add(p.LeaseFor)
+	for pause := recordRetryFirst; ; pause = min(2*pause, recordRetryMax) {
+		ctx, cancel := context.WithTimeout(context.Background(), finishRecordTimeout)
+		n, err := rel.DeliveryClaimRelease(ctx, p.ClaimID)
+		cancel()
+		if err == nil {
+			if n > 0 {
+				f.d.cfg.Logger.Warn("webhook: released the rows of a claim whose answer was lost", "rows", n)
+			}
+			return
+		}
+		if !f.d.now().Add(pause + leaseMargin).Before(deadline) {
+			return // the lease ends first; the rows are claimable then
+		}
+		select {
+		case <-f.quit:
+			return
+		case <-time.After(pause):
+		}
+	}
 }

@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -187,3 +188,25 @@ func collectDeliveries(rows pgx.Rows) ([]*storage.Delivery, error) {
 	}
 	return out, mapErr(rows.Err())
 }
+
+// releaseClaimSQL clears the leases of the pending rows still leased under
+// $1. A pump's claims keep no lease counts, so there are none to count
+// down. The pending rows are found through the status index.
+const releaseClaimSQL = `WITH released AS (
+	UPDATE webhook_deliveries SET claim_id = NULL, locked_until = NULL
+	WHERE claim_id = $1 AND status = 'pending'
+	RETURNING 1
+) SELECT count(*) FROM released`
+
+// DeliveryClaimRelease implements [storage.DeliveryClaimReleaser] for the
+// claims of DeliveryPump.
+func (s *Store) DeliveryClaimRelease(ctx context.Context, claimID uuid.UUID) (int, error) {
+	if claimID == uuid.Nil {
+		return 0, fmt.Errorf("postgres: DeliveryClaimRelease: %w: claim ID is required", storage.ErrInvalid)
+	}
+	var n int
+	err := s.db.QueryRow(ctx, releaseClaimSQL, id16(claimID)).Scan(&n)
+	return n, mapErr(err)
+}
+
+var _ storage.DeliveryClaimReleaser = (*Store)(nil)

@@ -15,6 +15,7 @@ func pumpTests() []test {
 		{"PumpRecordsThenClaims", testPumpRecordsThenClaims},
 		{"PumpFollowUps", testPumpFollowUps},
 		{"PumpValidates", testPumpValidates},
+		{"PumpClaimReleased", testPumpClaimReleased},
 	}
 }
 
@@ -118,5 +119,35 @@ func testPumpValidates(t *testing.T, b *bundle) {
 	_, _, err = pump.DeliveryPump(b.ctx, &storage.DeliveryPumpParams{Claim: p})
 	require.Error(t, err, "a claim ID of another claimer")
 	_, _, err = pump.DeliveryPump(b.ctx, &storage.DeliveryPumpParams{Claim: &storage.DeliveryClaimParams{Limit: 1}})
+	require.ErrorIs(t, err, storage.ErrInvalid)
+}
+
+// A claim whose answer was lost is released whole: its rows are due again
+// at once, a recorded row stays recorded, and other claims keep theirs.
+func testPumpClaimReleased(t *testing.T, b *bundle) {
+	pump := pumper(t, b)
+	rel, ok := b.store.(storage.DeliveryClaimReleaser)
+	if !ok {
+		t.Skip("the store does not implement storage.DeliveryClaimReleaser (optional)")
+	}
+	w := mustCreateWebhook(t, b, b.org)
+	rows := inClaimOrder(enqueueN(t, b, b.org, w.ID, 5))
+	host := uuid.New()
+	lost, kept := pumpClaim(host, 3, 0), pumpClaim(host, 2, 0)
+	_, got, err := pump.DeliveryPump(b.ctx, &storage.DeliveryPumpParams{Claim: lost})
+	require.NoError(t, err)
+	require.Len(t, got, 3)
+	_, got, err = pump.DeliveryPump(b.ctx, &storage.DeliveryPumpParams{
+		Finish: []*storage.DeliveryFinishParams{finishParams(rows[0], lost.ClaimID, storage.DeliverySuccess)}, Claim: kept})
+	require.NoError(t, err)
+	require.Equal(t, deliveryIDs(rows[3:]), deliveryIDs(got))
+
+	n, err := rel.DeliveryClaimRelease(b.ctx, lost.ClaimID)
+	require.NoError(t, err)
+	require.Equal(t, 2, n, "the lost claim's pending rows; the recorded one is not pending")
+	_, got = claimAt(t, b, baseTime, 10)
+	require.Equal(t, deliveryIDs(rows[1:3]), deliveryIDs(got), "due again at once; the other claim keeps its rows")
+	require.Equal(t, storage.DeliverySuccess, mustGetDelivery(t, b, b.org, rows[0].ID).Status)
+	_, err = rel.DeliveryClaimRelease(b.ctx, uuid.Nil)
 	require.ErrorIs(t, err, storage.ErrInvalid)
 }
