@@ -43,7 +43,8 @@ type Config struct {
 	Authorize func(r *http.Request) (*Principal, error)
 	// Store is the database the rest of the SDK uses. The admin reads it
 	// to reveal a secret on request (the Manager shows settings masked) and
-	// to list integration logs and alerts; it writes nothing there itself.
+	// to list integration logs and alerts; the only thing it writes there
+	// itself is where alerts are sent (§13, the alert engine reads it).
 	// Required.
 	Store storage.Store
 	// Webhooks serves the webhook screens and API. Required.

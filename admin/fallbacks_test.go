@@ -85,3 +85,34 @@ func hasAudit(e *env, action string) bool {
 	}
 	return false
 }
+
+// TestAlertSettingsAPI: the §13 alert targets are validated, saved for the
+// organization the alert engine reads, and shown on the retry screen.
+func TestAlertSettingsAPI(t *testing.T) {
+	t.Parallel()
+	onBackends(t, func(t *testing.T, e *env) {
+		r := e.call(t, "GET", "/api/alert-settings", nil)
+		require.Equal(t, http.StatusOK, r.status, string(r.body))
+		var s admin.AlertSettings
+		r.decode(t, &s)
+		require.Empty(t, s.EmailTo)
+
+		r = e.call(t, "PUT", "/api/alert-settings", map[string]any{"emailTo": []string{"not an address"}, "slackChannel": "alerts"})
+		require.Equal(t, http.StatusUnprocessableEntity, r.status)
+		fields := r.apiError(t).Fields
+		require.Equal(t, "Please enter valid email addresses, separated by commas", fields[admin.FieldAlertEmailTo])
+		require.Equal(t, "Please enter a channel such as #alerts", fields[admin.FieldSlackChannel])
+
+		r = e.call(t, "PUT", "/api/alert-settings", map[string]any{"emailTo": []string{"admin@intime.com"}, "slack": true, "slackChannel": "#alerts"})
+		require.Equal(t, http.StatusOK, r.status, string(r.body))
+		got, err := e.store.AlertSettingsGet(e.ctx, e.org)
+		require.NoError(t, err)
+		require.Equal(t, []string{"admin@intime.com"}, got.EmailTo)
+		require.True(t, got.Slack)
+		require.Equal(t, "#alerts", got.SlackChannel)
+
+		page := e.call(t, "GET", "/retry", nil)
+		require.Contains(t, string(page.body), `value="admin@intime.com"`)
+		require.True(t, hasAudit(e, "alertSettingsSet"))
+	})
+}

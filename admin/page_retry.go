@@ -21,6 +21,8 @@ type retryView struct {
 	Classes  []classOption
 	DLQCount int
 	DLQMore  bool
+	// Alerts are where alerts are sent (§13 "Alert when DLQ has items").
+	Alerts *AlertSettings
 }
 
 // retryForm is the form as shown: text for numbers, so that what was typed
@@ -75,6 +77,9 @@ func (h *Handler) retryPage(r *http.Request, scope string) (*retryView, error) {
 	}
 	var err error
 	if v.Webhooks, err = h.listWebhooks(r, ""); err != nil {
+		return nil, err
+	}
+	if v.Alerts, err = h.apiAlertSettingsGet(r, nil); err != nil {
 		return nil, err
 	}
 	if v.DLQCount, v.DLQMore, err = h.dlqCount(r); err != nil {

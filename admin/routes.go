@@ -6,7 +6,7 @@ import "net/http"
 // documentation. The OpenAPI document is built from this list.
 func (h *Handler) operations() []*operation {
 	var ops []*operation
-	for _, family := range [][]*operation{h.miscOps(), h.integrationOps(), h.fallbackOps(), h.logOps(), h.accessOps(),
+	for _, family := range [][]*operation{h.miscOps(), h.integrationOps(), h.fallbackOps(), h.logOps(), h.alertSettingsOps(), h.accessOps(),
 		h.webhookOps(), h.deliveryOps(), h.dlqOps(), h.retryOps(), h.oauthOps()} {
 		ops = append(ops, family...)
 	}
@@ -37,6 +37,7 @@ func (h *Handler) routePages() {
 		"POST /integrations/{id}/manual-mode":        h.pageManualMode,
 		"POST /integrations/{id}/logs/clear":         h.pageLogClear,
 		"GET /logs":                                  h.pageLogs,
+		"POST /alert-settings":                       h.pageAlertSettings,
 		"GET /logs/export":                           h.pageLogExport,
 		"GET /api-access":                            h.pageAccess,
 		"POST /api-access/tokens":                    h.pageTokenCreate,
