@@ -96,12 +96,18 @@ func do(t *testing.T, ctx context.Context, actions ...chromedp.Action[chromedp.V
 	require.NoError(t, chromedp.Do(ctx, actions...))
 }
 
-// text reads an element's visible text once it is there.
+// text reads an element's visible text once it is there. A live region
+// the page refreshes (logs, health) can replace the element between the
+// query and the read ("No node with given id found"): it reads again.
 func text(t *testing.T, ctx context.Context, css string) string {
 	t.Helper()
-	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(css)))
-	require.NoError(t, err, css)
-	return s
+	for try := 0; ; try++ {
+		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(css)))
+		if err == nil || try == 4 || !strings.Contains(err.Error(), "No node with given id") {
+			require.NoError(t, err, css)
+			return s
+		}
+	}
 }
 
 // clickAndLoad clicks and waits for the page it leads to.
