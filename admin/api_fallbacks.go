@@ -43,19 +43,19 @@ func (h *Handler) apiManualMode(r *http.Request, in *ManualModeInput) (*ManualMo
 	if err != nil {
 		return nil, err
 	}
-	return h.manualMode(r, cur, in.On)
+	return h.manualMode(r, cur.ID, in.On)
 }
 
 // manualMode switches the mode and says how many calls still wait.
-func (h *Handler) manualMode(r *http.Request, cur *integration.Integration, on bool) (*ManualModeState, error) {
+func (h *Handler) manualMode(r *http.Request, id uuid.UUID, on bool) (*ManualModeState, error) {
 	if h.cfg.Manual == nil {
 		return nil, notConfigured("Manual mode")
 	}
-	out, err := h.cfg.Manual.ManualModeSet(r.Context(), org(r), cur.ID, on)
+	out, err := h.cfg.Manual.ManualModeSet(r.Context(), org(r), id, on)
 	if err != nil {
 		return nil, manualError(err)
 	}
-	n, err := h.cfg.Manual.ManualQueueCount(r.Context(), org(r), cur.ID)
+	n, err := h.cfg.Manual.ManualQueueCount(r.Context(), org(r), id)
 	if err != nil {
 		return nil, err
 	}
@@ -63,7 +63,7 @@ func (h *Handler) manualMode(r *http.Request, cur *integration.Integration, on b
 	if on {
 		action = "integrationManualModeOn"
 	}
-	if err := h.auditChange(r, action, "integration", cur.ID); err != nil {
+	if err := h.auditChange(r, action, "integration", id); err != nil {
 		return nil, err
 	}
 	return &ManualModeState{Integration: toIntegration(out, h.now()), Queued: n}, nil
@@ -93,7 +93,7 @@ func (h *Handler) apiLogClear(r *http.Request, _ *none) (*LogClearResult, error)
 	if err != nil {
 		return nil, err
 	}
-	n, err := h.logClear(r, cur)
+	n, err := h.logClear(r, cur.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -101,14 +101,14 @@ func (h *Handler) apiLogClear(r *http.Request, _ *none) (*LogClearResult, error)
 }
 
 // logClear clears the integration's log, audited first.
-func (h *Handler) logClear(r *http.Request, cur *integration.Integration) (int, error) {
+func (h *Handler) logClear(r *http.Request, id uuid.UUID) (int, error) {
 	if h.cfg.LogClear == nil {
 		return 0, notConfigured("Clearing logs")
 	}
-	if err := h.auditChange(r, "integrationLogClear", "integration", cur.ID); err != nil {
+	if err := h.auditChange(r, "integrationLogClear", "integration", id); err != nil {
 		return 0, err
 	}
-	return h.cfg.LogClear.LogClear(r.Context(), org(r), cur.ID, actorOf(principalOf(r.Context())))
+	return h.cfg.LogClear.LogClear(r.Context(), org(r), id, actorOf(principalOf(r.Context())))
 }
 
 // pageManualMode switches the manual mode from the health screen.
@@ -119,11 +119,7 @@ func (h *Handler) pageManualMode(w http.ResponseWriter, r *http.Request) {
 		question, done = "", "Tested, queued calls replayed, manual mode off."
 	}
 	h.integrationAction(question, done, func(r *http.Request, id uuid.UUID) error {
-		cur, err := h.integrationOf(r)
-		if err != nil {
-			return err
-		}
-		_, err = h.manualMode(r, cur, on)
+		_, err := h.manualMode(r, id, on)
 		return err
 	})(w, r)
 }
@@ -131,12 +127,8 @@ func (h *Handler) pageManualMode(w http.ResponseWriter, r *http.Request) {
 // pageLogClear clears an integration's log from the logs screen.
 func (h *Handler) pageLogClear(w http.ResponseWriter, r *http.Request) {
 	h.integrationAction("Clear this integration's log? The entries are deleted; the clearing itself is logged.", "Log cleared.",
-		func(r *http.Request, _ uuid.UUID) error {
-			cur, err := h.integrationOf(r)
-			if err != nil {
-				return err
-			}
-			_, err = h.logClear(r, cur)
+		func(r *http.Request, id uuid.UUID) error {
+			_, err := h.logClear(r, id)
 			return err
 		})(w, r)
 }
