@@ -101,19 +101,41 @@ func do(t *testing.T, ctx context.Context, actions ...chromedp.Action[chromedp.V
 // query and the read ("No node with given id found"): it reads again.
 func text(t *testing.T, ctx context.Context, css string) string {
 	t.Helper()
+	var s string
+	err := retryStale(func() (err error) {
+		s, err = chromedp.Run(ctx, chromedp.Text(chromedp.CSS(css)))
+		return err
+	})
+	require.NoError(t, err, css)
+	return s
+}
+
+// retryStale runs a browser action again when the element it found was
+// replaced by the page's live refresh before the action reached it
+// ("No node with given id", "Could not find node with given id"). Such
+// an action did nothing, so running it again is safe.
+func retryStale(run func() error) error {
 	for try := 0; ; try++ {
-		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(css)))
-		if err == nil || try == 4 || !strings.Contains(err.Error(), "No node with given id") {
-			require.NoError(t, err, css)
-			return s
+		err := run()
+		if err == nil || try == 4 || !staleNode(err) {
+			return err
 		}
 	}
+}
+
+// staleNode reports whether err says the node went away under the action.
+func staleNode(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "No node with given id") || strings.Contains(msg, "Could not find node with given id")
 }
 
 // clickAndLoad clicks and waits for the page it leads to.
 func clickAndLoad(t *testing.T, ctx context.Context, css string) {
 	t.Helper()
-	_, err := chromedp.Run(ctx, chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Click(chromedp.CSS(css))))
+	err := retryStale(func() error {
+		_, err := chromedp.Run(ctx, chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Click(chromedp.CSS(css))))
+		return err
+	})
 	require.NoError(t, err, css)
 }
 
@@ -168,4 +190,15 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 // clear empties an input by its ID.
 func clear(id string) chromedp.Action[chromedp.Void] {
 	return chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`document.getElementById(%q).value = ""`, id))
+}
+
+// click clicks an element, again if the page's live refresh replaced it
+// before the click reached it.
+func click(t *testing.T, ctx context.Context, css string) {
+	t.Helper()
+	err := retryStale(func() error {
+		_, err := chromedp.Run(ctx, chromedp.Click(chromedp.CSS(css)))
+		return err
+	})
+	require.NoError(t, err, css)
 }

@@ -133,7 +133,8 @@ func TestADMININT014RotateAPIKey(t *testing.T) {
 		require.NotContains(t, pageText(ctx), first, "shown once")
 		waitText(t, ctx, "#usage-total", "1")
 		require.Contains(t, text(t, ctx, "#top-endpoints"), "GET /v1/jobs - 1 requests")
-		do(t, ctx, chromedp.Click(chromedp.CSS(`tr[data-token="Zapier"] form[action$="/rotate"] button`)), chromedp.WaitVisible(chromedp.CSS("#confirm[open]")))
+		click(t, ctx, `tr[data-token="Zapier"] form[action$="/rotate"] button`)
+		do(t, ctx, chromedp.WaitVisible(chromedp.CSS("#confirm[open]")))
 		clickAndLoad(t, ctx, `[data-confirm-ok]`)
 		second := text(t, ctx, "#token-value")
 		require.NotEqual(t, first, second)
@@ -148,7 +149,7 @@ func TestADMININT014RotateAPIKey(t *testing.T) {
 		in := e2.smtpIntegration(t, "Transactional email", smtpServer(t))
 		ctx2 := tab(t)
 		do(t, ctx2, chromedp.Navigate(e2.host.URL+"/admin/integrations/"+in.ID.String()), chromedp.WaitVisible(chromedp.ID("rotate-smtpPassword")))
-		do(t, ctx2, chromedp.Click(chromedp.CSS(`a[href="#rotate-smtpPassword"]`)))
+		click(t, ctx2, `a[href="#rotate-smtpPassword"]`)
 		do(t, ctx2, chromedp.SendKeys(chromedp.ID("rotate-value-smtpPassword"), "not-the-password"),
 			chromedp.Click(chromedp.CSS(`#rotate-smtpPassword button`)), chromedp.WaitVisible(chromedp.CSS("#confirm[open]")))
 		clickAndLoad(t, ctx2, `[data-confirm-ok]`)

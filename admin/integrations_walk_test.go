@@ -225,7 +225,7 @@ func TestADMININT009ViewLogs(t *testing.T) {
 		still, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.marker === 1`))
 		require.NoError(t, err)
 		require.True(t, still, "the same page")
-		do(t, ctx, chromedp.Click(chromedp.ID("auto-refresh")))
+		click(t, ctx, "#auto-refresh")
 		_, err = e.sendEmail(t, "Third Interview")
 		require.NoError(t, err)
 		waitFor(t, "the third send's entry", func() bool {
@@ -234,14 +234,15 @@ func TestADMININT009ViewLogs(t *testing.T) {
 		})
 		time.Sleep(3 * time.Second) // three polling intervals: a poll would have shown it
 		require.NotContains(t, text(t, ctx, "#log-entries"), "Third Interview", "paused")
-		do(t, ctx, chromedp.Click(chromedp.ID("auto-refresh")))
+		click(t, ctx, "#auto-refresh")
 		waitText(t, ctx, "#log-entries", "Third Interview")
 		// Export and Clear come with the Manager: the export link keeps the
 		// filter, and Clear leaves only the entry that says who cleared.
 		href, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('a[href*="/logs/export"][href*="format=csv"]').getAttribute("href")`))
 		require.NoError(t, err)
 		require.Contains(t, href, "integration="+in.ID.String())
-		do(t, ctx, chromedp.Click(chromedp.CSS(`form[action$="/logs/clear"] button`)), chromedp.WaitVisible(chromedp.CSS("#confirm[open]")))
+		click(t, ctx, `form[action$="/logs/clear"] button`)
+		do(t, ctx, chromedp.WaitVisible(chromedp.CSS("#confirm[open]")))
 		require.Contains(t, text(t, ctx, "#confirm-text"), "Clear this integration's log?")
 		clickAndLoad(t, ctx, `[data-confirm-ok]`)
 		waitText(t, ctx, ".flash", "Log cleared.")
@@ -259,7 +260,8 @@ func TestADMININT015DisableIntegration(t *testing.T) {
 		in := e.smtpIntegration(t, "Transactional email", smtpServer(t))
 		ctx := tab(t)
 		do(t, ctx, chromedp.Navigate(e.host.URL+"/admin/integrations/"+in.ID.String()), chromedp.WaitVisible(chromedp.CSS("main h1")))
-		do(t, ctx, chromedp.Click(chromedp.CSS(`form[action$="/disable"] button`)), chromedp.WaitVisible(chromedp.CSS("#confirm[open]")))
+		click(t, ctx, `form[action$="/disable"] button`)
+		do(t, ctx, chromedp.WaitVisible(chromedp.CSS("#confirm[open]")))
 		require.Contains(t, text(t, ctx, "#confirm-text"), "Disable this integration?")
 		screenshot(t, ctx, "confirm")
 		clickAndLoad(t, ctx, `[data-confirm-ok]`)

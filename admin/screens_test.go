@@ -22,7 +22,7 @@ func TestDebugger(t *testing.T) {
 	e.webhook(t, "Other")
 	ctx := tab(t)
 	do(t, ctx, chromedp.Navigate(e.host.URL+"/admin/debugger?webhook="+w.ID.String()), chromedp.WaitVisible(chromedp.ID("payload")))
-	do(t, ctx, chromedp.Click(chromedp.CSS(`input[name=event][value="job.updated"]`)))
+	click(t, ctx, `input[name=event][value="job.updated"]`)
 	_, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.getElementById("payload").value.includes('"event": "job.updated"')`,
 		chromedp.WithPollingTimeout(10*time.Second)))
 	require.NoError(t, err, "the sample follows the chosen event")

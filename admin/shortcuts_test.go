@@ -90,7 +90,8 @@ func TestKeyboardShortcuts(t *testing.T) {
 		require.Equal(t, detail, location(t, ctx))
 	})
 	t.Run("Escape closes a confirmation", func(t *testing.T) {
-		do(t, ctx, chromedp.Click(chromedp.CSS(`form[action$="/delete"] button`)), chromedp.WaitVisible(chromedp.CSS("#confirm[open]")))
+		click(t, ctx, `form[action$="/delete"] button`)
+		do(t, ctx, chromedp.WaitVisible(chromedp.CSS("#confirm[open]")))
 		do(t, ctx, chromedp.KeyEvent(kb.Escape), chromedp.WaitNotPresent(chromedp.CSS("#confirm[open]")))
 		r := e.call(t, "GET", "/api/webhooks/"+first.ID.String(), nil)
 		require.Equal(t, 200, r.status, "nothing was deleted")

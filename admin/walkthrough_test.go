@@ -148,7 +148,8 @@ func TestADMININT007OAuthFlow(t *testing.T) {
 		require.NotContains(t, pageText(ctx), tok.AccessToken)
 
 		// Disconnect, through the confirmation dialog.
-		do(t, ctx, chromedp.Click(chromedp.CSS(`form[action$="/disconnect"] button`)), chromedp.WaitVisible(chromedp.CSS("#confirm[open]")))
+		click(t, ctx, `form[action$="/disconnect"] button`)
+		do(t, ctx, chromedp.WaitVisible(chromedp.CSS("#confirm[open]")))
 		screenshot(t, ctx, "confirm")
 		clickAndLoad(t, ctx, `[data-confirm-ok]`)
 		waitText(t, ctx, "#oauth-status", "Not connected")
@@ -218,7 +219,8 @@ func TestADMININT013ReviewDLQ(t *testing.T) {
 		waitText(t, ctx, "#dlq-count", "Current DLQ items: 1")
 		waitFor(t, "the retried event", func() bool { return e.rcv.Count() > before })
 
-		do(t, ctx, chromedp.Click(chromedp.CSS(`tr[data-row] form[action$="/delete"] button`)), chromedp.WaitVisible(chromedp.CSS("#confirm[open]")))
+		click(t, ctx, `tr[data-row] form[action$="/delete"] button`)
+		do(t, ctx, chromedp.WaitVisible(chromedp.CSS("#confirm[open]")))
 		clickAndLoad(t, ctx, `[data-confirm-ok]`)
 		waitText(t, ctx, ".flash", "Entry deleted.")
 		waitText(t, ctx, "#dlq-count", "Current DLQ items: 0")
