@@ -320,3 +320,23 @@ func (p *DeliveryPublishParams) Validate() error {
 	}
 	return nil
 }
+
+// Validate reports the first field a store refuses.
+func (l *DeliveryPublishLease) Validate() error {
+	c := nonNil("DeliveryPublishLease", l)
+	if c.err != nil {
+		return c.err
+	}
+	if l.ClaimID == [16]byte{} {
+		c.fail("ClaimID", "is required")
+	}
+	if l.Until.IsZero() {
+		c.fail("Until", "is required")
+	}
+	if l.Limit < 1 {
+		c.fail("Limit", "must be at least 1")
+	}
+	c.int32("Limit", l.Limit)
+	c.int32("PerWebhookLimit", l.PerWebhookLimit)
+	return c.err
+}

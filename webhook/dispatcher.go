@@ -32,6 +32,13 @@ type Dispatcher struct {
 	pump storage.DeliveryPumper
 	// held counts the rows this Dispatcher holds per subscription.
 	held holdings
+	// capSem (one place) is held by a capped claim or a capped leased
+	// publish from reading held until it has added the rows it leased, so
+	// that the two never lease past PerSubscriptionLimit together.
+	capSem chan struct{}
+	// handingOff is held by the one publish handing rows to the workers
+	// (see publishLeased).
+	handingOff sync.Mutex
 
 	cache subscriptionCache
 
@@ -58,7 +65,7 @@ func New(store storage.Store, cfg *Config) (*Dispatcher, error) {
 		}
 	}
 	d := &Dispatcher{store: store, cfg: c, catalog: catalog, client: newClient(c.Transport), claimer: uuid.New(),
-		wake: make(chan struct{}, 1)}
+		wake: make(chan struct{}, 1), capSem: make(chan struct{}, 1)}
 	d.pump, _ = store.(storage.DeliveryPumper)
 	d.cfg.OnDeadLetter = d.withDLQAlert(c.OnDeadLetter)
 	return d, nil

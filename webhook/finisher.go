@@ -181,16 +181,25 @@ func (f *finisher) pump(items []*finishItem, req *claimReq) {
 	d := f.d
 	ctx, cancel := context.WithTimeout(context.Background(), finishRecordTimeout)
 	defer cancel()
+	capped := req.p.PerWebhookLimit > 0
+	if capped {
+		d.capSem <- struct{}{} // see publishLeased
+	}
 	errs, rows, err := d.pump.DeliveryPump(ctx, &storage.DeliveryPumpParams{Finish: finishParams(items), Claim: req.p,
 		Held: d.held.without(items)})
+	if err == nil {
+		d.held.add(rows)
+	}
+	if capped {
+		<-d.capSem
+	}
 	if err != nil {
 		d.cfg.Logger.Error("webhook: claim deliveries", "err", err)
 		req.rows <- nil
 		f.record(items)
-		f.releaseInDoubt(req.p)
+		f.releaseClaimInDoubt(req.p.ClaimID, req.p.LeaseFor)
 		return
 	}
-	d.held.add(rows)
 	req.rows <- rows
 	if failed := d.settle(ctx, items, errs); len(failed) > 0 {
 		f.record(failed)
@@ -295,40 +304,50 @@ func (d *Dispatcher) recordOnce(items []*finishItem) []*finishItem {
 // store.
 func (d *Dispatcher) settle(ctx context.Context, items []*finishItem, errs []error) []*finishItem {
 	var failed []*finishItem
+	atCap := false
 	for i, it := range items {
 		switch {
 		case errs[i] == nil:
-			d.held.drop(it.webhook)
+			atCap = d.dropHeld(it.webhook) || atCap
 			if it.dead != nil && d.cfg.OnDeadLetter != nil {
 				d.cfg.OnDeadLetter(ctx, it.dead)
 			}
 		case errors.Is(errs[i], storage.ErrConflict), errors.Is(errs[i], storage.ErrNotFound):
-			d.held.drop(it.webhook)
+			atCap = d.dropHeld(it.webhook) || atCap
 			d.cfg.Logger.Warn("webhook: record attempt", "delivery", it.params.ID, "err", errs[i])
 		default:
 			failed = append(failed, it)
 		}
 	}
-	if len(failed) < len(items) {
-		d.notify() // the recorded rows' leases are free: a capped claim may take more
+	if atCap {
+		d.notify() // a subscription below its cap again: the claim loop may take more of its rows
 	}
 	return failed
 }
 
-// releaseInDoubt clears the leases of a claim whose call failed: it may
+// dropHeld counts a row of webhook out, and reports whether the webhook
+// held PerSubscriptionLimit rows before: a claim may have passed over its
+// due rows, which can be claimed now. Otherwise a recording wakes nobody:
+// the last claim found nothing more due, or the claim loop is busy anyway.
+func (d *Dispatcher) dropHeld(webhook uuid.UUID) bool {
+	n := d.held.drop(webhook)
+	return d.cfg.PerSubscriptionLimit > 0 && n >= d.cfg.PerSubscriptionLimit
+}
+
+// releaseClaimInDoubt clears the leases of a claim whose call failed: it may
 // have committed before the connection was lost, leasing rows nobody here
 // holds, which would otherwise wait for the lease to end (minutes) before
 // another claim could take them. It retries with growing pauses while
 // the lease lasts, until Stop.
-func (f *finisher) releaseInDoubt(p *storage.DeliveryClaimParams) {
+func (f *finisher) releaseClaimInDoubt(claimID uuid.UUID, leaseFor time.Duration) {
 	rel, ok := f.d.store.(storage.DeliveryClaimReleaser)
-	if !ok || p == nil {
+	if !ok {
 		return
 	}
-	deadline := f.d.now().Add(p.LeaseFor)
+	deadline := f.d.now().Add(leaseFor)
 	for pause := recordRetryFirst; ; pause = min(2*pause, recordRetryMax) {
 		ctx, cancel := context.WithTimeout(context.Background(), finishRecordTimeout)
-		n, err := rel.DeliveryClaimRelease(ctx, p.ClaimID)
+		n, err := rel.DeliveryClaimRelease(ctx, claimID)
 		cancel()
 		if err == nil {
 			if n > 0 {

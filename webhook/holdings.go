@@ -29,15 +29,18 @@ func (h *holdings) add(rows []*storage.Delivery) {
 	}
 }
 
-// drop counts a row of webhook out: recorded, released or given up.
-func (h *holdings) drop(webhook uuid.UUID) {
+// drop counts a row of webhook out: recorded, released or given up. It
+// returns the count before.
+func (h *holdings) drop(webhook uuid.UUID) int {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if h.n[webhook] <= 1 {
+	n := h.n[webhook]
+	if n <= 1 {
 		delete(h.n, webhook)
-		return
+	} else {
+		h.n[webhook]--
 	}
-	h.n[webhook]--
+	return n
 }
 
 // without returns the counts as they will be once items are recorded.

@@ -57,30 +57,40 @@ func (d *Dispatcher) publish(ctx context.Context, call string, tx Publisher, org
 	}
 	var out []*storage.Delivery
 	var err error
+	due := true
 	if pub, ok := tx.(storage.DeliveryPublisher); ok {
-		out, err = d.publishOne(ctx, pub, orgID, events)
+		out, due, err = d.publishOne(ctx, pub, orgID, events, call != "PublishTx")
 	} else {
 		out, err = d.publishRows(ctx, tx, orgID, events)
 	}
 	if err != nil || len(out) == 0 {
 		return nil, err
 	}
-	d.notify()
+	if due {
+		d.notify()
+	}
 	return out, nil
 }
 
 // publishOne has a store that publishes in one statement (PostgreSQL)
-// find the subscribers and write the rows: one round trip.
-func (d *Dispatcher) publishOne(ctx context.Context, pub storage.DeliveryPublisher, orgID uuid.UUID, events []*Event) ([]*storage.Delivery, error) {
+// find the subscribers and write the rows: one round trip. With handOff,
+// the rows may go straight to idle workers (see publishLeased). It
+// reports whether rows were written due, for the claim loop.
+func (d *Dispatcher) publishOne(ctx context.Context, pub storage.DeliveryPublisher, orgID uuid.UUID, events []*Event,
+	handOff bool) ([]*storage.Delivery, bool, error) {
 	p := &storage.DeliveryPublishParams{OrganizationID: orgID, Events: make([]*storage.DeliveryPublishEvent, len(events))}
 	for i, e := range events {
 		payload, err := d.payload(e)
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		p.Events[i] = &storage.DeliveryPublishEvent{Type: e.Type, Payload: payload, IdempotencyKey: e.IdempotencyKey}
 	}
-	return pub.DeliveryPublish(ctx, p)
+	if lp, ok := pub.(storage.DeliveryPublishLeaser); ok && handOff {
+		return d.publishLeased(ctx, lp, p)
+	}
+	rows, err := pub.DeliveryPublish(ctx, p)
+	return rows, len(rows) > 0, err
 }
 
 // publishRows lists the subscribers, then writes the rows in one insert

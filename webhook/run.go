@@ -36,6 +36,9 @@ type runner struct {
 	// stopping makes workers release buffered rows instead of starting
 	// them.
 	stopping atomic.Bool
+	// handoff is read-locked by a publish handing rows to the workers
+	// (see publishLeased); Stop write-locks it before closing jobs.
+	handoff sync.RWMutex
 	// fin records the workers' attempts in batches.
 	fin *finisher
 	// parked holds rows waiting to try loading their subscription again.
@@ -149,7 +152,9 @@ func (r *runner) shutDown(ctx context.Context, release func(*job, error)) {
 	r.stopping.Store(true)
 	r.stopClaiming()
 	r.loops.Wait()
+	r.handoff.Lock() // no publish is handing rows over
 	close(r.jobs)
+	r.handoff.Unlock()
 	done := make(chan struct{})
 	go func() { r.work.Wait(); close(done) }()
 	select {

@@ -22,7 +22,12 @@ const deliveryCols = `id, organization_id, webhook_id, event_id, event_type, pay
 	duration_ms, COALESCE(attempt_number, 1), delivered_at, next_retry_at, COALESCE(status, 'pending'),
 	COALESCE(error_message, ''), created_at`
 
-func scanDelivery(row pgx.Row) (*storage.Delivery, error) {
+// scanDelivery scans the columns of deliveryCols.
+func scanDelivery(row pgx.Row) (*storage.Delivery, error) { return scanDeliveryWith(row) }
+
+// scanDeliveryWith scans the columns of deliveryCols, then into extra
+// those the statement selects after them.
+func scanDeliveryWith(row pgx.Row, extra ...any) (*storage.Delivery, error) {
 	var (
 		d               storage.Delivery
 		reqHdr, respHdr []byte
@@ -32,9 +37,10 @@ func scanDelivery(row pgx.Row) (*storage.Delivery, error) {
 	// The payload is scanned as bytes, the exact text the json column
 	// keeps: into a json.RawMessage, pgx would run it through
 	// json.Unmarshal, which re-validates it.
-	err := row.Scan(&d.ID, &d.OrganizationID, &d.WebhookID, &d.EventID, &d.EventType, &payload, &d.IdempotencyKey,
-		&reqHdr, &d.ResponseStatus, &d.ResponseBody, &respHdr, &d.ResponseTruncated,
-		&d.DurationMS, &d.AttemptNumber, &d.DeliveredAt, &d.NextRetryAt, &status, &d.ErrorMessage, &d.CreatedAt)
+	err := row.Scan(append([]any{&d.ID, &d.OrganizationID, &d.WebhookID, &d.EventID, &d.EventType, &payload,
+		&d.IdempotencyKey, &reqHdr, &d.ResponseStatus, &d.ResponseBody, &respHdr, &d.ResponseTruncated,
+		&d.DurationMS, &d.AttemptNumber, &d.DeliveredAt, &d.NextRetryAt, &status, &d.ErrorMessage, &d.CreatedAt},
+		extra...)...)
 	if err != nil {
 		return nil, mapErr(err)
 	}
