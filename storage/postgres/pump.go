@@ -28,7 +28,7 @@ FROM u LEFT JOIN written w ON w.id = u.id`
 // counts nothing in webhook_delivery_leases: the claimer counts its own.
 const pumpLeaseSQL = `, leased_rows AS (
 	UPDATE webhook_deliveries d SET claim_id = $3, locked_until = $4
-	FROM picked WHERE d.id = picked.pick_id RETURNING d.*)
+	FROM picked WHERE d.ctid = picked.pick_ctid RETURNING d.*)
 SELECT ` + deliveryCols + ` FROM leased_rows ORDER BY ` + claimOrder
 
 // heldSQL is what replaces, in a pump's capped claim, the sum of the

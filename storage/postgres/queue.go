@@ -29,8 +29,8 @@ const dueAndFree = `d.status = 'pending'
 // claimOrder is the order rows are claimed in.
 const claimOrder = `next_retry_at NULLS FIRST, created_at, id`
 
-// leaseSQL takes the rows of the CTE picked (pick_id), which must already
-// be locked, leases them under $3 until $4, counts them per webhook in
+// leaseSQL takes the rows of the CTE picked (pick_ctid, their locked
+// versions: a TID scan, no index descent), which must already be locked, leases them under $3 until $4, counts them per webhook in
 // webhook_delivery_leases, and returns them in claim order. It also deletes
 // up to 100 counts that have come down to zero (every row of that claim
 // and webhook finished or released), through an ordered index scan that
@@ -40,7 +40,7 @@ const claimOrder = `next_retry_at NULLS FIRST, created_at, id`
 // later of the two leases ends: the cap errs on the side of holding.
 const leaseSQL = `, leased_rows AS (
 	UPDATE webhook_deliveries d SET claim_id = $3, locked_until = $4
-	FROM picked WHERE d.id = picked.pick_id RETURNING d.*
+	FROM picked WHERE d.ctid = picked.pick_ctid RETURNING d.*
 ), counted AS (
 	INSERT INTO webhook_delivery_leases (claim_id, webhook_id, leased, locked_until)
 	SELECT $3, webhook_id, count(*), $4 FROM leased_rows GROUP BY webhook_id
@@ -66,7 +66,7 @@ const uncountSQL = `uncounted AS (
 // claim leased and committed since this statement's snapshot is re-checked
 // on its new version and no longer qualifies.
 const claimSQL = `WITH picked AS (
-	SELECT d.id AS pick_id FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
+	SELECT d.ctid AS pick_ctid FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
 	WHERE w.status = 'active' AND ` + dueAndFree + `
 	ORDER BY d.next_retry_at NULLS FIRST, d.created_at, d.id
 	LIMIT $2
@@ -84,8 +84,10 @@ const claimSQL = `WITH picked AS (
 // cap would let the next row of the same webhook through in its place. A
 // claim that meets rows locked by a concurrent claim returns fewer than $2.
 //
-// The offers are an array (an InitPlan, computed once), and each offered
-// row is then locked by a LATERAL primary-key lookup, one row per offer: as
+// The offers are an array of row versions (ctid; an InitPlan, computed
+// once), and each offered row is then locked by a LATERAL TID lookup, one
+// row per offer, which skips a row updated since the statement's snapshot
+// (its locked version is no longer the one offered): as
 // a joined CTE the planner may re-run the LATERAL scans for every row of
 // the outer scan, or walk the whole due index; and as "id = ANY(offers)"
 // on a table without statistics (a fresh or just-bulk-loaded queue) it
@@ -93,22 +95,22 @@ const claimSQL = `WITH picked AS (
 // costs more than the rest of the claim together once the backlog is a few
 // thousand rows.
 const claimCappedSQL = `WITH picked AS (
-	SELECT locked.pick_id FROM unnest(ARRAY(
-		SELECT c.id FROM webhooks w
+	SELECT locked.pick_ctid FROM unnest(ARRAY(
+		SELECT c.ctid FROM webhooks w
 		CROSS JOIN LATERAL (
 			SELECT sum(leased) AS n FROM webhook_delivery_leases
 			WHERE webhook_id = w.id AND leased > 0 AND locked_until > $1 AND claim_id BETWEEN $6 AND $7) l
 		CROSS JOIN LATERAL (
-			SELECT d.id, d.next_retry_at, d.created_at FROM webhook_deliveries d
+			SELECT d.ctid, d.id, d.next_retry_at, d.created_at FROM webhook_deliveries d
 			WHERE d.webhook_id = w.id AND ` + dueAndFree + `
 			ORDER BY d.next_retry_at NULLS FIRST, d.created_at, d.id
 			LIMIT LEAST(GREATEST($5 - COALESCE(l.n, 0), 0), $2)) c
 		WHERE w.status = 'active'
 		ORDER BY c.next_retry_at NULLS FIRST, c.created_at, c.id
-		LIMIT $2)) AS o(id)
+		LIMIT $2)) AS o(t)
 	CROSS JOIN LATERAL (
-		SELECT d.id AS pick_id FROM webhook_deliveries d
-		WHERE d.id = o.id AND ` + dueAndFree + `
+		SELECT d.ctid AS pick_ctid FROM webhook_deliveries d
+		WHERE d.ctid = o.t AND ` + dueAndFree + `
 		FOR UPDATE OF d SKIP LOCKED) locked)` + leaseSQL
 
 // DeliveryClaim implements [storage.DeliveryQueue] in one statement.
