@@ -46,6 +46,8 @@ type Store struct {
 	tx *sql.Tx
 	// owned reports that the Store opened w and r ([Open]) and closes them.
 	owned bool
+	// ckpt runs the background checkpoints of a Store made by [Open].
+	ckpt *checkpointer
 }
 
 var _ storage.Store = (*Store)(nil)
@@ -106,7 +108,9 @@ func newStore(w, r *sql.DB, cfg *Config) (*Store, error) {
 // pragmas of [DSN], migrates it, checks the Sealer's keys (see
 // [Store.Migrate]) and returns the Store; [Store.Close] closes it. Writes go
 // through a pool of one connection; reads through a separate pool of
-// read-only connections, which WAL lets run beside the writer.
+// read-only connections, which WAL lets run beside the writer; and the
+// write-ahead log is checkpointed in the background, so that no commit
+// waits for a checkpoint's fsyncs (see checkpoint.go).
 //
 // A file SQLite cannot open is reported with its path and the operating
 // system's reason (a missing directory, a permission).
@@ -115,7 +119,7 @@ func Open(ctx context.Context, path string, cfg *Config) (*Store, error) {
 		_, err := newStore(nil, nil, cfg)
 		return nil, err
 	}
-	w, err := sql.Open(DriverName, DSN(path))
+	w, err := sql.Open(DriverName, DSN(path)+fmt.Sprintf("&_pragma=wal_autocheckpoint(%d)", writerCheckpointPages))
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
@@ -140,11 +144,15 @@ func Open(ctx context.Context, path string, cfg *Config) (*Store, error) {
 		_ = s.Close()
 		return nil, err
 	}
+	if err := s.startCheckpointer(path); err != nil {
+		_ = s.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
 	return s, nil
 }
 
 // Close releases what the Store opened: its prepared statements and, for a
-// Store made by [Open], both pools. A Store made by [New] leaves the
+// Store made by [Open], its pools and background checkpoints. A Store made by [New] leaves the
 // caller's *sql.DB open, and one made by [Store.WithTx] closes nothing (it
 // shares its parent's).
 func (s *Store) Close() error {
@@ -155,7 +163,11 @@ func (s *Store) Close() error {
 	if !s.owned {
 		return nil
 	}
-	return errors.Join(s.r.Close(), s.w.Close())
+	var errCkpt error
+	if s.ckpt != nil {
+		errCkpt = s.ckpt.close()
+	}
+	return errors.Join(errCkpt, s.r.Close(), s.w.Close())
 }
 
 // openError names the path of a file SQLite could not open and, when the
