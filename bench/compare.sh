@@ -1,6 +1,6 @@
 #!/bin/sh
 # compare.sh runs the comparison three times, in alternating order: a raw
-# POST loop, the SDK at an older commit (OLD, default 401cee8, built from a
+# POST loop, the floor (the SDK's row writes by hand, no HTTP), the SDK at an older commit (OLD, default 401cee8, built from a
 # git worktree of it), the SDK of this tree, River's delivery job and
 # River's no-op job. Each scenario is its own process, one after the other.
 #
@@ -25,13 +25,14 @@ go build -modfile="$tmp/go.old.mod" -o "$tmp/bench-old" .
 run() { # label binary scenario
 	"$2" -scenario "$3" -label "$1" -n "$N"
 }
-order="raw sdk-old sdk-new river noop"
+order="raw floor sdk-old sdk-new river noop"
 i=1
 while [ "$i" -le "$RUNS" ]; do
 	echo "# run $i"
 	for s in $order; do
 		case $s in
 		raw) run raw "$tmp/bench-new" raw ;;
+		floor) run floor "$tmp/bench-new" floor ;;
 		sdk-old) run "sdk-$OLD" "$tmp/bench-old" sdk ;;
 		sdk-new) run sdk-new "$tmp/bench-new" sdk ;;
 		river) run river-job "$tmp/bench-new" river ;;

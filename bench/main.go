@@ -24,7 +24,7 @@ const defaultDSN = "postgres://postgres@127.0.0.1:5432/intime_bench?sslmode=disa
 const workers = 16
 
 func main() {
-	scenario := flag.String("scenario", "sdk", "raw, sdk, river or noop")
+	scenario := flag.String("scenario", "sdk", "raw, sdk, river, noop or floor")
 	label := flag.String("label", "", "name printed for the scenario (default: the scenario)")
 	n := flag.Int("n", 20000, "deliveries (jobs) to run")
 	dsn := flag.String("dsn", cmp.Or(os.Getenv("BENCH_POSTGRES_DSN"), defaultDSN), "PostgreSQL DSN; its database is created if missing")
@@ -57,6 +57,8 @@ func main() {
 		run = runRiverJob
 	case "noop":
 		run = runRiverNoop
+	case "floor":
+		run = runFloor
 	default:
 		log.Fatalf("unknown scenario %q", *scenario)
 	}

@@ -20,6 +20,22 @@ const subscriptions = 4
 // starts a Dispatcher with the workers and measures until the receiver has
 // them all.
 func runSDK(ctx context.Context, e *env) (*result, error) {
+	d, err := publishSDK(ctx, e)
+	if err != nil {
+		return nil, err
+	}
+	e.rcv.expect(e.n)
+	res, err := measure(ctx, e, func() error { return d.Start(ctx) }, func() error { return e.rcv.wait(ctx) })
+	if stopErr := d.Stop(ctx); err == nil {
+		err = stopErr
+	}
+	return res, err
+}
+
+// publishSDK migrates the schema and publishes the deliveries of runSDK
+// (e.n is rounded up to a multiple of the subscriptions), and returns the
+// Dispatcher, not started.
+func publishSDK(ctx context.Context, e *env) (*webhook.Dispatcher, error) {
 	key, err := secret.GenerateKey("bench")
 	if err != nil {
 		return nil, err
@@ -68,12 +84,6 @@ func runSDK(ctx context.Context, e *env) (*result, error) {
 			return nil, err
 		}
 	}
-	total := (e.n + subscriptions - 1) / subscriptions * subscriptions
-	e.rcv.expect(total)
-	e.n = total
-	res, err := measure(ctx, e, func() error { return d.Start(ctx) }, func() error { return e.rcv.wait(ctx) })
-	if stopErr := d.Stop(ctx); err == nil {
-		err = stopErr
-	}
-	return res, err
+	e.n = (e.n + subscriptions - 1) / subscriptions * subscriptions
+	return d, nil
 }
