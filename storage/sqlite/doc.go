@@ -34,6 +34,13 @@
 // begins IMMEDIATE, taking the write lock up front; other processes on the
 // same file wait for it up to the busy timeout.
 //
+// [Open] also checkpoints the write-ahead log in the background (a PASSIVE
+// checkpoint every 250 ms on a connection of its own), and its writer only
+// past 10,000 pages of log, as a backstop: otherwise the commit that takes
+// the log past SQLite's default 1,000 pages runs the checkpoint and its
+// fsyncs while its caller waits, which set the 99th percentile of a publish
+// (6 to 7 ms against 2 to 3 ms).
+//
 // [New] runs reads and writes on the caller's *sql.DB and sets its
 // MaxOpenConns to 1, the simple form of the same rule. The caller should open
 // it with [DSN] (or the same pragmas): without busy_timeout and
