@@ -154,6 +154,14 @@ func waitText(t *testing.T, ctx context.Context, css, want string) {
 	require.NoError(t, err, "waiting for %q in %s; page: %s", want, css, pageText(ctx))
 }
 
+// waitEmpty waits until the element has no text (or is gone).
+func waitEmpty(t *testing.T, ctx context.Context, css string) {
+	t.Helper()
+	js := fmt.Sprintf(`(() => { const e = document.querySelector(%q); return !e || e.textContent.trim() === ""; })()`, css)
+	_, err := chromedp.Run(ctx, chromedp.Poll[bool](js, chromedp.WithPollingTimeout(15*time.Second)))
+	require.NoError(t, err, "waiting for %s to empty; page: %s", css, pageText(ctx))
+}
+
 // pageText is the page's text, for failure messages.
 func pageText(ctx context.Context) string {
 	s, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body ? document.body.innerText : ""`))

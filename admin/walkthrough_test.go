@@ -178,8 +178,11 @@ func TestADMININT012ConfigureRetryPolicy(t *testing.T) {
 		require.Equal(t, "Maximum retry count is 10", text(t, ctx, `[data-error-for="maxRetries"]`)) // from the server
 		screenshot(t, ctx, "invalid")
 
-		do(t, ctx, clear("maxRetries"), chromedp.SendKeys(chromedp.ID("maxRetries"), "5"),
-			chromedp.Click(chromedp.CSS(`input[name=retryStrategy][value=linear]`)))
+		do(t, ctx, clear("maxRetries"), chromedp.SendKeys(chromedp.ID("maxRetries"), "5"))
+		// The error line goes away as the value becomes valid, which moves
+		// the radios up: click only once the layout has settled.
+		waitEmpty(t, ctx, `[data-error-for="maxRetries"]`)
+		click(t, ctx, `input[name=retryStrategy][value=linear]`)
 		waitText(t, ctx, "#retry-preview", "1s → 2s → 3s → 4s → 5s")
 		clickAndLoad(t, ctx, `button[value=save]`)
 		waitText(t, ctx, ".flash", "Retry configuration saved.")

@@ -201,7 +201,11 @@
   // ---- Retry form: live delay preview and messages ----
   var rf = $("form[data-retry-form]");
   function num(name) { var v = rf.elements[name] && rf.elements[name].value.trim(); return v === "" || v === undefined ? undefined : Number(v); }
+  // Answers can come back out of order (one request per keystroke or
+  // click): only the latest request's answer is shown.
+  var previewSeq = 0;
   function retryPreview() {
+    var mine = ++previewSeq;
     var strategy = $("input[name=retryStrategy]:checked", rf);
     var body = {
       maxRetries: num("maxRetries"), retryStrategy: strategy ? strategy.value : undefined,
@@ -214,6 +218,7 @@
       headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf }, body: JSON.stringify(body)
     }).then(function (r) { return r.json().then(function (j) { return { ok: r.ok, j: j }; }); })
       .then(function (res) {
+        if (mine !== previewSeq) return;
         var fields = res.ok ? {} : ((res.j.error && res.j.error.fields) || {});
         $$("[data-error-for]", rf).forEach(function (p) {
           var msg = fields[p.dataset.errorFor] || "";
