@@ -42,12 +42,9 @@ const leaseCountSQL = `CROSS JOIN LATERAL (
 			SELECT sum(leased) AS n FROM webhook_delivery_leases
 			WHERE webhook_id = w.id AND leased > 0 AND locked_until > $1 AND claim_id BETWEEN $6 AND $7) l`
 
-// The statements of a pump's claim: claimSQL and claimCappedSQL with the
-// claimer's counts and without stored ones.
-var (
-	pumpClaimSQL       = mustCut(claimSQL, leaseSQL) + pumpLeaseSQL
-	pumpClaimCappedSQL = mustReplace(mustCut(claimCappedSQL, leaseSQL), leaseCountSQL, heldSQL) + pumpLeaseSQL
-)
+// pumpClaimCappedSQL is a pump's claim: claimCappedSQL with the claimer's
+// counts and without stored ones.
+var pumpClaimCappedSQL = mustReplace(mustCut(claimCappedSQL, leaseSQL), leaseCountSQL, heldSQL) + pumpLeaseSQL
 
 // mustReplace returns s with old replaced by new; s must contain old.
 func mustReplace(s, old, new string) string {
@@ -117,7 +114,7 @@ func (s *Store) pumpClaim(p *storage.DeliveryClaimParams, held map[uuid.UUID]int
 	}
 	args := []any{now, storage.PageLimit(p.Limit), id16(p.ClaimID), now.Add(p.LeaseFor)}
 	if p.PerWebhookLimit <= 0 {
-		return pumpClaimSQL, args, nil
+		return pumpClaimCappedSQL, append(args, noCap, ids16(nil), []int32{}, uncappedOffers(p.Limit)), nil
 	}
 	if _, _, err := p.ClaimerRange(); err != nil {
 		return "", nil, err
@@ -131,7 +128,7 @@ func (s *Store) pumpClaim(p *storage.DeliveryClaimParams, held map[uuid.UUID]int
 			webhooks, counts = append(webhooks, w), append(counts, int32(n))
 		}
 	}
-	return pumpClaimCappedSQL, append(args, p.PerWebhookLimit, ids16(webhooks), counts), nil
+	return pumpClaimCappedSQL, append(args, p.PerWebhookLimit, ids16(webhooks), counts, storage.PageLimit(p.Limit)), nil
 }
 
 // pumpBatch sends the plain results of f (one round at most) and the

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"math"
 	"net/http"
 	"slices"
 	"time"
@@ -61,20 +62,19 @@ const uncountSQL = `uncounted AS (
 	FROM (SELECT claim, webhook_id, count(*) AS n FROM %s GROUP BY claim, webhook_id) c
 	WHERE l.claim_id = c.claim AND l.webhook_id = c.webhook_id)`
 
-// claimSQL leases the oldest due rows of active webhooks. FOR UPDATE SKIP
-// LOCKED makes concurrent claims pass over each other's rows; a row another
-// claim leased and committed since this statement's snapshot is re-checked
-// on its new version and no longer qualifies.
-const claimSQL = `WITH picked AS (
-	SELECT d.ctid AS pick_ctid FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
-	WHERE w.status = 'active' AND ` + dueAndFree + `
-	ORDER BY d.next_retry_at NULLS FIRST, d.created_at, d.id
-	LIMIT $2
-	FOR UPDATE OF d SKIP LOCKED)` + leaseSQL
-
-// claimCappedSQL is claimSQL with at most $5 rows of one webhook leased at
-// once by the claims whose IDs lie between $6 and $7 (one claimer's, or
-// all; see [storage.DeliveryClaimParams.ClaimerRange]). The cap is applied before locking, from the statement's snapshot:
+// claimCappedSQL leases the oldest due rows of active webhooks, at most $2,
+// with at most $5 rows of one webhook leased at once by the claims whose
+// IDs lie between $6 and $7 (one claimer's, or all; see
+// [storage.DeliveryClaimParams.ClaimerRange]). $8 rows are offered and
+// the first $2 of them that can be locked are leased: a capped claim
+// offers $2 ($8 = $2), an uncapped claim twice as many, so that it passes
+// over rows other transactions hold, as a plain SKIP LOCKED scan would,
+// up to $2 of them. An uncapped claim is the same statement with no cap
+// ($5 = noCap, and an empty ID range, so that no lease count is read):
+// the oldest rows of the webhooks' oldest rows are the oldest rows. As a join of the due rows with their webhooks
+// ordered and limited, the planner (which on a fresh or just-bulk-loaded
+// queue expects one row) read and sorted every pending row, 30 ms and
+// 500 µs of PostgreSQL CPU per delivery at a backlog of 20,000. The cap is applied before locking, from the statement's snapshot:
 // each active webhook offers only its oldest ($5 - rows it has leased, as
 // webhook_delivery_leases counts them, at most $2) due rows (a LATERAL
 // index scan, the same as ranking the due rows with row_number() OVER
@@ -104,14 +104,22 @@ const claimCappedSQL = `WITH picked AS (
 			SELECT d.ctid, d.id, d.next_retry_at, d.created_at FROM webhook_deliveries d
 			WHERE d.webhook_id = w.id AND ` + dueAndFree + `
 			ORDER BY d.next_retry_at NULLS FIRST, d.created_at, d.id
-			LIMIT LEAST(GREATEST($5 - COALESCE(l.n, 0), 0), $2)) c
+			LIMIT LEAST(GREATEST($5 - COALESCE(l.n, 0), 0), $8)) c
 		WHERE w.status = 'active'
 		ORDER BY c.next_retry_at NULLS FIRST, c.created_at, c.id
-		LIMIT $2)) AS o(t)
+		LIMIT $8)) AS o(t)
 	CROSS JOIN LATERAL (
 		SELECT d.ctid AS pick_ctid FROM webhook_deliveries d
 		WHERE d.ctid = o.t AND ` + dueAndFree + `
-		FOR UPDATE OF d SKIP LOCKED) locked)` + leaseSQL
+		FOR UPDATE OF d SKIP LOCKED) locked
+	LIMIT $2)` + leaseSQL
+
+// noCap is the per-webhook cap of an uncapped claim.
+const noCap = math.MaxInt32
+
+// uncappedOffers is how many rows an uncapped claim of limit rows offers
+// itself (claimCappedSQL's $8).
+func uncappedOffers(limit int) int { return 2 * storage.PageLimit(limit) }
 
 // DeliveryClaim implements [storage.DeliveryQueue] in one statement.
 func (s *Store) DeliveryClaim(ctx context.Context, p *storage.DeliveryClaimParams) ([]*storage.Delivery, error) {
@@ -123,15 +131,16 @@ func (s *Store) DeliveryClaim(ctx context.Context, p *storage.DeliveryClaimParam
 		now = s.Now()
 	}
 	args := []any{now, storage.PageLimit(p.Limit), id16(p.ClaimID), now.Add(p.LeaseFor)}
-	sql := claimSQL
-	if p.PerWebhookLimit > 0 {
+	if p.PerWebhookLimit <= 0 {
+		args = append(args, noCap, id16(uuid.Max), id16(uuid.Nil), uncappedOffers(p.Limit))
+	} else {
 		lo, hi, err := p.ClaimerRange()
 		if err != nil {
 			return nil, err
 		}
-		sql, args = claimCappedSQL, append(args, p.PerWebhookLimit, id16(lo), id16(hi))
+		args = append(args, p.PerWebhookLimit, id16(lo), id16(hi), storage.PageLimit(p.Limit))
 	}
-	return queryAll(ctx, s, sql, args, scanDelivery)
+	return queryAll(ctx, s, claimCappedSQL, args, scanDelivery)
 }
 
 // finishSQL records an attempt's result on a row still leased under $3 and
