@@ -77,10 +77,11 @@ func (s *Store) DeliveryPump(ctx context.Context, p *storage.DeliveryPumpParams)
 		}
 	}
 	f := prepareFinish(p.Finish, s.Now())
+	pinPlan := claimSQL != "" && s.ownTx()
 	var rows []*storage.Delivery
 	var err error
 	if db, ok := s.db.(queryBatcher); ok && f.plain() {
-		rows, err = f.pumpBatch(ctx, db, claimSQL, claimArgs)
+		rows, err = f.pumpBatch(ctx, db, claimSQL, claimArgs, pinPlan)
 	} else {
 		err = s.inTx(ctx, func(tx pgx.Tx) error {
 			if err := f.run(ctx, tx); err != nil {
@@ -88,6 +89,11 @@ func (s *Store) DeliveryPump(ctx context.Context, p *storage.DeliveryPumpParams)
 			}
 			if claimSQL == "" {
 				return nil
+			}
+			if pinPlan {
+				if _, err := tx.Exec(ctx, claimPlanSQL); err != nil {
+					return mapErr(err)
+				}
 			}
 			r, err := tx.Query(ctx, claimSQL, claimArgs...)
 			if err != nil {
@@ -132,13 +138,18 @@ func (s *Store) pumpClaim(p *storage.DeliveryClaimParams, held map[uuid.UUID]int
 }
 
 // pumpBatch sends the plain results of f (one round at most) and the
-// claim in one batch, and reads both answers.
-func (f *finishing) pumpBatch(ctx context.Context, db queryBatcher, claimSQL string, claimArgs []any) ([]*storage.Delivery, error) {
+// claim in one batch, and reads both answers. With pinPlan the claim's
+// plan is pinned first (see claimPlanSQL).
+func (f *finishing) pumpBatch(ctx context.Context, db queryBatcher, claimSQL string, claimArgs []any,
+	pinPlan bool) ([]*storage.Delivery, error) {
 	var items []int
 	if len(f.rounds) == 1 {
 		items = okItems(f.rounds[0], f.errs)
 	}
 	b := &pgx.Batch{}
+	if pinPlan {
+		b.Queue(claimPlanSQL)
+	}
 	if len(items) > 0 {
 		b.Queue(finishPumpSQL, finishArgs(f.ps, f.hdrs, items, f.now)...)
 	}
@@ -150,6 +161,11 @@ func (f *finishing) pumpBatch(ctx context.Context, db queryBatcher, claimSQL str
 	}
 	br := db.SendBatch(ctx, b)
 	defer br.Close()
+	if pinPlan {
+		if _, err := br.Exec(); err != nil {
+			return nil, mapErr(err)
+		}
+	}
 	if len(items) > 0 {
 		rows, err := br.Query()
 		if err != nil {
