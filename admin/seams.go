@@ -120,14 +120,15 @@ type Diagnosis struct {
 }
 
 // Kinds of [SuggestedAction] the screens turn into buttons; others show as
-// text (with their URL as a link).
+// text (with their URL as a link). They are the integration package's, so
+// that the Manager's troubleshooter and a host's speak the same kinds.
 const (
-	ActionStatusPage    = "status_page"
-	ActionVerifyKey     = "verify_key"
-	ActionTestNetwork   = "test_network"
-	ActionCheckFirewall = "check_firewall"
-	ActionViewLogs      = "view_logs"
-	ActionSwitchBackup  = "switch_backup"
+	ActionStatusPage    = integration.ActionStatusPage
+	ActionVerifyKey     = integration.ActionVerifyKey
+	ActionTestNetwork   = integration.ActionTestNetwork
+	ActionCheckFirewall = integration.ActionCheckFirewall
+	ActionViewLogs      = integration.ActionViewLogs
+	ActionSwitchBackup  = integration.ActionSwitchBackup
 )
 
 // SuggestedAction is one step of a diagnosis: "[Check SendGrid Status Page]

@@ -73,13 +73,8 @@ func (m *Manager) dispatchNow(ctx context.Context, orgID uuid.UUID, typ string, 
 
 // dispatchResolved calls a resolved route unless it cannot be called.
 func (m *Manager) dispatchResolved(ctx context.Context, rt *route, err error, op *providers.Operation) (*providers.Result, error) {
-	switch {
-	case err != nil:
+	if rt, err = usable(rt, err); err != nil {
 		return nil, err
-	case rt.err != nil:
-		return nil, rt.err
-	case rt.disabled != nil:
-		return nil, rt.disabled
 	}
 	return m.call(ctx, rt, op)
 }

@@ -112,7 +112,12 @@ func (m *Manager) routeOf(ctx context.Context, orgID, id uuid.UUID) (*route, err
 
 // callable resolves a type's route and refuses one that cannot be called.
 func (m *Manager) callable(ctx context.Context, orgID uuid.UUID, typ string) (*route, error) {
-	rt, err := m.res.get(ctx, orgID, typ)
+	return usable(m.res.get(ctx, orgID, typ))
+}
+
+// usable returns a resolved route, or why it cannot be called: the
+// resolution's error, the route's own, or its being disabled.
+func usable(rt *route, err error) (*route, error) {
 	switch {
 	case err != nil:
 		return nil, err

@@ -1,6 +1,10 @@
 package storage
 
-import "strconv"
+import (
+	"strconv"
+
+	"github.com/google/uuid"
+)
 
 // The Validate methods below are what every backend calls first: the rules
 // live here, once, so that SQLite and PostgreSQL refuse the same input with
@@ -327,7 +331,7 @@ func (l *DeliveryPublishLease) Validate() error {
 	if c.err != nil {
 		return c.err
 	}
-	if l.ClaimID == [16]byte{} {
+	if l.ClaimID == uuid.Nil {
 		c.fail("ClaimID", "is required")
 	}
 	if l.Until.IsZero() {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -37,14 +36,14 @@ SELECT ` + deliveryCols + ` FROM leased_rows ORDER BY ` + claimOrder
 const heldSQL = `CROSS JOIN LATERAL (
 			SELECT sum(h.n) AS n FROM unnest($6::uuid[], $7::int4[]) AS h(webhook_id, n) WHERE h.webhook_id = w.id) l`
 
-// leaseCountSQL is the part of claimCappedSQL that heldSQL replaces.
+// leaseCountSQL is the part of claimSQL that heldSQL replaces.
 const leaseCountSQL = `CROSS JOIN LATERAL (
 			SELECT sum(leased) AS n FROM webhook_delivery_leases
 			WHERE webhook_id = w.id AND leased > 0 AND locked_until > $1 AND claim_id BETWEEN $6 AND $7) l`
 
-// pumpClaimCappedSQL is a pump's claim: claimCappedSQL with the claimer's
-// counts and without stored ones.
-var pumpClaimCappedSQL = mustReplace(mustCut(claimCappedSQL, leaseSQL), leaseCountSQL, heldSQL) + pumpLeaseSQL
+// pumpClaimSQL is a pump's claim: claimSQL with the claimer's counts and
+// without stored ones.
+var pumpClaimSQL = mustReplace(mustCut(claimSQL, leaseSQL), leaseCountSQL, heldSQL) + pumpLeaseSQL
 
 // mustReplace returns s with old replaced by new; s must contain old.
 func mustReplace(s, old, new string) string {
@@ -91,9 +90,8 @@ func (s *Store) DeliveryPump(ctx context.Context, p *storage.DeliveryPumpParams)
 				return nil
 			}
 			if pinPlan {
-				if _, err := tx.Exec(ctx, claimPlanSQL); err != nil {
-					return mapErr(err)
-				}
+				rows, err = claimPinned(ctx, tx, claimSQL, claimArgs)
+				return err
 			}
 			r, err := tx.Query(ctx, claimSQL, claimArgs...)
 			if err != nil {
@@ -114,13 +112,9 @@ func (s *Store) pumpClaim(p *storage.DeliveryClaimParams, held map[uuid.UUID]int
 	if err := p.Validate(); err != nil {
 		return "", nil, err
 	}
-	now := p.Now.UTC().Truncate(time.Microsecond)
-	if p.Now.IsZero() {
-		now = s.Now()
-	}
-	args := []any{now, storage.PageLimit(p.Limit), id16(p.ClaimID), now.Add(p.LeaseFor)}
+	args := s.claimHead(p)
 	if p.PerWebhookLimit <= 0 {
-		return pumpClaimCappedSQL, append(args, noCap, ids16(nil), []int32{}, uncappedOffers(p.Limit)), nil
+		return pumpClaimSQL, append(args, noCap, ids16(nil), []int32{}, claimOffers(p)), nil
 	}
 	if _, _, err := p.ClaimerRange(); err != nil {
 		return "", nil, err
@@ -134,7 +128,7 @@ func (s *Store) pumpClaim(p *storage.DeliveryClaimParams, held map[uuid.UUID]int
 			webhooks, counts = append(webhooks, w), append(counts, int32(n))
 		}
 	}
-	return pumpClaimCappedSQL, append(args, p.PerWebhookLimit, ids16(webhooks), counts, storage.PageLimit(p.Limit)), nil
+	return pumpClaimSQL, append(args, p.PerWebhookLimit, ids16(webhooks), counts, claimOffers(p)), nil
 }
 
 // pumpBatch sends the plain results of f (one round at most) and the

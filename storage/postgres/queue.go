@@ -30,15 +30,17 @@ const dueAndFree = `d.status = 'pending'
 // claimOrder is the order rows are claimed in.
 const claimOrder = `next_retry_at NULLS FIRST, created_at, id`
 
-// leaseSQL takes the rows of the CTE picked (pick_ctid, their locked
-// versions: a TID scan, no index descent), which must already be locked, leases them under $3 until $4, counts them per webhook in
+// leaseSQL takes the rows of the CTE picked (pick_ctid: their locked
+// versions, reached by TID scans, no index descent), which must already be
+// locked, leases them under $3 until $4, counts them per webhook in
 // webhook_delivery_leases, and returns them in claim order. It also deletes
 // up to 100 counts that have come down to zero (every row of that claim
 // and webhook finished or released), through an ordered index scan that
 // skips the dead entries earlier claims marked; nothing counts a zero row
-// up again, so deleting it races with nothing. A claim ID used again (the contract asks
-// for a new one per claim) adds to its count, which then lasts until the
-// later of the two leases ends: the cap errs on the side of holding.
+// up again, so deleting it races with nothing. A claim ID used again (the
+// contract asks for a new one per claim) adds to its count, which then
+// lasts until the later of the two leases ends: the cap errs on the side
+// of holding.
 const leaseSQL = `, leased_rows AS (
 	UPDATE webhook_deliveries d SET claim_id = $3, locked_until = $4
 	FROM picked WHERE d.ctid = picked.pick_ctid RETURNING d.*
@@ -62,19 +64,19 @@ const uncountSQL = `uncounted AS (
 	FROM (SELECT claim, webhook_id, count(*) AS n FROM %s GROUP BY claim, webhook_id) c
 	WHERE l.claim_id = c.claim AND l.webhook_id = c.webhook_id)`
 
-// claimCappedSQL leases the oldest due rows of active webhooks, at most $2,
-// with at most $5 rows of one webhook leased at once by the claims whose
-// IDs lie between $6 and $7 (one claimer's, or all; see
-// [storage.DeliveryClaimParams.ClaimerRange]). $8 rows are offered and
-// the first $2 of them that can be locked are leased: a capped claim
-// offers $2 ($8 = $2), an uncapped claim twice as many, so that it passes
-// over rows other transactions hold, as a plain SKIP LOCKED scan would,
-// up to $2 of them. An uncapped claim is the same statement with no cap
-// ($5 = noCap, and an empty ID range, so that no lease count is read):
-// the oldest rows of the webhooks' oldest rows are the oldest rows. As a join of the due rows with their webhooks
-// ordered and limited, the planner (which on a fresh or just-bulk-loaded
-// queue expects one row) read and sorted every pending row, 30 ms and
-// 500 µs of PostgreSQL CPU per delivery at a backlog of 20,000. The cap is applied before locking, from the statement's snapshot:
+// claimSQL leases the oldest due rows of active webhooks, at most $2, with
+// at most $5 rows of one webhook leased at once by the claims whose IDs lie
+// between $6 and $7 (one claimer's, or all; see
+// [storage.DeliveryClaimParams.ClaimerRange]). $8 rows are offered and the
+// first $2 of them that can be locked are leased (see claimOffers). An
+// uncapped claim is the same statement with no cap ($5 = noCap, and an
+// empty ID range, so that no lease count is read): the oldest rows of the
+// webhooks' oldest rows are the oldest rows. (As a join of the due rows
+// with their webhooks, ordered and limited, the planner, which on a fresh
+// or just-bulk-loaded queue expects one row, read and sorted every pending
+// row: 500 µs of PostgreSQL CPU per delivery at a backlog of 20,000.)
+//
+// The cap is applied before locking, from the statement's snapshot:
 // each active webhook offers only its oldest ($5 - rows it has leased, as
 // webhook_delivery_leases counts them, at most $2) due rows (a LATERAL
 // index scan, the same as ranking the due rows with row_number() OVER
@@ -94,7 +96,7 @@ const uncountSQL = `uncounted AS (
 // bitmap-scans every pending row and filters them against the array, which
 // costs more than the rest of the claim together once the backlog is a few
 // thousand rows.
-const claimCappedSQL = `WITH picked AS (
+const claimSQL = `WITH picked AS (
 	SELECT locked.pick_ctid FROM unnest(ARRAY(
 		SELECT c.ctid FROM webhooks w
 		CROSS JOIN LATERAL (
@@ -117,36 +119,56 @@ const claimCappedSQL = `WITH picked AS (
 // noCap is the per-webhook cap of an uncapped claim.
 const noCap = math.MaxInt32
 
-// uncappedOffers is how many rows an uncapped claim of limit rows offers
-// itself (claimCappedSQL's $8).
-func uncappedOffers(limit int) int { return 2 * storage.PageLimit(limit) }
+// claimHead returns the arguments $1 to $4 of claimSQL: the claim's Now
+// (the store's clock when zero), its limit, claim ID and lease end.
+func (s *Store) claimHead(p *storage.DeliveryClaimParams) []any {
+	now := p.Now.UTC().Truncate(time.Microsecond)
+	if p.Now.IsZero() {
+		now = s.Now()
+	}
+	return []any{now, storage.PageLimit(p.Limit), id16(p.ClaimID), now.Add(p.LeaseFor)}
+}
+
+// claimOffers is claimSQL's $8, how many rows a claim offers itself: a
+// capped claim its limit (capping after SKIP LOCKED would be wrong, see
+// claimSQL), an uncapped one twice as many, so that it passes over rows
+// other transactions hold, as a plain SKIP LOCKED scan would, up to its
+// limit of them.
+func claimOffers(p *storage.DeliveryClaimParams) int {
+	if p.PerWebhookLimit > 0 {
+		return storage.PageLimit(p.Limit)
+	}
+	return 2 * storage.PageLimit(p.Limit)
+}
 
 // DeliveryClaim implements [storage.DeliveryQueue] in one statement.
 func (s *Store) DeliveryClaim(ctx context.Context, p *storage.DeliveryClaimParams) ([]*storage.Delivery, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
-	now := p.Now.UTC().Truncate(time.Microsecond)
-	if p.Now.IsZero() {
-		now = s.Now()
-	}
-	args := []any{now, storage.PageLimit(p.Limit), id16(p.ClaimID), now.Add(p.LeaseFor)}
+	args := s.claimHead(p)
 	if p.PerWebhookLimit <= 0 {
-		args = append(args, noCap, id16(uuid.Max), id16(uuid.Nil), uncappedOffers(p.Limit))
+		args = append(args, noCap, id16(uuid.Max), id16(uuid.Nil), claimOffers(p))
 	} else {
 		lo, hi, err := p.ClaimerRange()
 		if err != nil {
 			return nil, err
 		}
-		args = append(args, p.PerWebhookLimit, id16(lo), id16(hi), storage.PageLimit(p.Limit))
+		args = append(args, p.PerWebhookLimit, id16(lo), id16(hi), claimOffers(p))
 	}
 	if !s.ownTx() {
-		return queryAll(ctx, s, claimCappedSQL, args, scanDelivery)
+		return queryAll(ctx, s, claimSQL, args, scanDelivery)
 	}
+	return claimPinned(ctx, s.pool, claimSQL, args)
+}
+
+// claimPinned runs a claim after claimPlanSQL, in one round trip and one
+// transaction (db's, or the batch's own).
+func claimPinned(ctx context.Context, db queryBatcher, sql string, args []any) ([]*storage.Delivery, error) {
 	b := &pgx.Batch{}
 	b.Queue(claimPlanSQL)
-	b.Queue(claimCappedSQL, args...)
-	br := s.pool.SendBatch(ctx, b)
+	b.Queue(sql, args...)
+	br := db.SendBatch(ctx, b)
 	defer br.Close()
 	if _, err := br.Exec(); err != nil {
 		return nil, mapErr(err)
