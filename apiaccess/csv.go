@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -31,7 +32,7 @@ func (s *Service) UsageReportCSV(ctx context.Context, w io.Writer, p *UsageParam
 		return err
 	}
 	cw := csv.NewWriter(w)
-	rows := [][]string{CSVHeader, countsRow("total", "", "", "", u.Counts)}
+	rows := [][]string{slices.Clone(CSVHeader), countsRow("total", "", "", "", u.Counts)} // cells are made safe in place
 	for _, t := range u.Tokens {
 		rows = append(rows, countsRow("token", t.TokenID.String(), t.Name, "", t.Counts))
 	}
