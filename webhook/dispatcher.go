@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -39,6 +40,8 @@ type Dispatcher struct {
 	// handingOff is held by the one publish handing rows to the workers
 	// (see publishLeased).
 	handingOff sync.Mutex
+	// backlog reports that the last claim found rows (see settle).
+	backlog atomic.Bool
 
 	cache subscriptionCache
 

@@ -319,16 +319,20 @@ func (d *Dispatcher) settle(ctx context.Context, items []*finishItem, errs []err
 			failed = append(failed, it)
 		}
 	}
-	if atCap {
-		d.notify() // a subscription below its cap again: the claim loop may take more of its rows
+	if atCap || d.backlog.Load() {
+		// A subscription below its cap again, or rows were due at the last
+		// claim (it may have come back short, passing over rows another
+		// host held): the claim loop may take more. An idle queue (the
+		// last claim found nothing; publishes hand their rows over) is
+		// not claimed again after every delivery.
+		d.notify()
 	}
 	return failed
 }
 
 // dropHeld counts a row of webhook out, and reports whether the webhook
 // held PerSubscriptionLimit rows before: a claim may have passed over its
-// due rows, which can be claimed now. Otherwise a recording wakes nobody:
-// the last claim found nothing more due, or the claim loop is busy anyway.
+// due rows, which can be claimed now.
 func (d *Dispatcher) dropHeld(webhook uuid.UUID) bool {
 	n := d.held.drop(webhook)
 	return d.cfg.PerSubscriptionLimit > 0 && n >= d.cfg.PerSubscriptionLimit

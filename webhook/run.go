@@ -262,6 +262,7 @@ func (d *Dispatcher) claim(ctx context.Context, r *runner, free int) int {
 		}
 		d.held.add(rows)
 	}
+	d.backlog.Store(len(rows) > 0)
 	for _, row := range rows {
 		r.jobs <- &job{row: row, claimID: claimID, leaseEnd: now.Add(d.cfg.Lease)}
 	}
